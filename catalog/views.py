@@ -1,0 +1,11 @@
+from django.shortcuts import render
+
+from oms.paging import page_of
+
+from .selectors import product_search
+
+
+def product_list(request):
+    query = request.GET.get("q", "").strip()[:200]
+    page = page_of(product_search(query), request.GET.get("page"))
+    return render(request, "catalog/product_list.html", {"page": page, "query": query})

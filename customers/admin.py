@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from .models import Address, Customer
+
+
+class AddressInline(admin.StackedInline):
+    model = Address
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["number", "last_name", "first_name", "company", "email", "phone", "created_at"]
+    list_display_links = ["number", "last_name"]
+    # Prefix matches use the upper-cased indexes; a full count of a big table is skipped.
+    search_fields = ["^last_name", "^first_name", "^company", "^email", "^phone"]
+    show_full_result_count = False
+    list_filter = ["created_at"]
+    list_per_page = 50
+    readonly_fields = ["created_at", "updated_at"]
+    raw_id_fields = ["default_billing_address", "default_shipping_address"]
+    inlines = [AddressInline]
+
+    @admin.display(description="Customer no.", ordering="pk")
+    def number(self, customer):
+        return customer.number
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ["name", "company", "line1", "city", "region", "postal_code", "country", "customer"]
+    list_select_related = ["customer"]
+    search_fields = ["^name", "^company", "^city", "^postal_code"]
+    list_filter = ["country"]
+    raw_id_fields = ["customer"]
+    show_full_result_count = False

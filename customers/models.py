@@ -1,0 +1,76 @@
+from django.db import models
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+
+class Customer(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    company = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True)
+    default_billing_address = models.ForeignKey(
+        "Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    default_shipping_address = models.ForeignKey(
+        "Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            # Search is by prefix on the upper-cased value (what istartswith emits); PostgreSQL
+            # gets text_pattern_ops versions of these in a migration of its own.
+            models.Index(Upper("last_name"), "first_name", name="customer_last_name_upper"),
+            models.Index(Upper("first_name"), name="customer_first_name_upper"),
+            models.Index(Upper("company"), name="customer_company_upper"),
+            models.Index(Upper("email"), name="customer_email_upper"),
+            models.Index(fields=["phone"], name="customer_phone"),
+            models.Index(fields=["last_name", "first_name", "id"], name="customer_alphabetical"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def number(self) -> str:
+        """The customer number staff read out and search by."""
+        return f"C{self.pk:06d}" if self.pk else ""
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", args=[self.pk])
+
+
+class Address(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    name = models.CharField(max_length=200)
+    company = models.CharField(max_length=200, blank=True)
+    line1 = models.CharField("Address line 1", max_length=200)
+    line2 = models.CharField("Address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    region = models.CharField("State/Region", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = CountryField(default="US")
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.name, self.line1, self.city) if part)
+
+    SNAPSHOT_FIELDS = (
+        "name", "company", "line1", "line2", "city", "region", "postal_code", "country", "phone",
+    )
+
+    def as_snapshot(self) -> dict[str, str]:
+        return {field: str(getattr(self, field) or "") for field in self.SNAPSHOT_FIELDS}

@@ -1,0 +1,32 @@
+from django.db import transaction
+
+from .models import Address, Customer
+
+
+@transaction.atomic
+def customer_create(*, customer: dict, address: dict | None = None) -> Customer:
+    """Create a customer; a given address becomes their default billing and shipping address."""
+    created = Customer.objects.create(**customer)
+    if address:
+        address_add(customer=created, address=address, default_billing=True, default_shipping=True)
+    return created
+
+
+def address_add(
+    *, customer: Customer, address: dict, default_billing: bool = False, default_shipping: bool = False
+) -> Address:
+    """Add an address to a customer's book. Name, company and phone default to the customer's."""
+    values = {"name": customer.name, "company": customer.company, "phone": customer.phone} | {
+        key: value for key, value in address.items() if value not in (None, "")
+    }
+    added = Address.objects.create(customer=customer, **values)
+    changed = []
+    if default_billing:
+        customer.default_billing_address = added
+        changed.append("default_billing_address")
+    if default_shipping:
+        customer.default_shipping_address = added
+        changed.append("default_shipping_address")
+    if changed:
+        customer.save(update_fields=[*changed, "updated_at"])
+    return added

@@ -1,0 +1,52 @@
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+
+from oms.paging import page_of
+
+from .forms import CustomerForm, NewCustomerAddressForm
+from .models import Customer
+from .selectors import customer_search
+from .services import customer_create
+
+
+def customer_list(request):
+    query = request.GET.get("q", "").strip()[:200]
+    customers = customer_search(query).select_related("default_billing_address")
+    page = page_of(customers, request.GET.get("page"))
+    return render(request, "customers/customer_list.html", {"page": page, "query": query})
+
+
+def customer_detail(request, pk: int):
+    customer = get_object_or_404(
+        Customer.objects.select_related("default_billing_address", "default_shipping_address"), pk=pk
+    )
+    context = {
+        "customer": customer,
+        "addresses": list(customer.addresses.all()),
+        "orders": list(customer.orders.only("number", "created_at", "status", "total")[:50]),
+    }
+    return render(request, "customers/customer_detail.html", context)
+
+
+def customer_create_view(request):
+    form = CustomerForm(request.POST or None, prefix="new")
+    address_form = NewCustomerAddressForm(request.POST or None, prefix="new")
+    if request.method == "POST" and form.is_valid() and address_form.is_valid():
+        customer = customer_create(customer=form.cleaned_data, address=address_form.cleaned_data)
+        messages.success(request, f"Customer {customer.name} created.")
+        return redirect(customer)
+    return render(
+        request, "customers/customer_form.html", {"form": form, "address_form": address_form}
+    )
+
+
+def customer_edit(request, pk: int):
+    customer = get_object_or_404(Customer, pk=pk)
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, f"Customer {customer.name} saved.")
+        return redirect(customer)
+    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})

@@ -1,0 +1,65 @@
+from django.contrib import admin, messages
+
+from .models import Order, OrderLine, ShippingMethod, TaxRate
+from .services import OrderRefused, order_status_change
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ["sku", "name", "unit_price", "quantity", "line_total", "product"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _status_action(status: Order.Status):
+    def action(modeladmin, request, queryset):
+        changed = 0
+        for order in queryset:
+            try:
+                order_status_change(order=order, status=status)
+                changed += 1
+            except OrderRefused as refused:
+                modeladmin.message_user(request, f"#{order.number}: {refused.problems[0]}", messages.WARNING)
+        if changed:
+            modeladmin.message_user(request, f"{changed} order(s) marked {status.label.lower()}.")
+
+    action.__name__ = f"mark_{status.value}"
+    action.short_description = f"Mark selected orders {status.label.lower()}"
+    return action
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "created_at", "customer_name", "status", "channel", "total", "confirmation_state"]
+    list_filter = ["status", "channel", "confirmation_state", "payment_method", "created_at"]
+    search_fields = ["=number", "^customer_name", "^customer_email"]
+    list_select_related = ["customer"]
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+    actions = [_status_action(status) for status in Order.Status if status != Order.Status.PLACED]
+    inlines = [OrderLineInline]
+    # Everything on an order is a snapshot of the moment it was placed; status moves by the actions.
+    readonly_fields = [field.name for field in Order._meta.fields if field.name not in ("staff_note",)]
+    raw_id_fields = ["customer", "placed_by"]
+
+    def has_add_permission(self, request):
+        return False  # orders are placed through the ordering screens, which check stock
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):
+    list_display = ["name", "price", "is_active", "position"]
+    list_editable = ["price", "is_active", "position"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(admin.ModelAdmin):
+    list_display = ["name", "rate", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]

@@ -1,0 +1,138 @@
+"""Orders in progress, kept in the staff member's session.
+
+Each cart has its own id in the URL, so several orders can be open in different tabs without
+mixing. A cart holds only the attached customer and (product, quantity) lines, plus the price
+staff saw when the line was added so a later price change can be pointed out. Prices and
+stock are always read fresh from the database.
+"""
+
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+SESSION_KEY = "carts"
+MAX_QUANTITY = 9999
+MAX_CARTS = 20
+
+
+class CartError(ValueError):
+    pass
+
+
+@dataclass
+class CartLine:
+    product_id: int
+    quantity: int
+    price_seen: str
+
+
+class Cart:
+    def __init__(self, session, cart_id: str, data: dict):
+        self.session = session
+        self.id = cart_id
+        self.data = data
+
+    # --- finding carts -------------------------------------------------------------------
+    @classmethod
+    def create(cls, session, *, customer_id: int | None = None) -> "Cart":
+        carts = session.setdefault(SESSION_KEY, {})
+        if len(carts) >= MAX_CARTS:
+            oldest = min(carts, key=lambda key: carts[key].get("created_at", ""))
+            del carts[oldest]
+        cart_id = secrets.token_urlsafe(8)
+        carts[cart_id] = {
+            "customer_id": customer_id,
+            "lines": [],
+            "token": str(uuid.uuid4()),
+            "created_at": timezone.now().isoformat(),
+        }
+        session.modified = True
+        return cls(session, cart_id, carts[cart_id])
+
+    @classmethod
+    def get(cls, session, cart_id: str) -> "Cart | None":
+        data = session.get(SESSION_KEY, {}).get(cart_id)
+        if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
+            return None
+        return cls(session, cart_id, data)
+
+    @classmethod
+    def all(cls, session) -> list["Cart"]:
+        carts = [cls.get(session, cart_id) for cart_id in session.get(SESSION_KEY, {})]
+        return sorted((cart for cart in carts if cart), key=lambda cart: cart.created_at)
+
+    # --- reading -------------------------------------------------------------------------
+    @property
+    def customer_id(self) -> int | None:
+        return self.data.get("customer_id")
+
+    @property
+    def token(self) -> str:
+        return self.data["token"]
+
+    @property
+    def created_at(self) -> str:
+        return self.data.get("created_at", "")
+
+    @property
+    def lines(self) -> list[CartLine]:
+        return [
+            CartLine(int(line["product_id"]), int(line["quantity"]), str(line.get("price_seen", "")))
+            for line in self.data["lines"]
+        ]
+
+    def quantity_of(self, product_id: int) -> int:
+        return next((line.quantity for line in self.lines if line.product_id == product_id), 0)
+
+    def __len__(self) -> int:
+        return len(self.data["lines"])
+
+    # --- changing ------------------------------------------------------------------------
+    def add(self, product, quantity: int) -> int:
+        """Add a product; a product already in the cart has its quantity raised. Returns the new quantity."""
+        new_quantity = self.quantity_of(product.pk) + quantity
+        if new_quantity > MAX_QUANTITY:
+            raise CartError(
+                f"That would make {new_quantity:,} of {product.sku}; one line holds at most {MAX_QUANTITY:,}."
+            )
+        for line in self.data["lines"]:
+            if int(line["product_id"]) == product.pk:
+                line["quantity"] = new_quantity
+                break
+        else:
+            self.data["lines"].append(
+                {"product_id": product.pk, "quantity": quantity, "price_seen": str(product.price)}
+            )
+        self._changed()
+        return new_quantity
+
+    def set_quantity(self, product_id: int, quantity: int) -> None:
+        for line in self.data["lines"]:
+            if int(line["product_id"]) == product_id:
+                line["quantity"] = quantity
+                self._changed()
+                return
+
+    def remove(self, product_id: int) -> None:
+        self.data["lines"] = [line for line in self.data["lines"] if int(line["product_id"]) != product_id]
+        self._changed()
+
+    def acknowledge_prices(self, prices: dict[int, str]) -> None:
+        """Staff have seen the current prices: stop pointing out the change."""
+        for line in self.data["lines"]:
+            if int(line["product_id"]) in prices:
+                line["price_seen"] = prices[int(line["product_id"])]
+        self._changed()
+
+    def attach(self, customer_id: int | None) -> None:
+        self.data["customer_id"] = customer_id
+        self._changed()
+
+    def discard(self) -> None:
+        self.session.get(SESSION_KEY, {}).pop(self.id, None)
+        self.session.modified = True
+
+    def _changed(self) -> None:
+        self.session.modified = True

@@ -1,0 +1,108 @@
+from django import forms
+
+from .cart import MAX_QUANTITY
+from .models import Order, ShippingMethod
+from .services import looks_like_card_number
+
+QUANTITY_ERRORS = {
+    "required": "Enter a quantity.",
+    "invalid": "Enter a whole number, such as 1 or 12.",
+    "min_value": "The quantity must be at least 1.",
+    "max_value": f"One line holds at most {MAX_QUANTITY:,}; split larger orders with the warehouse.",
+}
+
+
+def quantity_field(**kwargs) -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Quantity", min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}), **kwargs,
+    )
+
+
+class AddLineForm(forms.Form):
+    query = forms.CharField(
+        label="SKU or product", max_length=200,
+        error_messages={"required": "Enter a SKU or part of a product name."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+    quantity = quantity_field(initial=1)
+    product_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class LineQuantityForm(forms.Form):
+    quantity = quantity_field()
+
+
+class IdentifySearchForm(forms.Form):
+    last_name = forms.CharField(label="Last name", max_length=100, required=False,
+                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}))
+    company = forms.CharField(label="Company", max_length=200, required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = forms.CharField(label="Email", max_length=254, required=False,
+                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def is_empty(self) -> bool:
+        return not any((self.cleaned_data or {}).values())
+
+
+class DuplicateConfirmForm(forms.Form):
+    create_anyway = forms.BooleanField(
+        label="Create a new customer anyway", required=False,
+    )
+
+
+class CheckoutForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    same_as_billing = forms.BooleanField(label="Ship to the billing address", required=False)
+    save_addresses = forms.BooleanField(label="Save to the customer's address book", required=False)
+    shipping_method = forms.ModelChoiceField(
+        label="Shipping method", queryset=ShippingMethod.objects.filter(is_active=True),
+        empty_label=None, widget=forms.RadioSelect,
+        error_messages={"required": "Choose a shipping method.",
+                        "invalid_choice": "That shipping method is no longer offered; choose another."},
+    )
+    payment_method = forms.ChoiceField(
+        label="Payment method", choices=Order.PaymentMethod.choices, widget=forms.RadioSelect,
+        initial=Order.PaymentMethod.CHECK,
+    )
+    payment_reference = forms.CharField(
+        label="Payment reference (PO number or terminal authorization)", max_length=100, required=False,
+    )
+    channel = forms.ChoiceField(
+        label="Order channel", choices=Order.Channel.choices, initial=Order.Channel.PHONE,
+        widget=forms.RadioSelect,
+    )
+    staff_note = forms.CharField(label="Staff note (internal)", max_length=2000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    customer_note = forms.CharField(label="Customer note (on the confirmation)", max_length=2000,
+                                    required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    send_confirmation = forms.BooleanField(label="Send order confirmation email", required=False)
+
+    def __init__(self, *args, customer_email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipping_method"].label_from_instance = lambda method: f"{method.name} ({method.price})"
+        if not customer_email:
+            field = self.fields["send_confirmation"]
+            field.disabled = True
+            field.initial = False
+            field.help_text = "The customer has no email address; add one to their record to send it."
+
+    def clean_payment_reference(self):
+        reference = self.cleaned_data["payment_reference"].strip()
+        if looks_like_card_number(reference):
+            raise forms.ValidationError(
+                "This looks like a card number. Never store card numbers: enter the terminal's "
+                "authorization code instead."
+            )
+        return reference
+
+    def clean(self):
+        cleaned = super().clean()
+        method = cleaned.get("payment_method")
+        if method in (Order.PaymentMethod.PURCHASE_ORDER, Order.PaymentMethod.CARD_BY_PHONE) and not cleaned.get(
+            "payment_reference"
+        ) and "payment_reference" not in self.errors:
+            what = "the PO number" if method == Order.PaymentMethod.PURCHASE_ORDER else "the terminal's authorization code"
+            self.add_error("payment_reference", f"Enter {what} for this payment method.")
+        return cleaned

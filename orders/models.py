@@ -1,0 +1,146 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from catalog.models import Product
+from customers.models import Customer
+
+
+class ShippingMethod(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    is_active = models.BooleanField("active", default=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="shipping_price_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaxRate(models.Model):
+    """The sales tax applied to the merchandise subtotal; the newest active rate is used."""
+
+    name = models.CharField(max_length=100)
+    rate = models.DecimalField("rate (%)", max_digits=6, decimal_places=3)
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0, rate__lte=100), name="tax_rate_between_0_and_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.rate}%)"
+
+    @classmethod
+    def current(cls) -> Decimal:
+        rate = cls.objects.filter(is_active=True).values_list("rate", flat=True).first()
+        return rate if rate is not None else Decimal("0")
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PLACED = "placed", "Placed"
+        PROCESSING = "processing", "Processing"
+        SHIPPED = "shipped", "Shipped"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Phone"
+        FAX = "fax", "Fax"
+        EMAIL = "email", "Email"
+        OTHER = "other", "Other"
+
+    class PaymentMethod(models.TextChoices):
+        CHECK = "check", "Check"
+        PURCHASE_ORDER = "purchase_order", "Purchase order"
+        ON_ACCOUNT = "on_account", "On account"
+        CARD_BY_PHONE = "card_by_phone", "Card by phone (external terminal)"
+
+    class EmailState(models.TextChoices):
+        NOT_REQUESTED = "not_requested", "Not requested"
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    # The order number is the primary key: allocated by the database, never reused.
+    number = models.BigAutoField(primary_key=True)
+    checkout_token = models.UUIDField(unique=True, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLACED)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    customer_name = models.CharField(max_length=201)
+    customer_email = models.EmailField(blank=True)
+    billing_address = models.JSONField()
+    shipping_address = models.JSONField()
+    shipping_method = models.CharField(max_length=100)
+    payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    payment_reference = models.CharField(max_length=100, blank=True)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping = models.DecimalField(max_digits=10, decimal_places=2)
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=3)
+    tax = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    staff_note = models.TextField(blank=True)
+    customer_note = models.TextField(blank=True)
+    confirmation_state = models.CharField(
+        max_length=20, choices=EmailState.choices, default=EmailState.NOT_REQUESTED
+    )
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmation_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(subtotal__gte=0, shipping__gte=0, tax__gte=0, total__gte=0),
+                name="order_money_gte_0",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "-number"], name="order_customer_newest")]
+
+    def __str__(self) -> str:
+        return f"Order #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", args=[self.number])
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField("SKU", max_length=64)
+    name = models.CharField(max_length=200)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="line_quantity_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0, line_total__gte=0),
+                name="line_money_gte_0",
+            ),
+            models.UniqueConstraint(fields=["order", "product"], name="line_product_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"

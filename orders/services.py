@@ -1,0 +1,263 @@
+"""Placing orders: the one way an order, its lines and the stock change get written."""
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+
+from django.db import IntegrityError, transaction
+
+from catalog.models import Product
+from customers.models import Customer
+from customers.services import address_add
+
+from .models import Order, OrderLine, ShippingMethod, TaxRate
+from .pricing import line_total, order_totals
+
+logger = logging.getLogger(__name__)
+
+
+class OrderRefused(Exception):
+    """The order cannot be placed as it stands; ``problems`` says why, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class OrderChanged(OrderRefused):
+    """Prices or lines changed since staff reviewed the order: review again before placing it."""
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    created: bool  # False when this checkout token had already placed the order
+
+
+def order_place(
+    *,
+    token: uuid.UUID | str,
+    customer_id: int | None,
+    lines: list[tuple[int, int]],
+    billing_address: dict,
+    shipping_address: dict,
+    shipping_method_id: int | None,
+    payment_method: str,
+    payment_reference: str = "",
+    channel: str = Order.Channel.PHONE,
+    staff_note: str = "",
+    customer_note: str = "",
+    send_confirmation: bool = False,
+    placed_by=None,
+    expected_total: Decimal | None = None,
+    save_addresses: bool = False,
+) -> PlacedOrder:
+    """Place an order from (product id, quantity) lines, in one transaction.
+
+    Idempotent on ``token``: a token that already placed an order returns that order with
+    ``created=False``. Stock is checked and taken under row locks in primary-key order.
+
+    Raises OrderRefused (no lines, no customer, inactive products, short stock: every
+    problem at once) or OrderChanged (``expected_total`` no longer matches).
+    """
+    token = uuid.UUID(str(token))
+    if existing := Order.objects.filter(checkout_token=token).first():
+        return PlacedOrder(existing, created=False)
+    if not lines:
+        raise OrderRefused(["The order has no lines: add at least one item."])
+    quantities = _merge_quantities(lines)
+    try:
+        with transaction.atomic():
+            return _place(
+                token=token,
+                customer_id=customer_id,
+                quantities=quantities,
+                billing_address=billing_address,
+                shipping_address=shipping_address,
+                shipping_method_id=shipping_method_id,
+                payment_method=payment_method,
+                payment_reference=payment_reference.strip(),
+                channel=channel,
+                staff_note=staff_note,
+                customer_note=customer_note,
+                send_confirmation=send_confirmation,
+                placed_by=placed_by,
+                expected_total=expected_total,
+                save_addresses=save_addresses,
+            )
+    except IntegrityError:
+        # Another request with the same token won the race; it placed the order.
+        if existing := Order.objects.filter(checkout_token=token).first():
+            return PlacedOrder(existing, created=False)
+        raise
+
+
+def _merge_quantities(lines: list[tuple[int, int]]) -> dict[int, int]:
+    quantities: dict[int, int] = {}
+    for product_id, quantity in lines:
+        if quantity <= 0:
+            raise OrderRefused([f"Quantities must be at least 1 (product {product_id})."])
+        quantities[product_id] = quantities.get(product_id, 0) + quantity
+    return quantities
+
+
+def _place(*, token, customer_id, quantities, shipping_method_id, placed_by, expected_total,
+           save_addresses, send_confirmation, **details) -> PlacedOrder:
+    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+    shipping_method = ShippingMethod.objects.filter(pk=shipping_method_id, is_active=True).first()
+    products = list(
+        Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
+    )
+    # Locks are held now; a request with the same token that got here first has committed.
+    if existing := Order.objects.filter(checkout_token=token).first():
+        return PlacedOrder(existing, created=False)
+
+    problems = _problems(customer, shipping_method, products, quantities)
+    if problems:
+        raise OrderRefused(problems)
+
+    line_rows = [
+        OrderLine(
+            product=product,
+            sku=product.sku,
+            name=product.name,
+            unit_price=product.price,
+            quantity=quantities[product.pk],
+            line_total=line_total(product.price, quantities[product.pk]),
+        )
+        for product in products
+    ]
+    totals = order_totals(
+        line_totals=(line.line_total for line in line_rows),
+        shipping=shipping_method.price,
+        tax_rate=TaxRate.current(),
+    )
+    if expected_total is not None and totals.total != expected_total:
+        raise OrderChanged(
+            [f"The total changed from {expected_total} to {totals.total} since the review. "
+             "Check the lines and submit again."]
+        )
+
+    order = Order.objects.create(
+        checkout_token=token,
+        customer=customer,
+        placed_by=placed_by,
+        customer_name=customer.name,
+        customer_email=customer.email,
+        shipping_method=shipping_method.name,
+        subtotal=totals.subtotal,
+        shipping=totals.shipping,
+        tax_rate=totals.tax_rate,
+        tax=totals.tax,
+        total=totals.total,
+        confirmation_state=(
+            Order.EmailState.PENDING if send_confirmation and customer.email
+            else Order.EmailState.NOT_REQUESTED
+        ),
+        **details,
+    )
+    for line in line_rows:
+        line.order = order
+    OrderLine.objects.bulk_create(line_rows)
+    _take_stock(products, quantities)
+    if save_addresses:
+        _save_addresses(customer, details["billing_address"], details["shipping_address"])
+    if order.confirmation_state == Order.EmailState.PENDING:
+        _send_confirmation_after_commit(order)
+    return PlacedOrder(order, created=True)
+
+
+def _problems(customer, shipping_method, products, quantities) -> list[str]:
+    problems = []
+    if customer is None:
+        problems.append("No customer is attached: use Identify to find or create one.")
+    if shipping_method is None:
+        problems.append("Choose a shipping method that is still offered.")
+    found = {product.pk for product in products}
+    problems += [f"Product {pk} no longer exists: remove it." for pk in quantities if pk not in found]
+    for product in products:
+        quantity = quantities[product.pk]
+        if not product.is_active:
+            problems.append(f"{product.sku} ({product.name}) is no longer sold: remove it.")
+        elif not product.available(quantity):
+            problems.append(
+                f"{product.sku} ({product.name}): {quantity:,} ordered, only {product.stock:,} in stock."
+            )
+    return problems
+
+
+def _take_stock(products: list[Product], quantities: dict[int, int]) -> None:
+    tracked = [product for product in products if product.track_inventory]
+    for product in tracked:
+        product.stock -= quantities[product.pk]
+    if tracked:
+        Product.objects.bulk_update(tracked, ["stock"])
+
+
+def _save_addresses(customer: Customer, billing: dict, shipping: dict) -> None:
+    address_add(customer=customer, address=billing, default_billing=True, default_shipping=billing == shipping)
+    if billing != shipping:
+        address_add(customer=customer, address=shipping, default_shipping=True)
+
+
+def _send_confirmation_after_commit(order: Order) -> None:
+    from .emails import order_confirmation_send
+
+    transaction.on_commit(partial(order_confirmation_send, order.number), robust=True)
+
+
+def order_confirmation_request(*, order: Order) -> Order:
+    """Queue the confirmation email again (the order page's Resend confirmation).
+
+    Raises OrderRefused when the customer has no email address.
+    """
+    email = order.customer.email or order.customer_email
+    if not email:
+        raise OrderRefused(["The customer has no email address: add one to their record first."])
+    with transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(
+            customer_email=email, confirmation_state=Order.EmailState.PENDING, confirmation_error=""
+        )
+        _send_confirmation_after_commit(order)
+    order.refresh_from_db()
+    return order
+
+
+ALLOWED_TRANSITIONS = {
+    Order.Status.PLACED: {Order.Status.PROCESSING, Order.Status.CANCELLED},
+    Order.Status.PROCESSING: {Order.Status.SHIPPED, Order.Status.CANCELLED},
+    Order.Status.SHIPPED: {Order.Status.COMPLETED},
+    Order.Status.COMPLETED: set(),
+    Order.Status.CANCELLED: set(),
+}
+
+
+def order_status_change(*, order: Order, status: str) -> Order:
+    """Move an order to ``status``. Raises OrderRefused for a transition that is not allowed."""
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if status not in ALLOWED_TRANSITIONS[current.status]:
+            raise OrderRefused(
+                [f"An order that is {current.get_status_display().lower()} cannot become {Order.Status(status).label.lower()}."]
+            )
+        current.status = status
+        current.save(update_fields=["status"])
+    return current
+
+
+CARD_NUMBER = re.compile(r"^\d{13,19}$")
+
+
+def looks_like_card_number(text: str) -> bool:
+    """True for 13-19 digits that pass the Luhn check: we must never store card numbers."""
+    digits = re.sub(r"[\s-]", "", text)
+    if not CARD_NUMBER.match(digits):
+        return False
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orders"
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    path("new/", views.order_new, name="new"),
+    path("<int:number>/", views.order_detail, name="detail"),
+    path("<int:number>/resend-confirmation/", views.order_resend_confirmation, name="resend"),
+    path("cart/<str:cart_id>/", views.cart_detail, name="cart"),
+    path("cart/<str:cart_id>/add/", views.cart_add, name="cart_add"),
+    path("cart/<str:cart_id>/lines/<int:product_id>/", views.cart_line, name="cart_line"),
+    path("cart/<str:cart_id>/identify/", views.cart_identify, name="identify"),
+    path("cart/<str:cart_id>/attach/", views.cart_attach, name="attach"),
+    path("cart/<str:cart_id>/customers/new/", views.cart_create_customer, name="create_customer"),
+    path("cart/<str:cart_id>/checkout/", views.cart_checkout, name="checkout"),
+    path("cart/<str:cart_id>/discard/", views.cart_discard, name="discard"),
+]

@@ -1,0 +1,31 @@
+import pytest
+
+from .factories import ShippingMethodFactory, TaxRateFactory, UserFactory
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def shipping(db):
+    return ShippingMethodFactory()
+
+
+@pytest.fixture
+def tax(db):
+    return TaxRateFactory()
+
+
+@pytest.fixture
+def checkout_setup(shipping, tax):
+    """What checkout needs besides the cart: a shipping method and a tax rate."""
+    return shipping, tax
+

@@ -1,0 +1,77 @@
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from catalog.models import Product
+from customers.models import Address, Customer
+from orders.models import ShippingMethod, TaxRate
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    first_name = factory.Sequence(lambda n: f"Pat{n}")
+    last_name = factory.Sequence(lambda n: f"Lastname{n}")
+    company = ""
+    email = factory.Sequence(lambda n: f"customer{n}@example.com")
+    phone = factory.Sequence(lambda n: f"555-01{n:04d}")
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.LazyAttribute(lambda address: address.customer.name)
+    line1 = factory.Sequence(lambda n: f"{n + 1} Main St")
+    city = "Portland"
+    region = "OR"
+    postal_code = "97201"
+    country = "US"
+
+
+def customer_with_address(**kwargs) -> Customer:
+    customer = CustomerFactory(**kwargs)
+    address = AddressFactory(customer=customer)
+    customer.default_billing_address = customer.default_shipping_address = address
+    customer.save()
+    return customer
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    name = factory.Sequence(lambda n: f"Product {n}")
+    price = Decimal("10.00")
+    stock = 100
+
+
+class ShippingMethodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShippingMethod
+        django_get_or_create = ["name"]
+
+    name = "Ground"
+    price = Decimal("5.00")
+
+
+class TaxRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaxRate
+
+    name = "Sales tax"
+    rate = Decimal("8.000")
