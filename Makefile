@@ -25,7 +25,6 @@ run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: setup
 	$(PY) -m pytest
 

@@ -1,0 +1,71 @@
+"""Every page renders for staff, and list pages keep a fixed query budget however long the list."""
+
+import pytest
+from django.urls import reverse
+
+from orders.cart import Cart
+from tests.factories import CustomerFactory, ProductFactory, customer_with_address
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records(checkout_setup):
+    customer = customer_with_address(company="Acme Supply")
+    product = ProductFactory()
+    from tests.orders.test_services import place
+
+    order = place(customer, [(product.pk, 1)], checkout_setup[0]).order
+    return customer, product, order
+
+
+def test_every_page_renders_for_staff(staff_client, records):
+    customer, product, order = records
+    session = staff_client.session
+    cart = Cart.create(session, customer_id=customer.pk)
+    cart.add(product, 1)
+    session.save()
+    urls = [
+        reverse("orders:list"), reverse("orders:detail", args=[order.number]),
+        reverse("customers:list"), reverse("customers:create"), reverse("customers:detail", args=[customer.pk]),
+        reverse("customers:edit", args=[customer.pk]), reverse("catalog:list"),
+        reverse("orders:cart", args=[cart.id]), reverse("orders:identify", args=[cart.id]),
+        reverse("orders:checkout", args=[cart.id]), reverse("admin:index"),
+    ]
+    for url in urls:
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("url_name", "budget"),
+    [("customers:list", 6), ("catalog:list", 6), ("orders:list", 7)],
+)
+def test_list_pages_have_a_fixed_query_budget(staff_client, records, django_assert_max_num_queries, url_name, budget):
+    customers = CustomerFactory.create_batch(60)
+    ProductFactory.create_batch(60)
+    from tests.orders.test_services import place
+    from orders.models import ShippingMethod
+
+    shipping = ShippingMethod.objects.get()
+    product = ProductFactory(stock=1000)
+    for customer in customers:
+        place(customer, [(product.pk, 1)], shipping)
+    with django_assert_max_num_queries(budget):
+        response = staff_client.get(reverse(url_name))
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 25
+
+
+@pytest.mark.parametrize(
+    "model_admin_url",
+    ["admin:customers_customer_changelist", "admin:customers_address_changelist",
+     "admin:catalog_product_changelist", "admin:orders_order_changelist",
+     "admin:orders_shippingmethod_changelist", "admin:orders_taxrate_changelist"],
+)
+def test_admin_changelists_render_within_a_query_budget(admin_client, records, django_assert_max_num_queries,
+                                                        model_admin_url):
+    CustomerFactory.create_batch(60)
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse(model_admin_url))
+    assert response.status_code == 200
