@@ -1,5 +1,7 @@
 from django import forms
 
+from oms.templatetags.oms_tags import money
+
 from .cart import MAX_QUANTITY
 from .models import Order, ShippingMethod
 from .services import looks_like_card_number
@@ -81,7 +83,7 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args, customer_email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["shipping_method"].label_from_instance = lambda method: f"{method.name} ({method.price})"
+        self.fields["shipping_method"].label_from_instance = lambda method: f"{method.name} ({money(method.price)})"
         if not customer_email:
             field = self.fields["send_confirmation"]
             field.disabled = True

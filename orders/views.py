@@ -4,7 +4,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from catalog.models import Product
@@ -154,7 +153,7 @@ def cart_add(request, cart: Cart):
         form.add_error("quantity", str(error))
         return _render_cart(request, cart, add_form=form)
     messages.success(request, f"Added {quantity:,} × {product.sku} {product.name}.")
-    return redirect(reverse("orders:cart", args=[cart.id]) + "#add-line")
+    return redirect("orders:cart", cart_id=cart.id)
 
 
 @require_POST

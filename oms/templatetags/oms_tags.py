@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.safestring import mark_safe
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 
 register = template.Library()
 
@@ -33,3 +35,19 @@ def query_string(context, **changes) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+# Crispy puts a "*" inside the <label> of required fields, which makes the label read
+# "Quantity*". Staff and browser tests know fields by their words alone; errors say what
+# is missing.
+REQUIRED_MARK = '<span class="asteriskField">*</span>'
+
+
+@register.filter
+def form_field(field) -> str:
+    return mark_safe(str(as_crispy_field(field)).replace(REQUIRED_MARK, ""))
+
+
+@register.filter
+def form_fields(form) -> str:
+    return mark_safe(str(as_crispy_form(form)).replace(REQUIRED_MARK, ""))

@@ -7,3 +7,14 @@ document.addEventListener("submit", (event) => {
   button.dataset.submitting = "1";
   setTimeout(() => { button.disabled = true; }, 0);
 });
+
+// "Ship to the billing address" hides the shipping fields it makes irrelevant.
+function syncShippingFields() {
+  const same = document.querySelector("input[name=same_as_billing]");
+  const fields = document.querySelector(".shipping-fields");
+  if (same && fields) fields.hidden = same.checked;
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("input[name=same_as_billing]")) syncShippingFields();
+});
+document.addEventListener("DOMContentLoaded", syncShippingFields);

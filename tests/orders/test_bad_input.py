@@ -1,0 +1,253 @@
+"""Bad input gets a clear message next to the field, keeps what was typed, and never a 500."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Product
+from customers.models import Customer
+from orders.models import Order
+from tests.factories import ProductFactory, customer_with_address
+
+from .conftest import checkout_form
+from .test_ordering import add
+
+pytestmark = pytest.mark.django_db
+
+LONG = "x" * 5000
+HTML = '<script>alert("x")</script><b>bold</b>'
+
+
+def field_error(response, form_name: str, field: str) -> str:
+    return " ".join(response.context[form_name].errors.get(field, []))
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("NOPE-123", "No active product matches"), ("OLD-1", "no longer sold"), ("", "Enter a SKU")],
+)
+def test_unknown_inactive_or_missing_sku_is_explained_and_kept(staff_client, new_cart, query, message):
+    ProductFactory(sku="OLD-1", is_active=False)
+    cart_id = new_cart()
+    response = add(staff_client, cart_id, query, 3)
+    assert response.status_code == 200
+    assert message in field_error(response, "add_form", "query")
+    assert response.context["add_form"]["query"].value() == query
+    assert f'value="{query}"'.encode() in response.content or not query
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [("", "Enter a quantity"), ("abc", "whole number"), ("1.5", "whole number"), ("0", "at least 1"),
+     ("-4", "at least 1"), ("10000", "at most 9,999")],
+)
+def test_bad_quantities_are_explained_and_kept(staff_client, new_cart, quantity, message):
+    ProductFactory(sku="Q-1")
+    cart_id = new_cart()
+    response = add(staff_client, cart_id, "Q-1", quantity)
+    assert response.status_code == 200
+    assert message in field_error(response, "add_form", "quantity")
+    assert response.context["add_form"]["quantity"].value() == quantity
+    assert response.context["review"].lines == []
+
+
+def test_adding_past_the_line_limit_is_refused(staff_client, new_cart):
+    ProductFactory(sku="BIG")
+    cart_id = new_cart()
+    add(staff_client, cart_id, "BIG", 9000)
+    response = add(staff_client, cart_id, "BIG", 1000)
+    assert "That would make 10,000 of BIG" in field_error(response, "add_form", "quantity")
+    assert response.context["review"].lines[0].quantity == 9000
+
+
+def test_bad_quantity_when_changing_a_line_is_explained(staff_client, new_cart):
+    product = ProductFactory(sku="CHG")
+    cart_id = new_cart()
+    add(staff_client, cart_id, "CHG", 2)
+    response = staff_client.post(reverse("orders:cart_line", args=[cart_id, product.pk]), {"quantity": "0"})
+    assert response.status_code == 200
+    assert b"The quantity must be at least 1." in response.content
+    assert response.context["review"].lines[0].quantity == 2
+
+
+def test_tampered_or_stale_cart_ids_go_back_to_the_order_list(staff_client):
+    for cart_id in ("doesnotexist", "a" * 300, "%3Cscript%3E"):
+        response = staff_client.get(f"/orders/cart/{cart_id}/", follow=True)
+        assert response.status_code == 200
+        assert b"was not found" in response.content
+        response = staff_client.post(f"/orders/cart/{cart_id}/add/", {"query": "x", "quantity": 1}, follow=True)
+        assert b"was not found" in response.content
+
+
+def test_a_corrupted_session_cart_is_treated_as_missing(staff_client):
+    session = staff_client.session
+    session["carts"] = {"broken": {"lines": "not a list"}, "alsobroken": "text"}
+    session.save()
+    for cart_id in ("broken", "alsobroken"):
+        assert b"was not found" in staff_client.get(f"/orders/cart/{cart_id}/", follow=True).content
+    assert staff_client.get(reverse("orders:list")).status_code == 200
+
+
+def test_checkout_with_an_empty_cart_or_no_customer_says_what_to_do(staff_client, checkout_setup, new_cart):
+    empty = new_cart(customer_with_address())
+    response = staff_client.get(reverse("orders:checkout", args=[empty]), follow=True)
+    assert b"add an item before checking out" in response.content
+    ProductFactory(sku="NC")
+    nobody = new_cart()
+    add(staff_client, nobody, "NC")
+    response = staff_client.get(reverse("orders:checkout", args=[nobody]), follow=True)
+    assert b"Attach a customer first" in response.content
+    response = staff_client.post(reverse("orders:checkout", args=[nobody]), {"token": str(uuid.uuid4())}, follow=True)
+    assert b"Attach a customer first" in response.content
+    assert Order.objects.count() == 0
+
+
+def test_customer_deleted_while_attached(staff_client, checkout_setup, new_cart):
+    customer = customer_with_address()
+    ProductFactory(sku="DEL")
+    cart_id = new_cart(customer)
+    add(staff_client, cart_id, "DEL")
+    Customer.objects.filter(pk=customer.pk).delete()
+    page = staff_client.get(reverse("orders:cart", args=[cart_id]))
+    assert b"The attached customer no longer exists" in page.content
+    response = staff_client.get(reverse("orders:checkout", args=[cart_id]), follow=True)
+    assert b"Attach a customer first" in response.content
+
+
+def test_deleted_customer_between_review_and_submit_is_refused(staff_client, checkout_setup, new_cart):
+    customer = customer_with_address()
+    ProductFactory(sku="DEL2")
+    cart_id = new_cart(customer)
+    add(staff_client, cart_id, "DEL2")
+    data = checkout_form(staff_client, cart_id)
+    Customer.objects.filter(pk=customer.pk).delete()
+    response = staff_client.post(reverse("orders:checkout", args=[cart_id]), data, follow=True)
+    assert b"Attach a customer first" in response.content
+    assert Order.objects.count() == 0
+
+
+def test_price_change_after_adding_is_shown_on_the_review(staff_client, checkout_setup, new_cart):
+    product = ProductFactory(sku="RP", price=Decimal("10.00"))
+    cart_id = new_cart(customer_with_address())
+    add(staff_client, cart_id, "RP", 2)
+    Product.objects.filter(pk=product.pk).update(price=Decimal("12.00"))
+    page = staff_client.get(reverse("orders:checkout", args=[cart_id]))
+    assert b"was $10.00, now $12.00" in page.content
+    assert page.context["totals"].subtotal == Decimal("24.00")
+
+
+def test_price_change_between_review_and_submit_is_refused_and_reshown(staff_client, checkout_setup, new_cart):
+    product = ProductFactory(sku="RP2", price=Decimal("10.00"))
+    cart_id = new_cart(customer_with_address())
+    add(staff_client, cart_id, "RP2", 1)
+    data = checkout_form(staff_client, cart_id, **{"staff_note": "call back at 3"})
+    Product.objects.filter(pk=product.pk).update(price=Decimal("11.00"))
+
+    response = staff_client.post(reverse("orders:checkout", args=[cart_id]), data)
+
+    assert response.status_code == 200
+    assert b"The order changed since this page was loaded" in response.content
+    assert b"was $10.00, now $11.00" in response.content
+    assert response.context["form"]["staff_note"].value() == "call back at 3"
+    assert Order.objects.count() == 0
+    # submitting the re-shown form places the order at the price now on screen
+    resubmit = dict(data, fingerprint=response.context["form"]["fingerprint"].value())
+    staff_client.post(reverse("orders:checkout", args=[cart_id]), resubmit)
+    assert Order.objects.get().subtotal == Decimal("11.00")
+
+
+@pytest.mark.parametrize("change", ["deactivated", "sold out"])
+def test_product_gone_between_review_and_submit_is_refused(staff_client, checkout_setup, new_cart, change):
+    product = ProductFactory(sku="GONE", stock=5)
+    cart_id = new_cart(customer_with_address())
+    add(staff_client, cart_id, "GONE", 2)
+    data = checkout_form(staff_client, cart_id)
+    Product.objects.filter(pk=product.pk).update(
+        **({"is_active": False} if change == "deactivated" else {"stock": 1})
+    )
+
+    response = staff_client.post(reverse("orders:checkout", args=[cart_id]), data)
+
+    assert response.status_code == 200
+    expected = b"no longer sold" if change == "deactivated" else b"2 ordered, only 1 in stock"
+    assert expected in response.content
+    assert Order.objects.count() == 0
+
+
+def test_a_tampered_checkout_token_places_nothing(staff_client, checkout_setup, new_cart):
+    ProductFactory(sku="TOK")
+    cart_id = new_cart(customer_with_address())
+    add(staff_client, cart_id, "TOK")
+    url = reverse("orders:checkout", args=[cart_id])
+    for token in (str(uuid.uuid4()), "not-a-uuid", ""):
+        response = staff_client.post(url, checkout_form(staff_client, cart_id, token=token))
+        assert response.status_code == 200
+        assert Order.objects.count() == 0
+    assert b"out of date" in staff_client.post(url, checkout_form(staff_client, cart_id, token=str(uuid.uuid4()))).content
+
+
+def test_purchase_order_needs_a_po_number_and_card_numbers_are_refused(staff_client, checkout_setup, new_cart):
+    ProductFactory(sku="PO")
+    cart_id = new_cart(customer_with_address())
+    add(staff_client, cart_id, "PO")
+    url = reverse("orders:checkout", args=[cart_id])
+    response = staff_client.post(url, checkout_form(staff_client, cart_id, payment_method="purchase_order"))
+    assert "Enter the PO number" in field_error(response, "form", "payment_reference")
+    card = "4111 1111 1111 1111"
+    response = staff_client.post(url, checkout_form(staff_client, cart_id, payment_method="card_by_phone",
+                                                    payment_reference=card))
+    assert "Never store card numbers" in field_error(response, "form", "payment_reference")
+    assert Order.objects.count() == 0
+
+
+def test_missing_address_fields_are_explained_and_the_rest_kept(staff_client, checkout_setup, new_cart):
+    ProductFactory(sku="ADR")
+    cart_id = new_cart(customer_with_address())
+    add(staff_client, cart_id, "ADR")
+    data = checkout_form(staff_client, cart_id, **{"billing-line1": "", "billing-city": "Springfield"})
+    response = staff_client.post(reverse("orders:checkout", args=[cart_id]), data)
+    assert "This field is required." in " ".join(response.context["billing_form"].errors["line1"])
+    assert response.context["billing_form"]["city"].value() == "Springfield"
+    assert Order.objects.count() == 0
+
+
+def test_html_and_very_long_text_in_every_field_never_breaks_a_page(staff_client, checkout_setup, new_cart):
+    ProductFactory(sku="LONG")
+    cart_id = new_cart(customer_with_address())
+    for value in (HTML, LONG):
+        assert add(staff_client, cart_id, value, value).status_code == 200
+        assert staff_client.get(reverse("orders:identify", args=[cart_id]),
+                                {"last_name": value, "company": value, "email": value}).status_code == 200
+        for url in (reverse("customers:list"), reverse("catalog:list"), reverse("orders:list")):
+            page = staff_client.get(url, {"q": value, "page": value})
+            assert page.status_code == 200
+            assert b"<script>alert" not in page.content
+        created = staff_client.post(reverse("orders:create_customer", args=[cart_id]), {
+            f"new-{field}": value for field in ("first_name", "last_name", "company", "email", "phone",
+                                                "line1", "line2", "city", "region", "postal_code", "country")
+        })
+        assert created.status_code == 200 and created.context["new_form"].errors
+        assert b"<script>alert" not in created.content
+    add(staff_client, cart_id, "LONG")
+    fields = checkout_form(staff_client, cart_id)
+    for value in (HTML, LONG):
+        data = {key: value for key in fields if key not in ("token", "fingerprint")} | {
+            "token": fields["token"], "fingerprint": fields["fingerprint"]}
+        response = staff_client.post(reverse("orders:checkout", args=[cart_id]), data)
+        assert response.status_code == 200
+        assert b"<script>alert" not in response.content
+    assert Order.objects.count() == 0
+    assert Customer.objects.filter(first_name=HTML).count() == 0
+
+
+def test_html_in_names_is_shown_as_text_after_saving(staff_client, checkout_setup, new_cart):
+    customer = customer_with_address(first_name=HTML, company=HTML)
+    ProductFactory(sku="ESC", name=HTML)
+    cart_id = new_cart(customer)
+    add(staff_client, cart_id, "ESC")
+    for url in (reverse("orders:cart", args=[cart_id]), reverse("orders:checkout", args=[cart_id]),
+                customer.get_absolute_url()):
+        page = staff_client.get(url)
+        assert b"<script>alert" not in page.content and b"&lt;script&gt;" in page.content
