@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:number>/resend-confirmation/", views.order_resend_confirmation, name="resend"),
     path("cart/<str:cart_id>/", views.cart_detail, name="cart"),
     path("cart/<str:cart_id>/add/", views.cart_add, name="cart_add"),
+    path("cart/<str:cart_id>/products/", views.product_suggest, name="product_suggest"),
     path("cart/<str:cart_id>/lines/<int:product_id>/", views.cart_line, name="cart_line"),
     path("cart/<str:cart_id>/identify/", views.cart_identify, name="identify"),
     path("cart/<str:cart_id>/attach/", views.cart_attach, name="attach"),

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from catalog.models import Product
@@ -11,6 +12,7 @@ from catalog.selectors import product_by_sku, product_search
 from customers.forms import AddressForm, CustomerForm, NewCustomerAddressForm
 from customers.models import Customer
 from customers.services import customer_create
+from oms.htmx import htmx_target, render_page
 from oms.paging import page_of
 
 from .cart import Cart, CartError
@@ -20,6 +22,7 @@ from .selectors import cart_review, identify_search, order_search, shipping_meth
 from .services import OrderChanged, OrderRefused, order_confirmation_request, order_place
 
 NOT_FOUND = "That order in progress was not found: it may have been placed or discarded."
+PLACED_KEY = "placed_carts"
 
 
 def with_cart(view):
@@ -29,7 +32,7 @@ def with_cart(view):
     def wrapper(request, cart_id: str, *args, **kwargs):
         cart = Cart.get(request.session, cart_id)
         if cart is None:
-            if placed := _order_for_posted_token(request):
+            if placed := _order_for_posted_token(request) or _order_for_placed_cart(request, cart_id):
                 messages.info(request, f"Order #{placed.number} was already placed; here it is.")
                 return redirect(placed)
             messages.warning(request, NOT_FOUND)
@@ -37,6 +40,18 @@ def with_cart(view):
         return view(request, cart, *args, **kwargs)
 
     return wrapper
+
+
+def _order_for_placed_cart(request, cart_id: str) -> Order | None:
+    number = request.session.get(PLACED_KEY, {}).get(cart_id)
+    return Order.objects.filter(number=number).first() if number else None
+
+
+def _remember_placed(request, cart: Cart, order: Order) -> None:
+    """Old tabs and the back button still find the order their cart became."""
+    placed = request.session.get(PLACED_KEY, {})
+    placed[cart.id] = order.number
+    request.session[PLACED_KEY] = dict(list(placed.items())[-50:])
 
 
 def _order_for_posted_token(request) -> Order | None:
@@ -105,23 +120,49 @@ def cart_discard(request, cart: Cart):
 
 
 # --- the cart -----------------------------------------------------------------------------
-def _render_cart(request, cart: Cart, *, add_form=None, choices=None, line_forms=None, status=200):
+def _add_form(cart: Cart, form: AddLineForm | None = None, *, focus: bool = True) -> AddLineForm:
+    form = form or AddLineForm()
+    form.fields["query"].widget.attrs.update({
+        "autofocus": focus,
+        "hx-get": reverse("orders:product_suggest", args=[cart.id]),
+        "hx-trigger": "input changed delay:250ms",
+        "hx-target": "#product-suggestions",
+        "hx-swap": "innerHTML",
+        "hx-sync": "this:replace",
+    })
+    return form
+
+
+def _render_cart(request, cart: Cart, *, add_form=None, choices=None, line_forms=None):
     review = cart_review(cart)
+    # A new, empty order starts with Identify; after that the cursor lives in the SKU field.
+    focus_identify = review.customer is None and not review.lines and add_form is None
     context = {
         "cart": cart,
         "review": review,
         "customer": review.customer,
-        "add_form": add_form or AddLineForm(),
+        "focus_identify": focus_identify,
+        "add_form": _add_form(cart, add_form, focus=not focus_identify),
         "choices": choices,
         "line_errors": line_forms or {},
         "totals": review.totals(),
     }
-    return render(request, "orders/cart.html", context, status=status)
+    return render_page(request, "orders/cart.html", context, partials=("cart-body",))
 
 
 @with_cart
 def cart_detail(request, cart: Cart):
     return _render_cart(request, cart)
+
+
+@with_cart
+def product_suggest(request, cart: Cart):
+    """Type-ahead for the SKU-or-product field: one query, ten active products."""
+    query = " ".join(request.GET.get("query", "").split())[:200]
+    choices = list(product_search(query, active_only=True)[:10]) if len(query) >= 2 else []
+    context = {"cart": cart, "choices": choices, "searched_for": query if len(query) >= 2 else "",
+               "add_form": AddLineForm()}
+    return render(request, "orders/cart.html#suggestions", context)
 
 
 @require_POST
@@ -175,7 +216,7 @@ def cart_line(request, cart: Cart, product_id: int):
 
 # --- Identify: find or create the customer ------------------------------------------------
 def _render_identify(request, cart: Cart, *, new_form=None, new_address_form=None, duplicates=None,
-                     confirm_form=None, status=200):
+                     confirm_form=None):
     search_form = IdentifySearchForm(request.GET or None)
     results, searched = [], False
     initial = {}
@@ -194,8 +235,10 @@ def _render_identify(request, cart: Cart, *, new_form=None, new_address_form=Non
         "new_address_form": new_address_form or NewCustomerAddressForm(prefix="new"),
         "duplicates": duplicates,
         "confirm_form": confirm_form,
+        # Type-ahead that finds nobody also refreshes the new-customer form, pre-filled.
+        "oob_new_customer": bool(initial) and htmx_target(request) == "identify-results",
     }
-    return render(request, "orders/identify.html", context, status=status)
+    return render_page(request, "orders/identify.html", context, partials=("identify-results",))
 
 
 @with_cart
@@ -333,6 +376,7 @@ def _checkout_submit(request, cart, review):
                                 shipping_form=shipping_form, problems=refused.problems)
     cart.discard()
     order = placed.order
+    _remember_placed(request, cart, order)
     if placed.created:
         order.refresh_from_db()
         messages.success(request, f"Order #{order.number} placed for {order.customer_name}.")

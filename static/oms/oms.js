@@ -1,11 +1,24 @@
 // Small enhancements only: every page works without this file.
+
+// A submit button marked data-submit-once cannot fire twice (the server is idempotent too).
 document.addEventListener("submit", (event) => {
-  // A submit button marked data-submit-once cannot fire twice (the server is idempotent too).
   const button = event.submitter;
   if (!button || !button.hasAttribute("data-submit-once")) return;
-  if (button.dataset.submitting) { event.preventDefault(); return; }
+  if (button.dataset.submitting) {
+    event.preventDefault();
+    return;
+  }
   button.dataset.submitting = "1";
   setTimeout(() => { button.disabled = true; }, 0);
+});
+
+// Coming back with the browser's Back button shows the page as it was left: enable it again.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  document.querySelectorAll("[data-submit-once]").forEach((button) => {
+    button.disabled = false;
+    delete button.dataset.submitting;
+  });
 });
 
 // "Ship to the billing address" hides the shipping fields it makes irrelevant.

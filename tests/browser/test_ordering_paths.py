@@ -1,0 +1,194 @@
+"""Both ways in, as staff see them in Chromium."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from catalog.models import Product
+from orders.models import Order
+from tests.factories import ProductFactory, ShippingMethodFactory, TaxRateFactory, customer_with_address
+
+from .conftest import audit, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def shop(transactional_db):
+    ShippingMethodFactory(name="Ground", price=Decimal("8.95"))
+    TaxRateFactory(rate=Decimal("7.250"))
+    return {
+        "widget": ProductFactory(sku="WID-001", name="Widget, small", price=Decimal("9.50"), stock=40),
+        "lamp": ProductFactory(sku="LMP-004", name="Desk lamp, blue", price=Decimal("40.50"), stock=12),
+        "mug": ProductFactory(sku="MUG-001", name="Coffee mug", price=Decimal("6.00"), stock=1),
+    }
+
+
+def add_line(page, query: str, quantity: int) -> None:
+    page.get_by_label("SKU or product", exact=True).fill(query)
+    page.get_by_label("Quantity", exact=True).fill(str(quantity))
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("row").filter(has_text=query.upper()).first).to_be_visible()
+
+
+def test_path_b_identify_attach_add_lines_and_email(app, shop):
+    customer = customer_with_address(first_name="Ada", last_name="Okafor", company="Harbor Marine",
+                                     email="ada@harbor.example")
+    page = app
+    screenshot(page, "01-order-list")
+    audit(page, "order list")
+
+    page.get_by_role("button", name="New").click()
+    page.get_by_role("button", name="Identify").click()
+    search = page.get_by_role("search", name="Find a customer")
+    expect(search.get_by_label("Last name")).to_be_focused()
+    search.get_by_label("Last name").fill("oka")
+    search.get_by_role("button", name="Search").click()
+    result = page.get_by_role("row").filter(has_text="Harbor Marine")
+    expect(result).to_be_visible()
+    screenshot(page, "02-identify-results")
+    audit(page, "identify")
+    result.get_by_role("button", name=re.compile("^Attach")).click()
+
+    panel = page.get_by_role("region", name="Customer")
+    expect(panel).to_contain_text("Ada Okafor")
+    expect(panel).to_contain_text("ada@harbor.example")
+    add_line(page, "WID-001", 3)
+    add_line(page, "LMP-004", 1)
+    expect(page.get_by_role("row").filter(has_text="WID-001")).to_contain_text("Widget, small")
+    screenshot(page, "03-cart")
+    audit(page, "cart")
+
+    page.get_by_role("button", name="Checkout").click()
+    expect(page.get_by_label("Send order confirmation email")).to_be_checked()
+    screenshot(page, "04-checkout")
+    audit(page, "checkout")
+    page.get_by_role("button", name="Submit order").click()
+
+    order = Order.objects.get()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Order #{order.number}")
+    expect(page.get_by_role("region", name="Confirmation email")).to_contain_text(f"Sent to {customer.email}")
+    screenshot(page, "05-order")
+    audit(page, "order page")
+    assert [message.to for message in mail.outbox] == [[customer.email]]
+    assert f"Order #{order.number}" in mail.outbox[0].subject
+    # 3 x 9.50 + 40.50 = 69.00; shipping 8.95; tax 7.25% of 69.00 = 5.0025 -> 5.00
+    assert (order.subtotal, order.tax, order.total) == (Decimal("69.00"), Decimal("5.00"), Decimal("82.95"))
+
+
+def test_path_b_create_and_attach_a_new_customer(app, shop):
+    page = app
+    page.get_by_role("button", name="New").click()
+    page.get_by_role("button", name="Identify").click()
+    search = page.get_by_role("search", name="Find a customer")
+    search.get_by_label("Last name").fill("Zubrowski")
+    search.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("No customer matches")).to_be_visible()
+
+    new = page.get_by_role("form", name="New customer")
+    expect(new.get_by_label("Last name")).to_have_value("Zubrowski")
+    new.get_by_label("First name").fill("Ola")
+    new.get_by_label("Email").fill("ola@example.com")
+    new.get_by_label("Phone").fill("555-0101")
+    new.get_by_label("Address line 1").fill("5 Pier Rd")
+    new.get_by_label("City").fill("Boise")
+    new.get_by_label("State/Region").fill("ID")
+    new.get_by_label("Postal code").fill("83702")
+    new.get_by_role("button", name="Create and attach").click()
+
+    expect(page.get_by_role("region", name="Customer")).to_contain_text("Ola Zubrowski")
+    add_line(page, "WID-001", 1)
+    page.get_by_role("button", name="Checkout").click()
+    billing = page.get_by_role("group", name="Billing address")
+    expect(billing.get_by_label("Address line 1")).to_have_value("5 Pier Rd")
+    page.get_by_role("button", name="Submit order").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Order #\d+$"))
+    assert Order.objects.get().shipping_address["line1"] == "5 Pier Rd"
+
+
+def test_path_a_from_the_customer_record_without_email(app, shop):
+    customer = customer_with_address(first_name="Ben", last_name="Lindqvist", email="ben@example.com")
+    page = app
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Customers").click()
+    page.get_by_role("searchbox", name="Search").fill("lindq")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Ben Lindqvist").click()
+    screenshot(page, "06-customer")
+    audit(page, "customer page")
+    page.get_by_role("button", name="Place Order").click()
+
+    expect(page.get_by_role("region", name="Customer")).to_contain_text("Ben Lindqvist")
+    expect(page.get_by_label("SKU or product", exact=True)).to_be_focused()
+    add_line(page, "MUG-001", 1)
+    page.get_by_role("button", name="Checkout").click()
+    page.get_by_label("Send order confirmation email").uncheck()
+    page.get_by_role("button", name="Submit order").click()
+
+    order = Order.objects.get()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Order #{order.number}")
+    expect(page.get_by_role("region", name="Confirmation email")).to_contain_text("Not sent")
+    assert order.customer == customer
+    assert mail.outbox == []
+
+
+def test_two_orders_in_two_tabs_stay_separate(app, shop, context):
+    first_customer = customer_with_address(first_name="Tab", last_name="One")
+    second_customer = customer_with_address(first_name="Tab", last_name="Two")
+    first = app
+    second = context.new_page()
+    for page, customer in ((first, first_customer), (second, second_customer)):
+        page.goto(f"{app.base_url}{customer.get_absolute_url()}")
+        page.get_by_role("button", name="Place Order").click()
+    add_line(first, "WID-001", 2)
+    add_line(second, "LMP-004", 1)
+    first.reload()
+    second.reload()
+    expect(first.get_by_role("row").filter(has_text="LMP-004")).to_have_count(0)
+    expect(second.get_by_role("row").filter(has_text="WID-001")).to_have_count(0)
+
+    for page in (second, first):
+        page.get_by_role("button", name="Checkout").click()
+        page.get_by_role("button", name="Submit order").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Order #\d+$"))
+
+    one, two = Order.objects.get(customer=first_customer), Order.objects.get(customer=second_customer)
+    assert [line.sku for line in one.lines.all()] == ["WID-001"]
+    assert [line.sku for line in two.lines.all()] == ["LMP-004"]
+
+
+def test_back_and_submit_again_lands_on_the_same_order(app, shop):
+    customer = customer_with_address()
+    page = app
+    page.goto(f"{app.base_url}{customer.get_absolute_url()}")
+    page.get_by_role("button", name="Place Order").click()
+    add_line(page, "WID-001", 2)
+    page.get_by_role("button", name="Checkout").click()
+    page.get_by_role("button", name="Submit order").click()
+    order = Order.objects.get()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Order #{order.number}")
+
+    page.go_back()
+    submit = page.get_by_role("button", name="Submit order")
+    if submit.count():  # the browser kept the filled-in checkout page
+        submit.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Order #{order.number}")
+    assert Order.objects.count() == 1
+    assert Product.objects.get(sku="WID-001").stock == 38
+
+
+def test_a_sold_out_line_is_reported_before_and_at_submit(app, shop):
+    customer = customer_with_address()
+    page = app
+    page.goto(f"{app.base_url}{customer.get_absolute_url()}")
+    page.get_by_role("button", name="Place Order").click()
+    add_line(page, "MUG-001", 2)
+    expect(page.get_by_text("Only 1 in stock.")).to_be_visible()
+    page.get_by_role("button", name="Checkout").click()
+    expect(page.get_by_role("alert")).to_contain_text("MUG-001")
+
+    page.get_by_role("button", name="Submit order").click()
+    expect(page.get_by_role("alert")).to_contain_text("2 ordered, only 1 in stock")
+    assert Order.objects.count() == 0
