@@ -27,6 +27,7 @@ run: migrate
 
 test: setup
 	$(PY) -m pytest
+	@echo "Screenshots of the main screens: $(CURDIR)/var/screenshots"
 
 bench: setup
 	@test -n "$(DATABASE_URL)" || { echo "make bench needs DATABASE_URL=postgres://..."; exit 2; }

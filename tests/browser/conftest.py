@@ -4,6 +4,7 @@ Controls are found only by role and accessible name (the words in shared/UI.md).
 test visits is watched for Content-Security-Policy violations and script errors.
 """
 
+import re
 import shutil
 from pathlib import Path
 
@@ -100,3 +101,14 @@ def focused_name(page) -> str:
         }"""
     )
 
+
+
+def placed_order(page):
+    """Wait for the order page the submit lands on and return that order."""
+    from playwright.sync_api import expect
+
+    from orders.models import Order
+
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(re.compile(r"^Order #\d+$"))
+    return Order.objects.get(number=int(heading.inner_text().removeprefix("Order #")))
