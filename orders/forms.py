@@ -58,9 +58,8 @@ class CheckoutForm(forms.Form):
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
     same_as_billing = forms.BooleanField(label="Ship to the billing address", required=False)
     save_addresses = forms.BooleanField(label="Save to the customer's address book", required=False)
-    shipping_method = forms.ModelChoiceField(
-        label="Shipping method", queryset=ShippingMethod.objects.filter(is_active=True),
-        empty_label=None, widget=forms.RadioSelect,
+    shipping_method = forms.TypedChoiceField(
+        label="Shipping method", coerce=int, widget=forms.RadioSelect,
         error_messages={"required": "Choose a shipping method.",
                         "invalid_choice": "That shipping method is no longer offered; choose another."},
     )
@@ -81,14 +80,20 @@ class CheckoutForm(forms.Form):
                                     required=False, widget=forms.Textarea(attrs={"rows": 2}))
     send_confirmation = forms.BooleanField(label="Send order confirmation email", required=False)
 
-    def __init__(self, *args, customer_email: str = "", **kwargs):
+    def __init__(self, *args, methods: list[ShippingMethod], customer_email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["shipping_method"].label_from_instance = lambda method: f"{method.name} ({money(method.price)})"
+        self.methods = {method.pk: method for method in methods}
+        self.fields["shipping_method"].choices = [
+            (method.pk, f"{method.name} ({money(method.price)})") for method in methods
+        ]
         if not customer_email:
             field = self.fields["send_confirmation"]
             field.disabled = True
             field.initial = False
             field.help_text = "The customer has no email address; add one to their record to send it."
+
+    def clean_shipping_method(self) -> ShippingMethod:
+        return self.methods[self.cleaned_data["shipping_method"]]
 
     def clean_payment_reference(self):
         reference = self.cleaned_data["payment_reference"].strip()

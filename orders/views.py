@@ -249,6 +249,10 @@ def cart_identify(request, cart: Cart):
 @require_POST
 @with_cart
 def cart_attach(request, cart: Cart):
+    if "detach" in request.POST:
+        cart.attach(None)
+        messages.info(request, "The customer was detached from this order.")
+        return redirect("orders:identify", cart_id=cart.id)
     customer_id = request.POST.get("customer_id", "")
     customer = Customer.objects.filter(pk=int(customer_id)).first() if customer_id.isdigit() else None
     if customer is None:
@@ -281,11 +285,10 @@ def cart_create_customer(request, cart: Cart):
 
 
 # --- checkout -----------------------------------------------------------------------------
-def _checkout_initial(review) -> tuple[dict, dict, dict]:
+def _checkout_initial(review, methods) -> tuple[dict, dict, dict]:
     customer = review.customer
     billing = customer.default_billing_address if customer else None
     shipping = customer.default_shipping_address if customer else None
-    methods = shipping_methods()
     initial = {
         "token": review.cart.token,
         "fingerprint": review.fingerprint,
@@ -316,13 +319,14 @@ def cart_checkout(request, cart: Cart):
         return _checkout_submit(request, cart, review)
     if redirect_to := _checkout_blocked(request, cart, review):
         return redirect_to
-    initial, billing, shipping = _checkout_initial(review)
-    email = review.customer.email
+    methods = shipping_methods()
+    initial, billing, shipping = _checkout_initial(review, methods)
     return _render_checkout(
         request, review,
-        form=CheckoutForm(initial=initial, customer_email=email),
+        form=CheckoutForm(initial=initial, methods=methods, customer_email=review.customer.email),
         billing_form=AddressForm(prefix="billing", initial=billing),
         shipping_form=AddressForm(prefix="shipping", initial=shipping),
+        rate=tax_rate(),
     )
 
 
@@ -339,10 +343,11 @@ def _checkout_blocked(request, cart, review):
 def _checkout_submit(request, cart, review):
     if redirect_to := _checkout_blocked(request, cart, review):
         return redirect_to
-    form = CheckoutForm(request.POST, customer_email=review.customer.email)
+    form = CheckoutForm(request.POST, methods=shipping_methods(), customer_email=review.customer.email)
     billing_form = AddressForm(request.POST, prefix="billing")
     shipping_form = AddressForm(request.POST, prefix="shipping")
     same = request.POST.get("same_as_billing") == "on"
+    rate = tax_rate()
     valid = all([form.is_valid(), billing_form.is_valid(), same or shipping_form.is_valid()])
     problems = []
     if valid and form.cleaned_data["token"] != uuid.UUID(cart.token):
@@ -352,7 +357,7 @@ def _checkout_submit(request, cart, review):
                     "Review it and submit again."]
     if not valid or problems:
         return _render_checkout(request, review, form=form, billing_form=billing_form,
-                                shipping_form=shipping_form, problems=problems)
+                                shipping_form=shipping_form, rate=rate, problems=problems)
     data = form.cleaned_data
     billing = billing_form.cleaned_data | {"country": str(billing_form.cleaned_data["country"])}
     shipping = billing if same else shipping_form.cleaned_data | {
@@ -367,13 +372,13 @@ def _checkout_submit(request, cart, review):
             payment_method=data["payment_method"], payment_reference=data["payment_reference"],
             channel=data["channel"], staff_note=data["staff_note"], customer_note=data["customer_note"],
             send_confirmation=data["send_confirmation"], placed_by=request.user,
-            expected_total=review.totals(shipping=method.price, tax_rate=tax_rate()).total,
+            expected_total=review.totals(shipping=method.price, tax_rate=rate).total,
             save_addresses=data["save_addresses"],
         )
     except OrderRefused as refused:
         fresh = cart_review(cart) if isinstance(refused, OrderChanged) else review
         return _render_checkout(request, fresh, form=form, billing_form=billing_form,
-                                shipping_form=shipping_form, problems=refused.problems)
+                                shipping_form=shipping_form, rate=rate, problems=refused.problems)
     cart.discard()
     order = placed.order
     _remember_placed(request, cart, order)
@@ -386,15 +391,13 @@ def _checkout_submit(request, cart, review):
     return redirect(order)
 
 
-def _render_checkout(request, review, *, form, billing_form, shipping_form, problems=()):
+def _render_checkout(request, review, *, form, billing_form, shipping_form, rate, problems=()):
     # A stale form is re-shown with what was typed, but against the current review.
     if form.is_bound:
         form.data = form.data.copy()
         form.data["fingerprint"] = review.fingerprint
         form.data["token"] = review.cart.token
-    methods = shipping_methods()
-    selected = _selected_method(form, methods)
-    rate = tax_rate()
+    selected = _selected_method(form, list(form.methods.values()))
     context = {
         "cart": review.cart,
         "review": review,

@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_manage(*args, **env):
     environment = {key: value for key, value in os.environ.items()
-                   if key not in ("SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST")}
+                   if key not in ("SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST",
+                                  "DJANGO_ALLOW_ASYNC_UNSAFE")}
     environment.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=60)

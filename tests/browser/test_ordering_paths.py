@@ -188,3 +188,29 @@ def test_a_sold_out_line_is_reported_before_and_at_submit(app, shop):
     page.get_by_role("button", name="Submit order").click()
     expect(page.get_by_role("alert")).to_contain_text("2 ordered, only 1 in stock")
     assert Order.objects.count() == 0
+
+
+def test_submit_order_cannot_fire_twice(app, shop):
+    customer = customer_with_address()
+    page = app
+    page.goto(f"{app.base_url}{customer.get_absolute_url()}")
+    page.get_by_role("button", name="Place Order").click()
+    add_line(page, "WID-001", 1)
+    page.get_by_role("button", name="Checkout").click()
+    # Count submissions of the checkout form, and keep the page here so a second click is possible.
+    page.evaluate("""() => {
+        window.submissions = 0;
+        document.querySelector("form.checkout").addEventListener("submit", (event) => {
+            window.submissions += 1;
+            event.preventDefault();
+        });
+    }""")
+
+    submit = page.get_by_role("button", name="Submit order")
+    submit.click()
+    expect(submit).to_be_disabled()
+    submit.click(force=True)
+    submit.press("Enter")
+
+    assert page.evaluate("window.submissions") == 1
+    assert Order.objects.count() == 0

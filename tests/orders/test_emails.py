@@ -84,3 +84,28 @@ def test_confirmation_is_sent_once_per_order_even_when_submitted_twice(checkout_
         place(customer, [(product.pk, 1)], shipping, token=token, send_confirmation=True)
         place(customer, [(product.pk, 1)], shipping, token=token, send_confirmation=True)
     assert len(mail.outbox) == 1
+
+
+def test_a_provider_that_never_answers_fails_within_the_timeout(settings, checkout_setup,
+                                                                  django_capture_on_commit_callbacks):
+    """A real SMTP connection to a server that accepts and then says nothing."""
+    import socket
+    import time
+
+    silent = socket.create_server(("127.0.0.1", 0))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+    settings.EMAIL_TIMEOUT = 1
+    shipping, _ = checkout_setup
+    started = time.monotonic()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            placed = place(customer_with_address(), [(ProductFactory().pk, 1)], shipping, send_confirmation=True)
+    finally:
+        silent.close()
+    elapsed = time.monotonic() - started
+
+    order = Order.objects.get(pk=placed.order.pk)
+    assert order.confirmation_state == Order.EmailState.FAILED
+    assert "timed out" in order.confirmation_error.lower()
+    assert elapsed < 5

@@ -78,3 +78,22 @@ def test_every_page_sends_a_strict_content_security_policy(staff_client):
     assert "default-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
+
+
+@pytest.mark.parametrize("lines", [1, 50])
+def test_cart_and_checkout_queries_do_not_grow_with_lines(staff_client, checkout_setup, new_cart,
+                                                          django_assert_max_num_queries, lines):
+    from orders.cart import Cart
+
+    cart_id = new_cart(customer_with_address())
+    session = staff_client.session
+    cart = Cart.get(session, cart_id)
+    for product in ProductFactory.create_batch(lines):
+        cart.add(product, 2)
+    session.save()
+    with django_assert_max_num_queries(4):  # session, user, products, customer with its addresses
+        assert staff_client.get(reverse("orders:cart", args=[cart_id])).status_code == 200
+    with django_assert_max_num_queries(7):  # the same, plus shipping methods and the tax rate
+        response = staff_client.get(reverse("orders:checkout", args=[cart_id]))
+    assert response.status_code == 200
+    assert len(response.context["review"].lines) == lines

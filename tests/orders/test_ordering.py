@@ -246,3 +246,14 @@ def test_checkout_without_email_disables_the_box(staff_client, checkout_setup, n
     staff_client.post(reverse("orders:checkout", args=[cart_id]), data)
     assert Order.objects.get().confirmation_state == Order.EmailState.NOT_REQUESTED
     assert mail.outbox == []
+
+
+def test_identify_again_changes_or_detaches_the_customer(staff_client, new_cart):
+    first, second = customer_with_address(), customer_with_address()
+    cart_id = new_cart(first)
+    staff_client.post(reverse("orders:attach", args=[cart_id]), {"customer_id": second.pk})
+    assert staff_client.get(reverse("orders:cart", args=[cart_id])).context["customer"] == second
+    identify = staff_client.get(reverse("orders:identify", args=[cart_id]))
+    assert b"Detach customer" in identify.content
+    staff_client.post(reverse("orders:attach", args=[cart_id]), {"detach": "1"})
+    assert staff_client.get(reverse("orders:cart", args=[cart_id])).context["customer"] is None
