@@ -53,6 +53,12 @@ class DuplicateConfirmForm(forms.Form):
     )
 
 
+REFERENCE_NEEDED = {
+    Order.PaymentMethod.PURCHASE_ORDER: "the PO number",
+    Order.PaymentMethod.CARD_BY_PHONE: "the terminal's authorization code",
+}
+
+
 class CheckoutForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -107,9 +113,7 @@ class CheckoutForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         method = cleaned.get("payment_method")
-        if method in (Order.PaymentMethod.PURCHASE_ORDER, Order.PaymentMethod.CARD_BY_PHONE) and not cleaned.get(
-            "payment_reference"
-        ) and "payment_reference" not in self.errors:
-            what = "the PO number" if method == Order.PaymentMethod.PURCHASE_ORDER else "the terminal's authorization code"
-            self.add_error("payment_reference", f"Enter {what} for this payment method.")
+        needs_reference = REFERENCE_NEEDED.get(method)
+        if needs_reference and not cleaned.get("payment_reference") and "payment_reference" not in self.errors:
+            self.add_error("payment_reference", f"Enter {needs_reference} for this payment method.")
         return cleaned

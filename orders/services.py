@@ -240,9 +240,8 @@ def order_status_change(*, order: Order, status: str) -> Order:
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
         if status not in ALLOWED_TRANSITIONS[current.status]:
-            raise OrderRefused(
-                [f"An order that is {current.get_status_display().lower()} cannot become {Order.Status(status).label.lower()}."]
-            )
+            now, wanted = current.get_status_display().lower(), Order.Status(status).label.lower()
+            raise OrderRefused([f"An order that is {now} cannot become {wanted}."])
         current.status = status
         current.save(update_fields=["status"])
     return current

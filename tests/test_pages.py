@@ -44,8 +44,8 @@ def test_every_page_renders_for_staff(staff_client, records):
 def test_list_pages_have_a_fixed_query_budget(staff_client, records, django_assert_max_num_queries, url_name, budget):
     customers = CustomerFactory.create_batch(60)
     ProductFactory.create_batch(60)
-    from tests.orders.test_services import place
     from orders.models import ShippingMethod
+    from tests.orders.test_services import place
 
     shipping = ShippingMethod.objects.get()
     product = ProductFactory(stock=1000)

@@ -1,10 +1,10 @@
 from decimal import Decimal
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import template
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 
 register = template.Library()
 

@@ -185,7 +185,8 @@ def test_a_tampered_checkout_token_places_nothing(staff_client, checkout_setup, 
         response = staff_client.post(url, checkout_form(staff_client, cart_id, token=token))
         assert response.status_code == 200
         assert Order.objects.count() == 0
-    assert b"out of date" in staff_client.post(url, checkout_form(staff_client, cart_id, token=str(uuid.uuid4()))).content
+    stale = staff_client.post(url, checkout_form(staff_client, cart_id, token=str(uuid.uuid4())))
+    assert b"out of date" in stale.content
 
 
 def test_purchase_order_needs_a_po_number_and_card_numbers_are_refused(staff_client, checkout_setup, new_cart):
