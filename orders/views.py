@@ -19,7 +19,14 @@ from .cart import Cart, CartError
 from .forms import AddLineForm, CheckoutForm, DuplicateConfirmForm, IdentifySearchForm, LineQuantityForm
 from .models import Order
 from .selectors import cart_review, identify_search, order_search, shipping_methods, tax_rate
-from .services import OrderChanged, OrderRefused, order_confirmation_request, order_place
+from .services import (
+    ALLOWED_TRANSITIONS,
+    OrderChanged,
+    OrderRefused,
+    order_confirmation_request,
+    order_place,
+    order_status_change,
+)
 
 NOT_FOUND = "That order in progress was not found: it may have been placed or discarded."
 PLACED_KEY = "placed_carts"
@@ -75,7 +82,28 @@ def order_list(request):
 
 def order_detail(request, number: int):
     order = get_object_or_404(Order.objects.select_related("customer", "placed_by"), number=number)
-    return render(request, "orders/order_detail.html", {"order": order, "lines": list(order.lines.all())})
+    context = {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "next_statuses": [Order.Status(status) for status in ALLOWED_TRANSITIONS[order.status]],
+    }
+    return render(request, "orders/order_detail.html", context)
+
+
+@require_POST
+def order_status(request, number: int):
+    order = get_object_or_404(Order, number=number)
+    status = request.POST.get("status", "")
+    if status not in Order.Status.values:
+        messages.error(request, "Choose one of the statuses offered.")
+        return redirect(order)
+    try:
+        order = order_status_change(order=order, status=status)
+    except OrderRefused as refused:
+        messages.error(request, refused.problems[0])
+    else:
+        messages.success(request, f"Order #{order.number} is now {order.get_status_display().lower()}.")
+    return redirect(order)
 
 
 @require_POST

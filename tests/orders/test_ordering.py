@@ -258,3 +258,22 @@ def test_identify_again_changes_or_detaches_the_customer(staff_client, new_cart)
     assert b"Detach customer" in identify.content
     staff_client.post(reverse("orders:attach", args=[cart_id]), {"detach": "1"})
     assert staff_client.get(reverse("orders:cart", args=[cart_id])).context["customer"] is None
+
+
+def test_order_status_moves_only_along_allowed_transitions(staff_client, checkout_setup, new_cart):
+    ProductFactory(sku="ST")
+    cart_id = new_cart(customer_with_address())
+    add(staff_client, cart_id, "ST")
+    staff_client.post(reverse("orders:checkout", args=[cart_id]), checkout_form(staff_client, cart_id))
+    order = Order.objects.get()
+    page = staff_client.get(order.get_absolute_url())
+    assert b"Mark processing" in page.content and b"Mark shipped" not in page.content
+
+    staff_client.post(reverse("orders:status", args=[order.number]), {"status": "processing"})
+    refused = staff_client.post(reverse("orders:status", args=[order.number]), {"status": "placed"}, follow=True)
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PROCESSING
+    assert b"cannot become placed" in refused.content
+    bogus = staff_client.post(reverse("orders:status", args=[order.number]), {"status": "<b>"}, follow=True)
+    assert b"Choose one of the statuses offered" in bogus.content
