@@ -69,24 +69,17 @@ def order_place(
     if not lines:
         raise OrderRefused(["The order has no lines: add at least one item."])
     quantities = _merge_quantities(lines)
+    details = {
+        "billing_address": billing_address, "shipping_address": shipping_address,
+        "payment_method": payment_method, "payment_reference": payment_reference.strip(),
+        "channel": channel, "staff_note": staff_note, "customer_note": customer_note,
+    }
     try:
         with transaction.atomic():
             return _place(
-                token=token,
-                customer_id=customer_id,
-                quantities=quantities,
-                billing_address=billing_address,
-                shipping_address=shipping_address,
-                shipping_method_id=shipping_method_id,
-                payment_method=payment_method,
-                payment_reference=payment_reference.strip(),
-                channel=channel,
-                staff_note=staff_note,
-                customer_note=customer_note,
-                send_confirmation=send_confirmation,
-                placed_by=placed_by,
-                expected_total=expected_total,
-                save_addresses=save_addresses,
+                token=token, customer_id=customer_id, quantities=quantities,
+                shipping_method_id=shipping_method_id, placed_by=placed_by, expected_total=expected_total,
+                save_addresses=save_addresses, send_confirmation=send_confirmation, details=details,
             )
     except IntegrityError:
         # Another request with the same token won the race; it placed the order.
@@ -105,7 +98,7 @@ def _merge_quantities(lines: list[tuple[int, int]]) -> dict[int, int]:
 
 
 def _place(*, token, customer_id, quantities, shipping_method_id, placed_by, expected_total,
-           save_addresses, send_confirmation, **details) -> PlacedOrder:
+           save_addresses, send_confirmation, details: dict) -> PlacedOrder:
     customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
     shipping_method = ShippingMethod.objects.filter(pk=shipping_method_id, is_active=True).first()
     products = list(

@@ -27,6 +27,12 @@ def shop(transactional_db):
     }
 
 
+def place_order_for(page, customer) -> None:
+    """Open the customer's record and press Place Order."""
+    page.goto(f"{page.base_url}{customer.get_absolute_url()}")
+    page.get_by_role("button", name="Place Order").click()
+
+
 def add_line(page, query: str, quantity: int) -> None:
     page.get_by_label("SKU or product", exact=True).fill(query)
     page.get_by_label("Quantity", exact=True).fill(str(quantity))
@@ -136,9 +142,9 @@ def test_two_orders_in_two_tabs_stay_separate(app, shop, context):
     second_customer = customer_with_address(first_name="Tab", last_name="Two")
     first = app
     second = context.new_page()
+    second.base_url = app.base_url
     for page, customer in ((first, first_customer), (second, second_customer)):
-        page.goto(f"{app.base_url}{customer.get_absolute_url()}")
-        page.get_by_role("button", name="Place Order").click()
+        place_order_for(page, customer)
     add_line(first, "WID-001", 2)
     add_line(second, "LMP-004", 1)
     first.reload()
@@ -157,10 +163,8 @@ def test_two_orders_in_two_tabs_stay_separate(app, shop, context):
 
 
 def test_back_and_submit_again_lands_on_the_same_order(app, shop):
-    customer = customer_with_address()
     page = app
-    page.goto(f"{app.base_url}{customer.get_absolute_url()}")
-    page.get_by_role("button", name="Place Order").click()
+    place_order_for(page, customer_with_address())
     add_line(page, "WID-001", 2)
     page.get_by_role("button", name="Checkout").click()
     page.get_by_role("button", name="Submit order").click()
@@ -176,10 +180,8 @@ def test_back_and_submit_again_lands_on_the_same_order(app, shop):
 
 
 def test_a_sold_out_line_is_reported_before_and_at_submit(app, shop):
-    customer = customer_with_address()
     page = app
-    page.goto(f"{app.base_url}{customer.get_absolute_url()}")
-    page.get_by_role("button", name="Place Order").click()
+    place_order_for(page, customer_with_address())
     add_line(page, "MUG-001", 2)
     expect(page.get_by_text("Only 1 in stock.")).to_be_visible()
     page.get_by_role("button", name="Checkout").click()
@@ -191,10 +193,8 @@ def test_a_sold_out_line_is_reported_before_and_at_submit(app, shop):
 
 
 def test_submit_order_cannot_fire_twice(app, shop):
-    customer = customer_with_address()
     page = app
-    page.goto(f"{app.base_url}{customer.get_absolute_url()}")
-    page.get_by_role("button", name="Place Order").click()
+    place_order_for(page, customer_with_address())
     add_line(page, "WID-001", 1)
     page.get_by_role("button", name="Checkout").click()
     # Count submissions of the checkout form, and keep the page here so a second click is possible.
