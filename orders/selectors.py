@@ -2,11 +2,12 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from catalog.models import Product
 from customers.models import Customer
 from customers.selectors import customer_identify_search, customer_search
+from oms.paging import ranked
 
 from .cart import Cart
 from .models import Order, ShippingMethod, TaxRate
@@ -110,27 +111,29 @@ def tax_rate() -> Decimal:
 
 
 def identify_search(*, last_name: str, company: str, email: str, limit: int = 25) -> list[Customer]:
-    """Identify's results with each customer's last order date (one extra query for the page)."""
-    customers = list(
-        customer_identify_search(last_name=last_name, company=company, email=email)[:limit]
+    """Identify's results with each customer's last order date, in one query: the date is
+    a subquery over order_customer_newest, evaluated for the 25 shown rows only."""
+    last_order = (
+        Order.objects.filter(customer=OuterRef("pk")).order_by().values("customer")
+        .annotate(last=Max("created_at")).values("last")
     )
-    last_orders = dict(
-        Order.objects.filter(customer_id__in=[customer.pk for customer in customers])
-        .values("customer_id")
-        .annotate(last=Max("created_at"))
-        .values_list("customer_id", "last")
-    )
-    for customer in customers:
-        customer.last_order_at = last_orders.get(customer.pk)
-    return customers
+    customers = customer_identify_search(last_name=last_name, company=company, email=email)
+    return list(customers.annotate(last_order_at=Subquery(last_order))[:limit])
 
 
 def order_search(query: str) -> QuerySet[Order]:
-    """The order list: by order number, or by the customer's name, company, email or phone."""
-    orders = Order.objects.select_related("customer")
+    """The order list: by order number, or by the customer's name, company, email or phone.
+
+    Pages are ranked on the primary key alone, so a deep page skips rows in the index and
+    joins the customers of its own 25 orders only.
+    """
     query = " ".join(query.split()).lstrip("#")
-    if not query:
-        return orders
+    condition = Q()
     if query.isdigit():
-        return orders.filter(number=int(query)) if len(query) < 19 else orders.none()
-    return orders.filter(customer__in=customer_search(query).values("pk"))
+        if len(query) >= 19:
+            return Order.objects.none()
+        condition = Q(number=int(query))
+    elif query:
+        condition = Q(customer__in=customer_search(query).values("pk"))
+    orders = Order.objects.select_related("customer").filter(condition)
+    return ranked(orders, Order.objects.filter(condition).values_list("pk"), ["-pk"], fence=False)

@@ -1,0 +1,31 @@
+"""Migration operations for PostgreSQL-only schema, such as pattern-ops and trigram indexes."""
+
+from django.db import migrations
+
+
+class PostgresOnlySQL(migrations.RunSQL):
+    """RunSQL that does nothing on other databases: SQLite has no operator classes or pg_trgm,
+    and its own indexes from the models already serve its small test databases."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return "Raw SQL operation (PostgreSQL only)"
+
+
+def pattern_index(name: str, table: str, expression: str, include: tuple[str, ...] = ()) -> PostgresOnlySQL:
+    """A btree that LIKE 'prefix%' can use whatever the database's collation: Django's
+    istartswith compiles to UPPER(col::text) LIKE UPPER('x%'), which only an index on that
+    expression with text_pattern_ops serves (a plain btree works only under the C collation).
+    ``include`` makes it covering, for index-only scans that read no table rows."""
+    covering = f" INCLUDE ({', '.join(include)})" if include else ""
+    return PostgresOnlySQL(
+        f"CREATE INDEX {name} ON {table} ({expression} text_pattern_ops){covering}",
+        f"DROP INDEX IF EXISTS {name}",
+    )

@@ -1,0 +1,367 @@
+"""Checkout over HTTP under load: gunicorn on 127.0.0.1, clients placing orders through the real
+forms (log in, new order, add lines by SKU, attach the customer, read the checkout form, submit).
+Loopback only; every loop is bounded by a deadline and an order cap."""
+
+import html
+import http.client
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Max, Sum
+
+from catalog.models import Product
+from customers.models import Customer
+from orders.models import Order, OrderLine
+
+from .measure import Row, at_least, within
+
+HOST = "127.0.0.1"
+LINES = 3
+MAX_ORDERS_PER_CLIENT = 100_000
+FORM_INPUT = re.compile(r"<input\b([^>]*)>", re.S)
+FORM_SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S)
+FORM_OPTION = re.compile(r"<option\b([^>]*)>", re.S)
+FORM_TEXTAREA = re.compile(r"<textarea\b([^>]*)>(.*?)</textarea>", re.S)
+ATTRIBUTE = re.compile(r'([:\w-]+)(?:\s*=\s*"([^"]*)")?')
+
+
+class LoadError(Exception):
+    pass
+
+
+# --- the server ---------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def server_environment() -> dict:
+    """Production settings, except the plain-HTTP loopback and an email backend that sends nothing."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ANYMAIL")}
+    env.update(
+        DATABASE_URL=database_url(), DEBUG="0", SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(40),
+        SECURE_SSL_REDIRECT="0", STATIC_MANIFEST="0", ALLOWED_HOSTS=HOST, LOG_LEVEL="WARNING",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DJANGO_SETTINGS_MODULE="oms.settings",
+    )
+    return env
+
+
+class Server:
+    def __init__(self, *, workers: int, log: Path):
+        self.port = free_port()
+        self.log = log
+        log.parent.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "gunicorn", "oms.wsgi:application", "--workers", str(workers),
+                   "--bind", f"{HOST}:{self.port}", "--log-level", "warning", "--timeout", "60"]
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=server_environment(),
+                                            stdout=output, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise LoadError(f"gunicorn exited: {self.log.read_text()[-2000:]}")
+            try:
+                if HttpClient(self.port).request("GET", "/accounts/login/").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise LoadError("gunicorn did not answer in time")
+
+    def worker_pids(self) -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                    pids.append(int(entry.name))
+        return pids
+
+    def peak_rss_mb(self) -> float:
+        """The largest peak resident set (VmHWM) among the workers."""
+        peaks = []
+        for pid in self.worker_pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return max(peaks, default=0.0)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+# --- one client ---------------------------------------------------------------------------
+@dataclass
+class Response:
+    status: int
+    location: str
+    body: str
+
+
+class HttpClient:
+    """A browser's part of the conversation: cookies kept by hand (the production cookies are
+    Secure, and this is plain HTTP on loopback), the CSRF token posted with every form."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: list | dict | None = None) -> Response:
+        headers = {"Host": f"{HOST}:{self.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            raw = conn.getresponse()
+            text = raw.read().decode()
+            self._keep_cookies(raw.headers.get_all("Set-Cookie") or [])
+            return Response(raw.status, raw.headers.get("Location", ""), text)
+        finally:
+            conn.close()
+
+    def post(self, path: str, form: list | dict) -> Response:
+        fields = list(form.items()) if isinstance(form, dict) else list(form)
+        return self.request("POST", path, [*fields, ("csrfmiddlewaretoken", self.cookies.get("csrftoken", ""))])
+
+    def _keep_cookies(self, headers: list[str]) -> None:
+        for header in headers:
+            name, _, rest = header.partition("=")
+            value, _, attributes = rest.partition(";")
+            if "max-age=0" in attributes.lower() or not value.strip('"'):
+                self.cookies.pop(name.strip(), None)
+            else:
+                self.cookies[name.strip()] = value
+
+    def log_in(self, username: str, password: str) -> None:
+        self.request("GET", "/accounts/login/")
+        if self.post("/accounts/login/", {"username": username, "password": password}).status != 302:
+            raise LoadError("logging in failed")
+
+
+def form_fields(page: str, marker: str = 'name="fingerprint"') -> list[tuple[str, str]]:
+    """The fields a browser would submit from the form that contains ``marker``, defaults as shown."""
+    form = next((part for part in page.split("<form")[1:] if marker in part.split("</form>")[0]), "")
+    form = form.split("</form>")[0]
+    fields = []
+    for match in FORM_INPUT.finditer(form):
+        attrs = dict(ATTRIBUTE.findall(match.group(1)))
+        kind = attrs.get("type", "text")
+        if not attrs.get("name") or "disabled" in attrs or kind in ("submit", "button", "reset"):
+            continue
+        if kind in ("checkbox", "radio") and "checked" not in attrs:
+            continue
+        fields.append((attrs["name"], html.unescape(attrs.get("value") or ("on" if kind == "checkbox" else ""))))
+    for match in FORM_SELECT.finditer(form):
+        options = [dict(ATTRIBUTE.findall(option)) for option in FORM_OPTION.findall(match.group(2))]
+        chosen = next((option for option in options if "selected" in option), options[0] if options else {})
+        fields.append((dict(ATTRIBUTE.findall(match.group(1)))["name"], html.unescape(chosen.get("value", ""))))
+    for match in FORM_TEXTAREA.finditer(form):
+        fields.append((dict(ATTRIBUTE.findall(match.group(1)))["name"], html.unescape(match.group(2).strip())))
+    return fields
+
+
+# --- the load -----------------------------------------------------------------------------
+@dataclass
+class Tally:
+    orders: int = 0
+    errors: list[str] = field(default_factory=list)
+    request_ms: list[float] = field(default_factory=list)
+    order_ms: list[float] = field(default_factory=list)
+    step_ms: dict[str, list[float]] = field(default_factory=dict)
+    client_cpu: float = 0.0  # cores used by all the clients together (set on the first tally)
+    quantities: Counter = field(default_factory=Counter)
+
+
+def place_order(client: HttpClient, tally: Tally, products: list[Product], customer_id: int, rng) -> None:
+    started = time.perf_counter()
+
+    def step(name: str, method: str, path: str, form=None, expect: int = 302) -> Response:
+        begun = time.perf_counter()
+        response = client.post(path, form) if method == "POST" else client.request("GET", path)
+        tally.request_ms.append((time.perf_counter() - begun) * 1000)
+        tally.step_ms.setdefault(name, []).append(tally.request_ms[-1])
+        if response.status != expect:
+            raise LoadError(f"{method} {path} answered {response.status}, expected {expect}")
+        return response
+
+    cart = step("new", "POST", "/orders/new/", {}).location.rstrip("/").rsplit("/", 1)[-1]
+    chosen = rng.sample(products, LINES)
+    for product in chosen:
+        step("add line", "POST", f"/orders/cart/{cart}/add/", {"query": product.sku, "quantity": "1"})
+    step("attach", "POST", f"/orders/cart/{cart}/attach/", {"customer_id": str(customer_id)})
+    checkout = step("checkout page", "GET", f"/orders/cart/{cart}/checkout/", expect=200)
+    placed = step("submit", "POST", f"/orders/cart/{cart}/checkout/", form_fields(checkout.body))
+    if not re.search(r"/orders/\d+/$", placed.location):
+        raise LoadError(f"checkout went to {placed.location!r}, not to an order")
+    tally.orders += 1
+    tally.quantities.update(product.pk for product in chosen)
+    tally.order_ms.append((time.perf_counter() - started) * 1000)
+
+
+def client_loop(port, credentials, products, customers, seconds, start, tally, seed) -> None:
+    import random
+
+    rng = random.Random(seed)
+    client = HttpClient(port)
+    try:
+        client.log_in(*credentials)
+    except Exception as error:  # counted as an error; the run fails on any
+        tally.errors.append(f"login: {error!r}")
+    start.wait(timeout=120)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and tally.orders < MAX_ORDERS_PER_CLIENT and not tally.errors:
+        try:
+            place_order(client, tally, products, rng.choice(customers), rng)
+        except Exception as error:  # counted, reported, and the run fails
+            tally.errors.append(repr(error))
+
+
+def percentile(samples: list[float], share: float) -> float:
+    if len(samples) < 2:
+        return samples[0] if samples else 0.0
+    return statistics.quantiles(samples, n=100, method="inclusive")[int(share) - 1]
+
+
+def load_rows(*, clients: int, seconds: float, workers: int, log: Path) -> list[Row]:
+    section = f"5-6. Checkout over HTTP: gunicorn ({workers} workers), {clients} clients, {seconds:g} s"
+    products = list(Product.objects.filter(is_active=True, track_inventory=True, stock__gte=100)
+                    .order_by("-stock", "pk")[:200])
+    customers = list(Customer.objects.exclude(default_billing_address=None).order_by("-pk")
+                     .values_list("pk", flat=True)[:500])
+    credentials = _http_user()
+    before = _snapshot(products)
+    server = Server(workers=workers, log=log)
+    try:
+        server.wait_ready()
+        tallies, elapsed = _run_clients(server.port, credentials, products, customers, clients, seconds)
+        peak = server.peak_rss_mb()
+    finally:
+        server.stop()
+    return _load_report(section, tallies, elapsed, peak, _reconcile(before, products, tallies))
+
+
+def _run_clients(port, credentials, products, customers, clients, seconds):
+    tallies = [Tally() for _ in range(clients)]
+    start = threading.Barrier(clients + 1)
+    threads = [threading.Thread(target=client_loop, daemon=True,
+                                args=(port, credentials, products, customers, seconds, start, tally, index))
+               for index, tally in enumerate(tallies)]
+    for thread in threads:
+        thread.start()
+    start.wait(timeout=120)
+    began, cpu = time.perf_counter(), time.process_time()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    elapsed = time.perf_counter() - began
+    # The clients share the two cores with the server and the database: say how much they took.
+    tallies[0].client_cpu = (time.process_time() - cpu) / elapsed
+    return tallies, elapsed
+
+
+def _http_user() -> tuple[str, str]:
+    password = secrets.token_urlsafe(16)
+    user, _ = get_user_model().objects.get_or_create(username="bench_http", defaults={"is_staff": True})
+    user.is_staff = user.is_active = True
+    user.set_password(password)
+    user.save()
+    return user.username, password
+
+
+def _snapshot(products) -> dict:
+    return {
+        "last_order": Order.objects.aggregate(last=Max("number"))["last"] or 0,
+        "stock": dict(Product.objects.filter(pk__in=[p.pk for p in products]).values_list("pk", "stock")),
+    }
+
+
+def _reconcile(before: dict, products, tallies: list[Tally]) -> str:
+    """'exact' when the database holds exactly what the clients saw placed, else what differs."""
+    placed = sum(tally.orders for tally in tallies)
+    sold = sum((tally.quantities for tally in tallies), Counter())
+    new_orders = Order.objects.filter(number__gt=before["last_order"])
+    lines = dict(OrderLine.objects.filter(order__in=new_orders).values("product_id")
+                 .annotate(units=Sum("quantity")).values_list("product_id", "units"))
+    stock = dict(Product.objects.filter(pk__in=[p.pk for p in products]).values_list("pk", "stock"))
+    problems = []
+    if new_orders.count() != placed:
+        problems.append(f"{new_orders.count()} orders in the database, {placed} placed")
+    if lines != {pk: units for pk, units in sold.items()}:
+        problems.append("order lines differ from what was ordered")
+    moved = {pk: before["stock"][pk] - stock[pk] for pk in stock if before["stock"][pk] != stock[pk]}
+    if moved != dict(sold):
+        problems.append("stock moved differently from what was ordered")
+    return "exact" if not problems else "; ".join(problems)
+
+
+def _load_report(section, tallies, elapsed, peak_mb, reconciled) -> list[Row]:
+    orders = sum(tally.orders for tally in tallies)
+    requests = [ms for tally in tallies for ms in tally.request_ms]
+    whole = [ms for tally in tallies for ms in tally.order_ms]
+    errors = [error for tally in tallies for error in tally.errors]
+    rate = orders / elapsed if elapsed else 0.0
+    latency = ", ".join(f"p{p} {percentile(requests, p):.0f}" for p in (50, 95, 99))
+    order_latency = ", ".join(f"p{p} {percentile(whole, p):.0f}" for p in (50, 95, 99))
+    return [
+        Row(section, "orders placed per second", f"{rate:.1f}", unit="orders/s", target=">= 100",
+            met=at_least(rate, 100), extra={"orders": orders, "requests/s": f"{len(requests) / elapsed:.0f}",
+                   "client CPU": f"{tallies[0].client_cpu:.2f} cores"}),
+        Row(section, "request latency (7 requests per order)", latency, unit="ms"),
+        Row(section, "whole-order latency", order_latency, unit="ms"),
+        Row(section, "median per request", _per_step(tallies), unit="ms"),
+        Row(section, "errors", str(len(errors)), unit="", target="0", met=not errors,
+            extra={"first": errors[0][:200]} if errors else {}),
+        Row(section, "stock and order counts reconcile", reconciled, unit="", target="exact",
+            met=reconciled == "exact"),
+        Row(section, "peak RSS of a gunicorn worker (VmHWM)", f"{peak_mb:.0f}", unit="MB", target="<= 150",
+            met=within(peak_mb, 150)),
+    ]
+
+
+def _per_step(tallies: list[Tally]) -> str:
+    steps: dict[str, list[float]] = {}
+    for tally in tallies:
+        for name, samples in tally.step_ms.items():
+            steps.setdefault(name, []).extend(samples)
+    return ", ".join(f"{name} {statistics.median(samples):.0f}" for name, samples in steps.items())
+
+
+def skipped_rows(reason: str) -> list[Row]:
+    return [Row("5-6. Checkout over HTTP", "gunicorn load", f"skipped: {reason}", unit="")]
+

@@ -1,0 +1,176 @@
+"""Whole pages through Django's test client, as a logged-in staff member gets them: our searches
+side by side with the stock admin's, product search, order lists, customer page, cart, checkout."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalog.models import Product
+from customers.models import Customer
+from orders.cart import Cart
+from orders.models import Order
+
+from .measure import Row, Stats, time_ms, within
+from .peer import PEER_PREFIX
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+NO_MATCH = "Zzqxv"
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str
+    text: str
+    identify_field: str | None  # which Identify field staff would type it into
+    rare: bool
+
+
+def pick_terms() -> list[Term]:
+    """Search terms taken from the data, so any seed and size has real matches."""
+    common = (Customer.objects.values("last_name").annotate(n=Count("pk")).order_by("-n", "last_name")
+              .values_list("last_name", flat=True).first()) or "Smith"
+    sample = list(Customer.objects.filter(pk__gte=Customer.objects.count() // 3).order_by("pk")[:300])
+    rare = min({c.last_name for c in sample} or {"Nobody"},
+               key=lambda name: (Customer.objects.filter(last_name__istartswith=name).count(), name))
+    with_email = next((c for c in sample if c.email), None)
+    with_company = next((c for c in sample if c.company), None)
+    number = sample[len(sample) // 2].number if sample else "C000001"
+    return [
+        Term("common surname", common, "last_name", False),
+        Term("rare surname", rare, "last_name", True),
+        Term("email fragment", with_email.email.split("@")[0][:-1] if with_email else "someone", "email", True),
+        Term("company prefix", " ".join(with_company.company.split()[:2]) if with_company else "Acme", "company", True),
+        Term("customer number", number, None, True),
+        Term("no match", NO_MATCH, "last_name", True),
+    ]
+
+
+class PageBench:
+    """Times GET requests for one logged-in client and counts their queries."""
+
+    def __init__(self, client: Client, repeats: int):
+        self.client = client
+        self.repeats = repeats
+
+    def get(self, url: str, headers: dict | None = None):
+        response = self.client.get(url, **(headers or {}))
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        return response
+
+    def measure(self, url: str, headers: dict | None = None) -> tuple[Stats, dict]:
+        with CaptureQueriesContext(connection) as captured:
+            response = self.get(url, headers)
+        # Read now: the next request clears the connection's query log.
+        sql = [query["sql"].upper() for query in captured.captured_queries]
+        timing = time_ms(lambda: self.get(url, headers), repeats=self.repeats)
+        details = {"queries": len(sql), "rows": max(response.content.count(b"<tr") - 1, 0)}
+        if any("COUNT(" in statement and " WHERE " not in statement for statement in sql):
+            details["full COUNT"] = "yes"
+        return timing, details
+
+
+def customer_search_rows(bench: PageBench, terms: list[Term], cart_id: str) -> list[Row]:
+    rows = []
+    for term in terms:
+        rows += _term_rows(bench, term, cart_id)
+    return rows
+
+
+def _term_rows(bench: PageBench, term: Term, cart_id: str) -> list[Row]:
+    section = "1. Customer search, full responses (test client)"
+    label = f"{term.kind} '{term.text}'"
+    limit = 8 if term.rare else 20
+    ratio = 80 if term.rare else 20
+    query = urlencode({"q": term.text})
+    peer, peer_details = bench.measure(f"/{PEER_PREFIX}customers/customer/?{query}")
+    rows = []
+    ours = [("customer list", f"{reverse('customers:list')}?{query}", None)]
+    if term.identify_field:
+        identify = f"{reverse('orders:identify', args=[cart_id])}?{urlencode({term.identify_field: term.text})}"
+        ours += [("Identify", identify, None),
+                 ("Identify type-ahead", identify, HTMX | {"HTTP_HX_TARGET": "identify-results"})]
+    for surface, url, headers in ours:
+        timing, details = bench.measure(url, headers)
+        times = peer.median / timing.median
+        details["peer/ours"] = f"{times:.0f}x"
+        rows.append(Row(section, f"{surface}: {label}", timing, target=f"<= {limit} ms, >= {ratio}x",
+                        met=within(timing, limit) and times >= ratio, extra=details))
+    rows.append(Row(section, f"PEER stock admin: {label}", peer, extra=peer_details))
+    ours_admin, admin_details = bench.measure(f"{reverse('admin:customers_customer_changelist')}?{query}")
+    admin_details["peer/ours"] = f"{peer.median / ours_admin.median:.0f}x"
+    rows.append(Row(section, f"our admin: {label}", ours_admin, extra=admin_details))
+    return rows
+
+
+def product_rows(bench: PageBench, cart_id: str) -> list[Row]:
+    section = "2. Product search over the catalogue"
+    middle = Product.objects.filter(pk__gte=Product.objects.count() // 2).order_by("pk").first()
+    sku_prefix = middle.sku[:-2] if middle else "SKU"
+    words = middle.name.replace(",", "").split() if middle else ["Widget", "widget"]
+    cases = [
+        (f"product list, SKU prefix '{sku_prefix}'", f"{reverse('catalog:list')}?{urlencode({'q': sku_prefix})}", None),
+        (f"product list, name word '{words[1]}'", f"{reverse('catalog:list')}?{urlencode({'q': words[1]})}", None),
+        (f"product list, name start '{words[0]}'", f"{reverse('catalog:list')}?{urlencode({'q': words[0]})}", None),
+        (f"cart type-ahead, name word '{words[1]}'",
+         f"{reverse('orders:product_suggest', args=[cart_id])}?{urlencode({'query': words[1]})}", HTMX),
+        (f"cart type-ahead, SKU prefix '{sku_prefix}'",
+         f"{reverse('orders:product_suggest', args=[cart_id])}?{urlencode({'query': sku_prefix})}", HTMX),
+    ]
+    return [_page_row(bench, section, case, url, headers, 10) for case, url, headers in cases]
+
+
+def order_page_rows(bench: PageBench, terms: list[Term], cart_ids: dict[str, str]) -> list[Row]:
+    section = "3. Order list, customer page, cart and checkout"
+    common, rare = terms[0].text, terms[1].text
+    orders = reverse("orders:list")
+    cases = [
+        ("order list, first page", orders, 25),
+        ("order list, page 1,000", f"{orders}?page=1000", 25),
+        ("order list, page 10,000 (the deepest)", f"{orders}?page=10000", 25),
+        (f"order search by customer name '{common}'", f"{orders}?{urlencode({'q': common})}", 25),
+        (f"order search by customer name '{rare}'", f"{orders}?{urlencode({'q': rare})}", 25),
+    ]
+    if customer_id := _customer_with_most_orders():
+        count = Order.objects.filter(customer_id=customer_id).count()
+        cases.append((f"customer page, {count} orders", reverse("customers:detail", args=[customer_id]), 25))
+    cases += [
+        (f"cart with {cart_ids['lines']} lines", reverse("orders:cart", args=[cart_ids["full"]]), 30),
+        (f"checkout review with {cart_ids['lines']} lines", reverse("orders:checkout", args=[cart_ids["full"]]), 30),
+    ]
+    return [_page_row(bench, section, case, url, None, limit) for case, url, limit in cases]
+
+
+def _page_row(bench: PageBench, section: str, case: str, url: str, headers, limit: float) -> Row:
+    timing, details = bench.measure(url, headers)
+    met = within(timing, limit) and "full COUNT" not in details
+    return Row(section, case, timing, target=f"<= {limit} ms", met=met, extra=details)
+
+
+def _customer_with_most_orders() -> int | None:
+    """A customer with at least 200 orders if there is one (the seed makes big accounts)."""
+    busy = (Order.objects.values("customer_id").annotate(n=Count("pk")).filter(n__gte=200)
+            .order_by("customer_id").values_list("customer_id", flat=True).first())
+    if busy:
+        return busy
+    return (Order.objects.values("customer_id").annotate(n=Count("pk")).order_by("-n", "customer_id")
+            .values_list("customer_id", flat=True).first())
+
+
+def carts(client: Client, *, lines: int) -> dict[str, str]:
+    """An empty cart (for Identify and the type-ahead) and one with ``lines`` lines and a customer."""
+    products = list(Product.objects.filter(is_active=True).filter(Q(stock__gte=10) | Q(track_inventory=False))
+                    .order_by("pk")[:lines])
+    customer = Customer.objects.exclude(default_billing_address=None).order_by("pk").first()
+    session = client.session
+    empty = Cart.create(session)
+    full = Cart.create(session, customer_id=customer.pk if customer else None)
+    for product in products:
+        full.add(product, 1)
+    session.save()
+    return {"empty": empty.id, "full": full.id, "lines": str(len(products))}
