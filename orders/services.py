@@ -64,8 +64,6 @@ def order_place(
     problem at once) or OrderChanged (``expected_total`` no longer matches).
     """
     token = uuid.UUID(str(token))
-    if existing := Order.objects.filter(checkout_token=token).first():
-        return PlacedOrder(existing, created=False)
     if not lines:
         raise OrderRefused(["The order has no lines: add at least one item."])
     quantities = _merge_quantities(lines)
@@ -99,14 +97,15 @@ def _merge_quantities(lines: list[tuple[int, int]]) -> dict[int, int]:
 
 def _place(*, token, customer_id, quantities, shipping_method_id, placed_by, expected_total,
            save_addresses, send_confirmation, details: dict) -> PlacedOrder:
-    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
-    shipping_method = ShippingMethod.objects.filter(pk=shipping_method_id, is_active=True).first()
     products = list(
         Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
     )
-    # Locks are held now; a request with the same token that got here first has committed.
+    # Checked under the locks: a request with the same token that got here first has committed
+    # (a resubmitted form lands here too; the unique token backs both).
     if existing := Order.objects.filter(checkout_token=token).first():
         return PlacedOrder(existing, created=False)
+    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+    shipping_method = ShippingMethod.objects.filter(pk=shipping_method_id, is_active=True).first()
 
     problems = _problems(customer, shipping_method, products, quantities)
     if problems:

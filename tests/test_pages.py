@@ -69,3 +69,25 @@ def test_admin_changelists_render_within_a_query_budget(admin_client, records, d
     with django_assert_max_num_queries(12):
         response = admin_client.get(reverse(model_admin_url))
     assert response.status_code == 200
+
+
+def test_customer_page_query_budget_does_not_grow_with_orders(staff_client, checkout_setup,
+                                                               django_assert_max_num_queries):
+    from tests.orders.test_services import place
+
+    customer = customer_with_address()
+    product = ProductFactory(stock=1000)
+    for _ in range(60):
+        place(customer, [(product.pk, 1)], checkout_setup[0])
+    with django_assert_max_num_queries(6):  # session, user, customer, addresses, orders
+        response = staff_client.get(customer.get_absolute_url())
+    assert len(response.context["orders"]) == 50
+
+
+def test_country_lists_render_with_the_customers_country_chosen(staff_client):
+    from customers.forms import AddressForm
+
+    html = str(AddressForm(prefix="billing", initial={"country": "CA"})["country"])
+    assert '<option value="CA" selected>Canada</option>' in html
+    assert html.count("<option") > 200 and 'name="billing-country"' in html
+    assert html.count(" selected") == 1
