@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Lower
 
 
 class Product(models.Model):
@@ -23,10 +23,6 @@ class Product(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_gte_0"),
             models.CheckConstraint(condition=models.Q(stock__gte=0), name="product_stock_gte_0"),
-        ]
-        indexes = [
-            models.Index(Upper("sku"), name="product_sku_upper"),
-            models.Index(Upper("name"), name="product_name_upper"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models.functions import Upper
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -22,13 +21,9 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
+        # Search indexes (UPPER(col) text_pattern_ops, what istartswith can use) are
+        # PostgreSQL-only and live in migration 0002.
         indexes = [
-            # Search is by prefix on the upper-cased value (what istartswith emits); PostgreSQL
-            # gets text_pattern_ops versions of these in a migration of its own.
-            models.Index(Upper("last_name"), "first_name", name="customer_last_name_upper"),
-            models.Index(Upper("first_name"), name="customer_first_name_upper"),
-            models.Index(Upper("company"), name="customer_company_upper"),
-            models.Index(Upper("email"), name="customer_email_upper"),
             models.Index(fields=["phone"], name="customer_phone"),
             models.Index(fields=["last_name", "first_name", "id"], name="customer_alphabetical"),
         ]
