@@ -30,3 +30,12 @@ def address_add(
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
     return added
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, changes: dict) -> Customer:
+    """Change a customer's own fields (name, company, email, phone, notes)."""
+    for field, value in changes.items():
+        setattr(customer, field, value)
+    customer.save(update_fields=[*changes, "updated_at"])
+    return customer

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from oms.paging import page_of
@@ -7,7 +6,7 @@ from oms.paging import page_of
 from .forms import CustomerForm, NewCustomerAddressForm
 from .models import Customer
 from .selectors import customer_search
-from .services import customer_create
+from .services import customer_create, customer_update
 
 
 def customer_list(request):
@@ -45,8 +44,7 @@ def customer_edit(request, pk: int):
     customer = get_object_or_404(Customer, pk=pk)
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+        customer_update(customer=customer, changes=form.cleaned_data)
         messages.success(request, f"Customer {customer.name} saved.")
         return redirect(customer)
     return render(request, "customers/customer_form.html", {"form": form, "customer": customer})

@@ -1,0 +1,109 @@
+"""The cart: lines added, changed and removed, in place with htmx or as whole pages."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from catalog.models import Product
+from catalog.selectors import product_by_sku, product_search
+from oms.htmx import render_page
+
+from ..cart import Cart, CartError
+from ..forms import AddLineForm, LineQuantityForm
+from ..selectors import cart_review
+from .common import with_cart
+
+
+def _add_form(cart: Cart, form: AddLineForm | None = None, *, focus: bool = True) -> AddLineForm:
+    form = form or AddLineForm()
+    form.fields["query"].widget.attrs.update({
+        "autofocus": focus,
+        "hx-get": reverse("orders:product_suggest", args=[cart.id]),
+        "hx-trigger": "input changed delay:250ms",
+        "hx-target": "#product-suggestions",
+        "hx-swap": "innerHTML",
+        "hx-sync": "this:replace",
+    })
+    return form
+
+
+def _render_cart(request, cart: Cart, *, add_form=None, choices=None, line_forms=None):
+    review = cart_review(cart)
+    # A new, empty order starts with Identify; after that the cursor lives in the SKU field.
+    focus_identify = review.customer is None and not review.lines and add_form is None
+    context = {
+        "cart": cart,
+        "review": review,
+        "customer": review.customer,
+        "focus_identify": focus_identify,
+        "add_form": _add_form(cart, add_form, focus=not focus_identify),
+        "choices": choices,
+        "line_errors": line_forms or {},
+        "totals": review.totals(),
+    }
+    return render_page(request, "orders/cart.html", context, partials=("cart-body",))
+
+
+@with_cart
+def cart_detail(request, cart: Cart):
+    return _render_cart(request, cart)
+
+
+@with_cart
+def product_suggest(request, cart: Cart):
+    """Type-ahead for the SKU-or-product field: one query, ten active products."""
+    query = " ".join(request.GET.get("query", "").split())[:200]
+    choices = list(product_search(query, active_only=True)[:10]) if len(query) >= 2 else []
+    context = {"cart": cart, "choices": choices, "searched_for": query if len(query) >= 2 else "",
+               "add_form": AddLineForm()}
+    return render(request, "orders/cart.html#suggestions", context)
+
+
+@require_POST
+@with_cart
+def cart_add(request, cart: Cart):
+    form = AddLineForm(request.POST)
+    if not form.is_valid():
+        return _render_cart(request, cart, add_form=form)
+    quantity = form.cleaned_data["quantity"]
+    query = form.cleaned_data["query"]
+    if form.cleaned_data["product_id"]:
+        product = Product.objects.filter(pk=form.cleaned_data["product_id"], is_active=True).first()
+        matches = [product] if product else []
+    else:
+        product = product_by_sku(query)
+        if product is not None and not product.is_active:
+            form.add_error("query", f"{product.sku} ({product.name}) is no longer sold.")
+            return _render_cart(request, cart, add_form=form)
+        matches = [product] if product else list(product_search(query, active_only=True)[:21])
+    if not matches:
+        form.add_error("query", f"No active product matches “{query}”. Check the SKU, or type part of the name.")
+        return _render_cart(request, cart, add_form=form)
+    if len(matches) > 1:
+        return _render_cart(request, cart, add_form=form, choices=matches[:20])
+    product = matches[0]
+    try:
+        cart.add(product, quantity)
+    except CartError as error:
+        form.add_error("quantity", str(error))
+        return _render_cart(request, cart, add_form=form)
+    messages.success(request, f"Added {quantity:,} × {product.sku} {product.name}.")
+    return redirect("orders:cart", cart_id=cart.id)
+
+
+@require_POST
+@with_cart
+def cart_line(request, cart: Cart, product_id: int):
+    if cart.quantity_of(product_id) == 0:
+        messages.warning(request, "That line is no longer in the order.")
+    elif "remove" in request.POST:
+        cart.remove(product_id)
+        messages.info(request, "Line removed.")
+    else:
+        form = LineQuantityForm(request.POST)
+        if not form.is_valid():
+            return _render_cart(request, cart, line_forms={product_id: form})
+        cart.set_quantity(product_id, form.cleaned_data["quantity"])
+        messages.success(request, "Quantity updated.")
+    return redirect("orders:cart", cart_id=cart.id)

@@ -1,0 +1,150 @@
+"""Checkout: the review, the form pre-filled from the customer, and placing the order."""
+
+import uuid
+from decimal import Decimal
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from customers.forms import AddressForm
+
+from ..cart import Cart
+from ..forms import CheckoutForm
+from ..selectors import cart_review, shipping_methods, tax_rate
+from ..services import OrderChanged, OrderRefused, order_place
+from .common import order_for_posted_token, remember_placed, report_email, with_cart
+
+
+def _checkout_initial(review, methods) -> tuple[dict, dict, dict]:
+    customer = review.customer
+    billing = customer.default_billing_address if customer else None
+    shipping = customer.default_shipping_address if customer else None
+    initial = {
+        "token": review.cart.token,
+        "fingerprint": review.fingerprint,
+        "shipping_method": methods[0].pk if methods else None,
+        "send_confirmation": bool(customer and customer.email),
+        "same_as_billing": shipping is None or billing == shipping,
+    }
+    return (
+        initial,
+        billing.as_snapshot() if billing else _customer_defaults(customer),
+        (shipping or billing).as_snapshot() if (shipping or billing) else _customer_defaults(customer),
+    )
+
+
+def _customer_defaults(customer) -> dict:
+    if customer is None:
+        return {}
+    return {"name": customer.name, "company": customer.company, "phone": customer.phone}
+
+
+@with_cart
+def cart_checkout(request, cart: Cart):
+    review = cart_review(cart)
+    if request.method == "POST":
+        if placed := order_for_posted_token(request):
+            messages.info(request, f"Order #{placed.number} was already placed; here it is.")
+            return redirect(placed)
+        return _checkout_submit(request, cart, review)
+    if redirect_to := _checkout_blocked(request, cart, review):
+        return redirect_to
+    methods = shipping_methods()
+    initial, billing, shipping = _checkout_initial(review, methods)
+    return _render_checkout(
+        request, review,
+        form=CheckoutForm(initial=initial, methods=methods, customer_email=review.customer.email),
+        billing_form=AddressForm(prefix="billing", initial=billing),
+        shipping_form=AddressForm(prefix="shipping", initial=shipping),
+        rate=tax_rate(),
+    )
+
+
+def _checkout_blocked(request, cart, review):
+    if not review.lines:
+        messages.warning(request, "The order has no lines yet: add an item before checking out.")
+        return redirect("orders:cart", cart_id=cart.id)
+    if review.customer is None:
+        messages.warning(request, "Attach a customer first: use Identify to find or create one.")
+        return redirect("orders:identify", cart_id=cart.id)
+    return None
+
+
+def _checkout_submit(request, cart, review):
+    if redirect_to := _checkout_blocked(request, cart, review):
+        return redirect_to
+    form = CheckoutForm(request.POST, methods=shipping_methods(), customer_email=review.customer.email)
+    billing_form = AddressForm(request.POST, prefix="billing")
+    shipping_form = AddressForm(request.POST, prefix="shipping")
+    same = request.POST.get("same_as_billing") == "on"
+    rate = tax_rate()
+    valid = all([form.is_valid(), billing_form.is_valid(), same or shipping_form.is_valid()])
+    problems = []
+    if valid and form.cleaned_data["token"] != uuid.UUID(cart.token):
+        problems = ["This checkout page is out of date. Review the order and submit again."]
+    elif valid and form.cleaned_data["fingerprint"] != review.fingerprint:
+        problems = ["The order changed since this page was loaded (in another tab, or a price changed). "
+                    "Review it and submit again."]
+    if not valid or problems:
+        return _render_checkout(request, review, form=form, billing_form=billing_form,
+                                shipping_form=shipping_form, rate=rate, problems=problems)
+    data = form.cleaned_data
+    billing = billing_form.cleaned_data | {"country": str(billing_form.cleaned_data["country"])}
+    shipping = billing if same else shipping_form.cleaned_data | {
+        "country": str(shipping_form.cleaned_data["country"])
+    }
+    method = data["shipping_method"]
+    try:
+        placed = order_place(
+            token=cart.token, customer_id=review.customer.pk,
+            lines=[(line.product_id, line.quantity) for line in review.lines],
+            billing_address=billing, shipping_address=shipping, shipping_method_id=method.pk,
+            payment_method=data["payment_method"], payment_reference=data["payment_reference"],
+            channel=data["channel"], staff_note=data["staff_note"], customer_note=data["customer_note"],
+            send_confirmation=data["send_confirmation"], placed_by=request.user,
+            expected_total=review.totals(shipping=method.price, tax_rate=rate).total,
+            save_addresses=data["save_addresses"],
+        )
+    except OrderRefused as refused:
+        fresh = cart_review(cart) if isinstance(refused, OrderChanged) else review
+        return _render_checkout(request, fresh, form=form, billing_form=billing_form,
+                                shipping_form=shipping_form, rate=rate, problems=refused.problems)
+    cart.discard()
+    order = placed.order
+    remember_placed(request, cart, order)
+    if placed.created:
+        order.refresh_from_db()
+        messages.success(request, f"Order #{order.number} placed for {order.customer_name}.")
+        report_email(request, order)
+    else:
+        messages.info(request, f"Order #{order.number} was already placed; here it is.")
+    return redirect(order)
+
+
+def _render_checkout(request, review, *, form, billing_form, shipping_form, rate, problems=()):
+    # A stale form is re-shown with what was typed, but against the current review.
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["fingerprint"] = review.fingerprint
+        form.data["token"] = review.cart.token
+    selected = _selected_method(form, list(form.methods.values()))
+    context = {
+        "cart": review.cart,
+        "review": review,
+        "customer": review.customer,
+        "form": form,
+        "billing_form": billing_form,
+        "shipping_form": shipping_form,
+        "problems": list(problems) + review.problems,
+        "totals": review.totals(shipping=selected.price if selected else Decimal("0"), tax_rate=rate),
+        "shipping_method": selected,
+    }
+    return render(request, "orders/checkout.html", context)
+
+
+def _selected_method(form, methods):
+    chosen = form["shipping_method"].value()
+    for method in methods:
+        if str(method.pk) == str(chosen):
+            return method
+    return methods[0] if methods else None

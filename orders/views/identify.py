@@ -1,0 +1,84 @@
+"""Identify: find the customer and attach them, or create them and attach them."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from customers.forms import CustomerForm, NewCustomerAddressForm
+from customers.models import Customer
+from customers.services import customer_create
+from oms.htmx import htmx_target, render_page
+
+from ..cart import Cart
+from ..forms import DuplicateConfirmForm, IdentifySearchForm
+from ..selectors import cart_review, identify_search
+from .common import with_cart
+
+
+def _render_identify(request, cart: Cart, *, new_form=None, new_address_form=None, duplicates=None,
+                     confirm_form=None):
+    search_form = IdentifySearchForm(request.GET or None)
+    results, searched = [], False
+    initial = {}
+    if search_form.is_valid() and not search_form.is_empty():
+        searched = True
+        results = identify_search(**search_form.cleaned_data)
+        if not results:
+            initial = {key: value for key, value in search_form.cleaned_data.items() if value}
+    context = {
+        "cart": cart,
+        "customer": cart_review(cart).customer,
+        "search_form": search_form,
+        "results": results,
+        "searched": searched,
+        "new_form": new_form or CustomerForm(prefix="new", initial=initial),
+        "new_address_form": new_address_form or NewCustomerAddressForm(prefix="new"),
+        "duplicates": duplicates,
+        "confirm_form": confirm_form,
+        # Type-ahead that finds nobody also refreshes the new-customer form, pre-filled.
+        "oob_new_customer": bool(initial) and htmx_target(request) == "identify-results",
+    }
+    return render_page(request, "orders/identify.html", context, partials=("identify-results",))
+
+
+@with_cart
+def cart_identify(request, cart: Cart):
+    return _render_identify(request, cart)
+
+
+@require_POST
+@with_cart
+def cart_attach(request, cart: Cart):
+    if "detach" in request.POST:
+        cart.attach(None)
+        messages.info(request, "The customer was detached from this order.")
+        return redirect("orders:identify", cart_id=cart.id)
+    customer_id = request.POST.get("customer_id", "")
+    customer = Customer.objects.filter(pk=int(customer_id)).first() if customer_id.isdigit() else None
+    if customer is None:
+        messages.warning(request, "That customer no longer exists; search again.")
+        return redirect("orders:identify", cart_id=cart.id)
+    cart.attach(customer.pk)
+    messages.success(request, f"{customer.name} is attached to this order.")
+    return redirect("orders:cart", cart_id=cart.id)
+
+
+@require_POST
+@with_cart
+def cart_create_customer(request, cart: Cart):
+    form = CustomerForm(request.POST, prefix="new")
+    address_form = NewCustomerAddressForm(request.POST, prefix="new")
+    confirm_form = DuplicateConfirmForm(request.POST, prefix="new")
+    if not (form.is_valid() and address_form.is_valid() and confirm_form.is_valid()):
+        return _render_identify(request, cart, new_form=form, new_address_form=address_form)
+    email = form.cleaned_data["email"]
+    duplicates = list(Customer.objects.filter(email__iexact=email)[:5]) if email else []
+    if duplicates and not confirm_form.cleaned_data["create_anyway"]:
+        form.add_error("email", "A customer with this email already exists: attach them below, or tick "
+                                "“Create a new customer anyway”.")
+        return _render_identify(request, cart, new_form=form, new_address_form=address_form,
+                                duplicates=duplicates, confirm_form=confirm_form)
+    customer = customer_create(customer=form.cleaned_data, address=address_form.cleaned_data)
+    cart.attach(customer.pk)
+    messages.success(request, f"Customer {customer.name} ({customer.number}) created and attached.")
+    return redirect("orders:cart", cart_id=cart.id)
