@@ -252,3 +252,17 @@ def test_html_in_names_is_shown_as_text_after_saving(staff_client, checkout_setu
                 customer.get_absolute_url()):
         page = staff_client.get(url)
         assert b"<script>alert" not in page.content and b"&lt;script&gt;" in page.content
+
+
+def test_ids_too_large_for_the_database_are_not_found_not_errors(staff_client, new_cart):
+    cart_id = new_cart()
+    huge = "9" * 30
+    assert staff_client.post(reverse("orders:attach", args=[cart_id]), {"customer_id": huge}).status_code == 302
+    response = staff_client.post(reverse("orders:cart_add", args=[cart_id]),
+                                 {"query": "x", "quantity": 1, "product_id": huge})
+    assert response.status_code == 200 and "No active product" in field_error(response, "add_form", "query")
+    assert staff_client.post(reverse("orders:new"), {"customer_id": huge}).status_code == 302
+    assert staff_client.get(f"/orders/{huge}/").status_code == 404
+    assert staff_client.get(f"/customers/{huge}/").status_code == 404
+    assert staff_client.get(reverse("orders:list"), {"q": "9" * 18}).status_code == 200
+    assert staff_client.get(reverse("customers:list"), {"q": "C" + "9" * 12}).status_code == 200
