@@ -28,7 +28,6 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['sku'],
-                'indexes': [models.Index(django.db.models.functions.text.Upper('sku'), name='product_sku_upper'), models.Index(django.db.models.functions.text.Upper('name'), name='product_name_upper')],
                 'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('sku'), name='product_sku_unique_ci', violation_error_message='A product with this SKU already exists.'), models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='product_price_gte_0'), models.CheckConstraint(condition=models.Q(('stock__gte', 0)), name='product_stock_gte_0')],
             },
         ),
