@@ -54,3 +54,8 @@ def customer_identify_search(*, last_name: str = "", company: str = "", email: s
         return Customer.objects.none()
     customers = Customer.objects.filter(condition).select_related("default_billing_address")
     return ranked(customers, Customer.objects.filter(condition).values_list(*SORT_KEYS), SORT_KEYS)
+
+
+def customers_with_email(email: str, *, limit: int = 5) -> list[Customer]:
+    """Customers who already use this email (any case): likely duplicates of a new one."""
+    return list(Customer.objects.filter(email__iexact=email.strip())[:limit]) if email.strip() else []

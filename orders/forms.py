@@ -25,7 +25,7 @@ class AddLineForm(forms.Form):
     query = forms.CharField(
         label="SKU or product", max_length=200,
         error_messages={"required": "Enter a SKU or part of a product name."},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     quantity = quantity_field(initial=1)
     product_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -97,6 +97,12 @@ class CheckoutForm(forms.Form):
             field.disabled = True
             field.initial = False
             field.help_text = "The customer has no email address; add one to their record to send it."
+
+    def selected_method(self) -> ShippingMethod | None:
+        """The method ticked (as submitted, or the initial one), else the first offered."""
+        chosen = str(self["shipping_method"].value())
+        method = self.methods.get(int(chosen)) if chosen.isdigit() else None
+        return method or next(iter(self.methods.values()), None)
 
     def clean_shipping_method(self) -> ShippingMethod:
         return self.methods[self.cleaned_data["shipping_method"]]

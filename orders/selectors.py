@@ -55,7 +55,6 @@ class ReviewLine:
 class CartReview:
     cart: Cart
     customer: Customer | None
-    customer_missing: bool
     lines: list[ReviewLine] = field(default_factory=list)
 
     @property
@@ -80,21 +79,25 @@ class CartReview:
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
+def cart_customer(cart: Cart) -> Customer | None:
+    """The attached customer with their default addresses (one query), or None when there is
+    none or they were deleted (the cart still names them: the panel says so)."""
+    if not cart.customer_id:
+        return None
+    return (
+        Customer.objects.select_related("default_billing_address", "default_shipping_address")
+        .filter(pk=cart.customer_id)
+        .first()
+    )
+
+
 def cart_review(cart: Cart) -> CartReview:
     """Read the cart's products and customer fresh: two queries, however many lines."""
     cart_lines = cart.lines
     products = Product.objects.in_bulk([line.product_id for line in cart_lines])
-    customer = None
-    if cart.customer_id:
-        customer = (
-            Customer.objects.select_related("default_billing_address", "default_shipping_address")
-            .filter(pk=cart.customer_id)
-            .first()
-        )
     return CartReview(
         cart=cart,
-        customer=customer,
-        customer_missing=bool(cart.customer_id) and customer is None,
+        customer=cart_customer(cart),
         lines=[
             ReviewLine(line.product_id, line.quantity, products.get(line.product_id), line.price_seen)
             for line in cart_lines

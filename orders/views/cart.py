@@ -55,8 +55,7 @@ def product_suggest(request, cart: Cart):
     """Type-ahead for the SKU-or-product field: one query, ten active products."""
     query = " ".join(request.GET.get("query", "").split())[:200]
     choices = list(product_search(query, active_only=True)[:10]) if len(query) >= 2 else []
-    context = {"cart": cart, "choices": choices, "searched_for": query if len(query) >= 2 else "",
-               "add_form": AddLineForm()}
+    context = {"cart": cart, "choices": choices, "searched_for": query if len(query) >= 2 else ""}
     return render(request, "orders/cart.html#suggestions", context)
 
 

@@ -12,7 +12,7 @@ from ..cart import Cart
 from ..forms import CheckoutForm
 from ..selectors import cart_review, shipping_methods, tax_rate
 from ..services import OrderChanged, OrderRefused, order_place
-from .common import order_for_posted_token, remember_placed, report_email, with_cart
+from .common import remember_placed, report_email, with_cart
 
 
 def _checkout_initial(review, methods) -> tuple[dict, dict, dict]:
@@ -43,9 +43,8 @@ def _customer_defaults(customer) -> dict:
 def cart_checkout(request, cart: Cart):
     review = cart_review(cart)
     if request.method == "POST":
-        if placed := order_for_posted_token(request):
-            messages.info(request, f"Order #{placed.number} was already placed; here it is.")
-            return redirect(placed)
+        # A token that already placed an order has no cart left (with_cart finds the order);
+        # two tabs submitting at once are settled by order_place.
         return _checkout_submit(request, cart, review)
     if redirect_to := _checkout_blocked(request, cart, review):
         return redirect_to
@@ -127,7 +126,7 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, rate
         form.data = form.data.copy()
         form.data["fingerprint"] = review.fingerprint
         form.data["token"] = review.cart.token
-    selected = _selected_method(form, list(form.methods.values()))
+    selected = form.selected_method()
     context = {
         "cart": review.cart,
         "review": review,
@@ -141,10 +140,3 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, rate
     }
     return render(request, "orders/checkout.html", context)
 
-
-def _selected_method(form, methods):
-    chosen = form["shipping_method"].value()
-    for method in methods:
-        if str(method.pk) == str(chosen):
-            return method
-    return methods[0] if methods else None

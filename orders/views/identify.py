@@ -6,12 +6,13 @@ from django.views.decorators.http import require_POST
 
 from customers.forms import CustomerForm, NewCustomerAddressForm
 from customers.models import Customer
+from customers.selectors import customers_with_email
 from customers.services import customer_create
 from oms.htmx import htmx_target, render_page
 
 from ..cart import Cart
 from ..forms import DuplicateConfirmForm, IdentifySearchForm
-from ..selectors import cart_review, identify_search
+from ..selectors import cart_customer, identify_search
 from .common import with_cart
 
 
@@ -27,7 +28,7 @@ def _render_identify(request, cart: Cart, *, new_form=None, new_address_form=Non
             initial = {key: value for key, value in search_form.cleaned_data.items() if value}
     context = {
         "cart": cart,
-        "customer": cart_review(cart).customer,
+        "customer": cart_customer(cart),
         "search_form": search_form,
         "results": results,
         "searched": searched,
@@ -71,8 +72,7 @@ def cart_create_customer(request, cart: Cart):
     confirm_form = DuplicateConfirmForm(request.POST, prefix="new")
     if not (form.is_valid() and address_form.is_valid() and confirm_form.is_valid()):
         return _render_identify(request, cart, new_form=form, new_address_form=address_form)
-    email = form.cleaned_data["email"]
-    duplicates = list(Customer.objects.filter(email__iexact=email)[:5]) if email else []
+    duplicates = customers_with_email(form.cleaned_data["email"])
     if duplicates and not confirm_form.cleaned_data["create_anyway"]:
         form.add_error("email", "A customer with this email already exists: attach them below, or tick "
                                 "“Create a new customer anyway”.")

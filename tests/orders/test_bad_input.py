@@ -110,8 +110,9 @@ def test_customer_deleted_while_attached(staff_client, checkout_setup, new_cart)
     cart_id = new_cart(customer)
     add(staff_client, cart_id, "DEL")
     Customer.objects.filter(pk=customer.pk).delete()
-    page = staff_client.get(reverse("orders:cart", args=[cart_id]))
-    assert b"The attached customer no longer exists" in page.content
+    for screen in ("orders:cart", "orders:identify"):
+        page = staff_client.get(reverse(screen, args=[cart_id]))
+        assert b"The attached customer no longer exists" in page.content, screen
     response = staff_client.get(reverse("orders:checkout", args=[cart_id]), follow=True)
     assert b"Attach a customer first" in response.content
 
