@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from oms.paging import page_of
+from oms.core.paging import page_of
 
 from .selectors import product_search
 

@@ -4,7 +4,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from oms.paging import ranked
+from oms.core.paging import ranked
 
 from .models import Customer
 

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
-from oms.paging import page_of
+from oms.core.paging import page_of
 
 from .forms import CustomerForm, NewCustomerAddressForm
 from .models import Customer

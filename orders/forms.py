@@ -1,10 +1,10 @@
 from django import forms
 
-from oms.templatetags.oms_tags import money
+from oms.core.money import format_money
+from oms.core.validators import looks_like_card_number
 
 from .cart import MAX_QUANTITY
 from .models import Order, ShippingMethod
-from .services import looks_like_card_number
 
 QUANTITY_ERRORS = {
     "required": "Enter a quantity.",
@@ -90,7 +90,7 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.methods = {method.pk: method for method in methods}
         self.fields["shipping_method"].choices = [
-            (method.pk, f"{method.name} ({money(method.price)})") for method in methods
+            (method.pk, f"{method.name} ({format_money(method.price)})") for method in methods
         ]
         if not customer_email:
             field = self.fields["send_confirmation"]

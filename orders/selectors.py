@@ -7,7 +7,7 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from catalog.models import Product
 from customers.models import Customer
 from customers.selectors import customer_identify_search, customer_search
-from oms.paging import ranked
+from oms.core.paging import ranked
 
 from .cart import Cart
 from .models import Order, ShippingMethod, TaxRate

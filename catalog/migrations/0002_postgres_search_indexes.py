@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from oms.postgres import PostgresOnlySQL, pattern_index
+from oms.core.postgres import PostgresOnlySQL, pattern_index
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from oms.postgres import pattern_index
+from oms.core.postgres import pattern_index
 
 # customers.selectors ranks a page by (last_name, first_name, id) before it reads any row:
 # every search index carries those, so the ranking is an index-only scan. An index on

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Product
 from catalog.selectors import product_by_sku, product_search
-from oms.htmx import render_page
+from oms.core.htmx import render_page
 
 from ..cart import Cart, CartError
 from ..forms import AddLineForm, LineQuantityForm

@@ -8,7 +8,7 @@ from customers.forms import CustomerForm, NewCustomerAddressForm
 from customers.models import Customer
 from customers.selectors import customers_with_email
 from customers.services import customer_create
-from oms.htmx import htmx_target, render_page
+from oms.core.htmx import htmx_target, render_page
 
 from ..cart import Cart
 from ..forms import DuplicateConfirmForm, IdentifySearchForm

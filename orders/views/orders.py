@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from customers.models import Customer
-from oms.paging import page_of
+from oms.core.paging import page_of
 
 from ..cart import Cart
 from ..models import Order

@@ -1,26 +1,16 @@
-from decimal import Decimal
-
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import template
-from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from oms.core.money import format_money
 
-SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "GBP": "£", "EUR": "€"}
+register = template.Library()
 
 
 @register.filter
 def money(amount) -> str:
     """1234.5 -> "$1,234.50" (the currency comes from settings.CURRENCY)."""
-    if amount is None or amount == "":
-        return ""
-    value = Decimal(amount).quantize(Decimal("0.01"))
-    sign = "-" if value < 0 else ""
-    digits = intcomma(f"{abs(value):.2f}")
-    symbol = SYMBOLS.get(settings.CURRENCY)
-    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {settings.CURRENCY}"
+    return format_money(amount)
 
 
 @register.simple_tag(takes_context=True)

@@ -5,7 +5,7 @@ from django.db.models import Max
 
 from customers.models import Customer
 from customers.selectors import customer_search
-from oms.paging import page_of
+from oms.core.paging import page_of
 from orders.models import Order
 from orders.selectors import identify_search, order_search
 from tests.factories import CustomerFactory, ProductFactory, customer_with_address

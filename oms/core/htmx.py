@@ -1,5 +1,7 @@
 """Pages swap server-rendered fragments (named partials of their own templates) when htmx asks;
-the same URL serves the whole page otherwise, so everything works without JavaScript."""
+the same URL serves the whole page otherwise, so everything works without JavaScript.
+
+django-htmx's middleware reads the request headers into ``request.htmx``."""
 
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -7,10 +9,10 @@ from django.utils.cache import patch_vary_headers
 
 def htmx_target(request) -> str | None:
     """The id of the element an htmx request will swap, or None for an ordinary page load."""
-    headers = request.headers
-    if headers.get("HX-Request") != "true" or headers.get("HX-History-Restore-Request") == "true":
+    htmx = request.htmx
+    if not htmx or htmx.history_restore_request:
         return None
-    return headers.get("HX-Target") or ""
+    return htmx.target or ""
 
 
 def render_page(request, template: str, context: dict, *, partials: tuple[str, ...] = ()):
