@@ -1,5 +1,3 @@
-import hashlib
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
@@ -11,72 +9,7 @@ from oms.core.paging import ranked
 
 from .cart import Cart
 from .models import Order, ShippingMethod, TaxRate
-from .pricing import Totals, line_total, order_totals
-
-
-@dataclass
-class ReviewLine:
-    product_id: int
-    quantity: int
-    product: Product | None
-    price_seen: str
-
-    @property
-    def sku(self) -> str:
-        return self.product.sku if self.product else f"(product {self.product_id})"
-
-    @property
-    def name(self) -> str:
-        return self.product.name if self.product else "This product no longer exists"
-
-    @property
-    def unit_price(self) -> Decimal:
-        return self.product.price if self.product else Decimal("0")
-
-    @property
-    def line_total(self) -> Decimal:
-        return line_total(self.unit_price, self.quantity)
-
-    @property
-    def price_changed(self) -> bool:
-        return bool(self.product and self.price_seen and Decimal(self.price_seen) != self.product.price)
-
-    @property
-    def problem(self) -> str:
-        """Why this line cannot be ordered as it stands, in words for staff; empty when it can."""
-        if self.product is None or not self.product.is_active:
-            return "No longer sold: remove this line."
-        if not self.product.available(self.quantity):
-            return f"Only {self.product.stock:,} in stock."
-        return ""
-
-
-@dataclass
-class CartReview:
-    cart: Cart
-    customer: Customer | None
-    lines: list[ReviewLine] = field(default_factory=list)
-
-    @property
-    def problems(self) -> list[str]:
-        return [f"{line.sku}: {line.problem}" for line in self.lines if line.problem]
-
-    @property
-    def price_changes(self) -> list[ReviewLine]:
-        return [line for line in self.lines if line.price_changed]
-
-    def totals(self, *, shipping: Decimal = Decimal("0"), tax_rate: Decimal = Decimal("0")) -> Totals:
-        return order_totals(
-            line_totals=(line.line_total for line in self.lines), shipping=shipping, tax_rate=tax_rate
-        )
-
-    @property
-    def fingerprint(self) -> str:
-        """What staff reviewed: customer, lines and prices. Submitting a stale review is refused."""
-        parts = [str(self.cart.customer_id)] + [
-            f"{line.product_id}:{line.quantity}:{line.unit_price}" for line in self.lines
-        ]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+from .review import CartReview, ReviewLine
 
 
 def cart_customer(cart: Cart) -> Customer | None:

@@ -14,6 +14,7 @@ from customers.services import address_add
 
 from .models import Order, OrderLine, ShippingMethod, TaxRate
 from .pricing import line_total, order_totals
+from .review import line_problem
 
 logger = logging.getLogger(__name__)
 
@@ -170,13 +171,8 @@ def _problems(customer, shipping_method, products, quantities) -> list[str]:
     found = {product.pk for product in products}
     problems += [f"Product {pk} no longer exists: remove it." for pk in quantities if pk not in found]
     for product in products:
-        quantity = quantities[product.pk]
-        if not product.is_active:
-            problems.append(f"{product.sku} ({product.name}) is no longer sold: remove it.")
-        elif not product.available(quantity):
-            problems.append(
-                f"{product.sku} ({product.name}): {quantity:,} ordered, only {product.stock:,} in stock."
-            )
+        if problem := line_problem(product, quantities[product.pk]):
+            problems.append(f"{product.sku} ({product.name}): {problem}")
     return problems
 
 

@@ -183,7 +183,7 @@ def test_a_sold_out_line_is_reported_before_and_at_submit(app, shop):
     page = app
     place_order_for(page, customer_with_address())
     add_line(page, "MUG-001", 2)
-    expect(page.get_by_text("Only 1 in stock.")).to_be_visible()
+    expect(page.get_by_text("2 ordered, only 1 in stock.")).to_be_visible()
     page.get_by_role("button", name="Checkout").click()
     expect(page.get_by_role("alert")).to_contain_text("MUG-001")
 

@@ -172,7 +172,7 @@ def test_product_gone_between_review_and_submit_is_refused(staff_client, checkou
     response = staff_client.post(reverse("orders:checkout", args=[cart_id]), data)
 
     assert response.status_code == 200
-    expected = b"no longer sold" if change == "deactivated" else b"2 ordered, only 1 in stock"
+    expected = b"No longer sold" if change == "deactivated" else b"2 ordered, only 1 in stock"
     assert expected in response.content
     assert Order.objects.count() == 0
 

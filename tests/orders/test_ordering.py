@@ -158,7 +158,7 @@ def test_cart_warns_about_short_stock_before_checkout(staff_client, new_cart):
     cart_id = new_cart()
     add(staff_client, cart_id, "RARE", 5)
     page = staff_client.get(reverse("orders:cart", args=[cart_id]))
-    assert b"Only 2 in stock." in page.content
+    assert b"5 ordered, only 2 in stock." in page.content
 
 
 def test_two_orders_in_two_tabs_stay_separate(staff_client, checkout_setup, new_cart):

@@ -90,7 +90,7 @@ def test_place_order_rejects_every_short_or_inactive_line_at_once(checkout_setup
 
     text = " ".join(refused.value.problems)
     assert "SHORT" in text and "3 ordered, only 2 in stock" in text
-    assert "GONE" in text and "no longer sold" in text
+    assert "GONE" in text and "No longer sold" in text
     assert "FINE" not in text
     assert Order.objects.count() == 0
     assert Product.objects.get(pk=fine.pk).stock == 5  # nothing taken when refused
