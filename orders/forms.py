@@ -4,6 +4,7 @@ from oms.core.money import format_money
 from oms.core.validators import looks_like_card_number
 
 from .cart import MAX_QUANTITY
+from .drafts import DraftLine, OrderDraft
 from .models import Order, ShippingMethod
 
 QUANTITY_ERRORS = {
@@ -115,6 +116,21 @@ class CheckoutForm(forms.Form):
                 "authorization code instead."
             )
         return reference
+
+    def draft(self, *, review, billing: dict, shipping: dict | None, expected_total) -> OrderDraft:
+        """The order as reviewed and filled in (call after is_valid()); ``shipping`` None ships to billing."""
+        data = self.cleaned_data
+        billing = billing | {"country": str(billing["country"])}
+        shipping = billing if shipping is None else shipping | {"country": str(shipping["country"])}
+        return OrderDraft(
+            token=data["token"], customer_id=review.customer.pk if review.customer else None,
+            lines=tuple(DraftLine(line.product_id, line.quantity) for line in review.lines),
+            billing_address=billing, shipping_address=shipping, shipping_method_id=data["shipping_method"].pk,
+            payment_method=data["payment_method"], payment_reference=data["payment_reference"],
+            channel=data["channel"], staff_note=data["staff_note"], customer_note=data["customer_note"],
+            send_confirmation=data["send_confirmation"], save_addresses=data["save_addresses"],
+            expected_total=expected_total,
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -1,9 +1,7 @@
 """Placing orders: the one way an order, its lines and the stock change get written."""
 
 import logging
-import uuid
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -12,8 +10,9 @@ from catalog.models import Product
 from customers.models import Customer
 from customers.services import address_add
 
+from .drafts import OrderDraft
 from .models import Order, OrderLine, ShippingMethod, TaxRate
-from .pricing import line_total, order_totals
+from .pricing import Totals, line_total, order_totals
 from .review import line_problem
 
 logger = logging.getLogger(__name__)
@@ -37,129 +36,77 @@ class PlacedOrder:
     created: bool  # False when this checkout token had already placed the order
 
 
-def order_place(
-    *,
-    token: uuid.UUID | str,
-    customer_id: int | None,
-    lines: list[tuple[int, int]],
-    billing_address: dict,
-    shipping_address: dict,
-    shipping_method_id: int | None,
-    payment_method: str,
-    payment_reference: str = "",
-    channel: str = Order.Channel.PHONE,
-    staff_note: str = "",
-    customer_note: str = "",
-    send_confirmation: bool = False,
-    placed_by=None,
-    expected_total: Decimal | None = None,
-    save_addresses: bool = False,
-) -> PlacedOrder:
-    """Place an order from (product id, quantity) lines, in one transaction.
+def order_place(*, draft: OrderDraft, placed_by=None) -> PlacedOrder:
+    """Place ``draft`` as an order, in one transaction.
 
-    Idempotent on ``token``: a token that already placed an order returns that order with
+    Idempotent on ``draft.token``: a token that already placed an order returns that order with
     ``created=False``. Stock is checked and taken under row locks in primary-key order.
 
     Raises OrderRefused (no lines, no customer, inactive products, short stock: every
-    problem at once) or OrderChanged (``expected_total`` no longer matches).
+    problem at once) or OrderChanged (``draft.expected_total`` no longer matches).
     """
-    token = uuid.UUID(str(token))
-    if not lines:
+    if not draft.lines:
         raise OrderRefused(["The order has no lines: add at least one item."])
-    quantities = _merge_quantities(lines)
-    details = {
-        "billing_address": billing_address, "shipping_address": shipping_address,
-        "payment_method": payment_method, "payment_reference": payment_reference.strip(),
-        "channel": channel, "staff_note": staff_note, "customer_note": customer_note,
-    }
+    if bad := [line for line in draft.lines if line.quantity <= 0]:
+        raise OrderRefused([f"Quantities must be at least 1 (product {bad[0].product_id})."])
     try:
         with transaction.atomic():
-            return _place(
-                token=token, customer_id=customer_id, quantities=quantities,
-                shipping_method_id=shipping_method_id, placed_by=placed_by, expected_total=expected_total,
-                save_addresses=save_addresses, send_confirmation=send_confirmation, details=details,
-            )
+            return _place(draft, placed_by)
     except IntegrityError:
         # Another request with the same token won the race; it placed the order.
-        if existing := Order.objects.filter(checkout_token=token).first():
+        if existing := Order.objects.filter(checkout_token=draft.token).first():
             return PlacedOrder(existing, created=False)
         raise
 
 
-def _merge_quantities(lines: list[tuple[int, int]]) -> dict[int, int]:
-    quantities: dict[int, int] = {}
-    for product_id, quantity in lines:
-        if quantity <= 0:
-            raise OrderRefused([f"Quantities must be at least 1 (product {product_id})."])
-        quantities[product_id] = quantities.get(product_id, 0) + quantity
-    return quantities
-
-
-def _place(*, token, customer_id, quantities, shipping_method_id, placed_by, expected_total,
-           save_addresses, send_confirmation, details: dict) -> PlacedOrder:
-    products = list(
-        Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
-    )
+def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
+    quantities = draft.quantities()
+    products = list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk"))
     # Checked under the locks: a request with the same token that got here first has committed
     # (a resubmitted form lands here too; the unique token backs both).
-    if existing := Order.objects.filter(checkout_token=token).first():
+    if existing := Order.objects.filter(checkout_token=draft.token).first():
         return PlacedOrder(existing, created=False)
-    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
-    shipping_method = ShippingMethod.objects.filter(pk=shipping_method_id, is_active=True).first()
-
-    problems = _problems(customer, shipping_method, products, quantities)
-    if problems:
+    customer = Customer.objects.filter(pk=draft.customer_id).first() if draft.customer_id else None
+    shipping_method = ShippingMethod.objects.filter(pk=draft.shipping_method_id, is_active=True).first()
+    if problems := _problems(customer, shipping_method, products, quantities):
         raise OrderRefused(problems)
 
     line_rows = [
-        OrderLine(
-            product=product,
-            sku=product.sku,
-            name=product.name,
-            unit_price=product.price,
-            quantity=quantities[product.pk],
-            line_total=line_total(product.price, quantities[product.pk]),
-        )
+        OrderLine(product=product, sku=product.sku, name=product.name, unit_price=product.price,
+                  quantity=quantities[product.pk], line_total=line_total(product.price, quantities[product.pk]))
         for product in products
     ]
-    totals = order_totals(
-        line_totals=(line.line_total for line in line_rows),
-        shipping=shipping_method.price,
-        tax_rate=TaxRate.current(),
-    )
-    if expected_total is not None and totals.total != expected_total:
-        raise OrderChanged(
-            [f"The total changed from {expected_total} to {totals.total} since the review. "
-             "Check the lines and submit again."]
-        )
-
-    order = Order.objects.create(
-        checkout_token=token,
-        customer=customer,
-        placed_by=placed_by,
-        customer_name=customer.name,
-        customer_email=customer.email,
-        shipping_method=shipping_method.name,
-        subtotal=totals.subtotal,
-        shipping=totals.shipping,
-        tax_rate=totals.tax_rate,
-        tax=totals.tax,
-        total=totals.total,
-        confirmation_state=(
-            Order.EmailState.PENDING if send_confirmation and customer.email
-            else Order.EmailState.NOT_REQUESTED
-        ),
-        **details,
-    )
+    totals = order_totals(line_totals=(line.line_total for line in line_rows), shipping=shipping_method.price,
+                          tax_rate=TaxRate.current())
+    if draft.expected_total is not None and totals.total != draft.expected_total:
+        raise OrderChanged([f"The total changed from {draft.expected_total} to {totals.total} since the review. "
+                            "Check the lines and submit again."])
+    order = _order_create(draft, customer, shipping_method, totals, placed_by)
     for line in line_rows:
         line.order = order
     OrderLine.objects.bulk_create(line_rows)
     _take_stock(products, quantities)
-    if save_addresses:
-        _save_addresses(customer, details["billing_address"], details["shipping_address"])
+    if draft.save_addresses:
+        _save_addresses(customer, draft.billing_address, draft.shipping_address)
     if order.confirmation_state == Order.EmailState.PENDING:
         _send_confirmation_after_commit(order)
     return PlacedOrder(order, created=True)
+
+
+def _order_create(draft: OrderDraft, customer: Customer, shipping_method: ShippingMethod, totals: Totals,
+                  placed_by) -> Order:
+    send = draft.send_confirmation and bool(customer.email)
+    return Order.objects.create(
+        checkout_token=draft.token, customer=customer, placed_by=placed_by,
+        customer_name=customer.name, customer_email=customer.email,
+        billing_address=draft.billing_address, shipping_address=draft.shipping_address,
+        shipping_method=shipping_method.name, payment_method=draft.payment_method,
+        payment_reference=draft.payment_reference.strip(), channel=draft.channel,
+        staff_note=draft.staff_note, customer_note=draft.customer_note,
+        subtotal=totals.subtotal, shipping=totals.shipping, tax_rate=totals.tax_rate, tax=totals.tax,
+        total=totals.total,
+        confirmation_state=Order.EmailState.PENDING if send else Order.EmailState.NOT_REQUESTED,
+    )
 
 
 def _problems(customer, shipping_method, products, quantities) -> list[str]:

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from catalog.models import Product
 from customers.models import Address, Customer
-from orders.models import ShippingMethod, TaxRate
+from orders.models import Order, ShippingMethod, TaxRate
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -75,3 +75,23 @@ class TaxRateFactory(factory.django.DjangoModelFactory):
 
     name = "Sales tax"
     rate = Decimal("8.000")
+
+
+class OrderFactory(factory.Factory):
+    """A placed order, made the way staff make one: through order_place (stock taken, totals computed).
+
+    ``lines`` are (product, quantity) pairs; any OrderDraft field may be passed too."""
+
+    class Meta:
+        model = Order
+
+    customer = factory.LazyFunction(customer_with_address)
+    lines = factory.LazyFunction(lambda: [(ProductFactory(), 1)])
+    shipping = factory.SubFactory(ShippingMethodFactory)
+
+    @classmethod
+    def _create(cls, model_class, customer, lines, shipping, placed_by=None, **fields):
+        from tests.helpers import place
+
+        pairs = [(product.pk, quantity) for product, quantity in lines]
+        return place(customer, pairs, shipping, placed_by=placed_by, **fields).order

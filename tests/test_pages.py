@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from orders.cart import Cart
-from tests.factories import CustomerFactory, ProductFactory, customer_with_address
+from tests.factories import CustomerFactory, OrderFactory, ProductFactory, customer_with_address
 
 pytestmark = pytest.mark.django_db
 
@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 def records(checkout_setup):
     customer = customer_with_address(company="Acme Supply")
     product = ProductFactory()
-    from tests.orders.test_services import place
-
-    order = place(customer, [(product.pk, 1)], checkout_setup[0]).order
+    order = OrderFactory(customer=customer, lines=[(product, 1)], shipping=checkout_setup[0])
     return customer, product, order
 
 
@@ -44,13 +42,9 @@ def test_every_page_renders_for_staff(staff_client, records):
 def test_list_pages_have_a_fixed_query_budget(staff_client, records, django_assert_max_num_queries, url_name, budget):
     customers = CustomerFactory.create_batch(60)
     ProductFactory.create_batch(60)
-    from orders.models import ShippingMethod
-    from tests.orders.test_services import place
-
-    shipping = ShippingMethod.objects.get()
     product = ProductFactory(stock=1000)
     for customer in customers:
-        place(customer, [(product.pk, 1)], shipping)
+        OrderFactory(customer=customer, lines=[(product, 1)])
     with django_assert_max_num_queries(budget):
         response = staff_client.get(reverse(url_name))
     assert response.status_code == 200
@@ -73,12 +67,9 @@ def test_admin_changelists_render_within_a_query_budget(admin_client, records, d
 
 def test_customer_page_query_budget_does_not_grow_with_orders(staff_client, checkout_setup,
                                                                django_assert_max_num_queries):
-    from tests.orders.test_services import place
-
     customer = customer_with_address()
     product = ProductFactory(stock=1000)
-    for _ in range(60):
-        place(customer, [(product.pk, 1)], checkout_setup[0])
+    OrderFactory.create_batch(60, customer=customer, lines=[(product, 1)], shipping=checkout_setup[0])
     with django_assert_max_num_queries(6):  # session, user, customer, addresses, orders
         response = staff_client.get(customer.get_absolute_url())
     assert len(response.context["orders"]) == 50

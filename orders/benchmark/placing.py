@@ -12,6 +12,7 @@ from django.db.models import F
 
 from catalog.models import Product
 from customers.models import Customer
+from orders.drafts import DraftLine, OrderDraft
 from orders.models import Order, OrderLine, ShippingMethod
 from orders.pricing import line_total, order_totals
 from orders.selectors import tax_rate
@@ -51,12 +52,13 @@ def stage(user, *, seed: int = 7) -> Stage:
 
 def place_ours(staged: Stage, rng: random.Random) -> None:
     customer_id, _, _, address = rng.choice(staged.customers)
-    order_place(
+    draft = OrderDraft(
         token=uuid.uuid4(), customer_id=customer_id,
-        lines=[(product.pk, 1) for product in rng.sample(staged.products, LINES)],
+        lines=tuple(DraftLine(product.pk, 1) for product in rng.sample(staged.products, LINES)),
         billing_address=address, shipping_address=address, shipping_method_id=staged.shipping.pk,
-        payment_method=Order.PaymentMethod.ON_ACCOUNT, placed_by=staged.user,
+        payment_method=Order.PaymentMethod.ON_ACCOUNT,
     )
+    order_place(draft=draft, placed_by=staged.user)
 
 
 def place_floor(staged: Stage, rng: random.Random) -> None:

@@ -87,23 +87,12 @@ def _checkout_submit(request, cart, review):
     if not valid or problems:
         return _render_checkout(request, review, form=form, billing_form=billing_form,
                                 shipping_form=shipping_form, rate=rate, problems=problems)
-    data = form.cleaned_data
-    billing = billing_form.cleaned_data | {"country": str(billing_form.cleaned_data["country"])}
-    shipping = billing if same else shipping_form.cleaned_data | {
-        "country": str(shipping_form.cleaned_data["country"])
-    }
-    method = data["shipping_method"]
+    method = form.cleaned_data["shipping_method"]
+    draft = form.draft(review=review, billing=billing_form.cleaned_data,
+                       shipping=None if same else shipping_form.cleaned_data,
+                       expected_total=review.totals(shipping=method.price, tax_rate=rate).total)
     try:
-        placed = order_place(
-            token=cart.token, customer_id=review.customer.pk,
-            lines=[(line.product_id, line.quantity) for line in review.lines],
-            billing_address=billing, shipping_address=shipping, shipping_method_id=method.pk,
-            payment_method=data["payment_method"], payment_reference=data["payment_reference"],
-            channel=data["channel"], staff_note=data["staff_note"], customer_note=data["customer_note"],
-            send_confirmation=data["send_confirmation"], placed_by=request.user,
-            expected_total=review.totals(shipping=method.price, tax_rate=rate).total,
-            save_addresses=data["save_addresses"],
-        )
+        placed = order_place(draft=draft, placed_by=request.user)
     except OrderRefused as refused:
         fresh = cart_review(cart) if isinstance(refused, OrderChanged) else review
         return _render_checkout(request, fresh, form=form, billing_form=billing_form,
@@ -138,5 +127,9 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, rate
         "totals": review.totals(shipping=selected.price if selected else Decimal("0"), tax_rate=rate),
         "shipping_method": selected,
     }
-    return render(request, "orders/checkout.html", context)
+    response = render(request, "orders/checkout.html", context)
+    # This page shows each changed price beside the old one; once seen, the cart stops pointing it out.
+    if review.price_changes:
+        review.cart.acknowledge_prices({line.product_id: str(line.unit_price) for line in review.price_changes})
+    return response
 

@@ -9,7 +9,7 @@ from oms.core.paging import page_of
 from orders.models import Order
 from orders.selectors import identify_search, order_search
 from tests.factories import CustomerFactory, ProductFactory, customer_with_address
-from tests.orders.test_services import place
+from tests.helpers import place
 
 pytestmark = pytest.mark.django_db
 

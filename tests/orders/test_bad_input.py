@@ -10,9 +10,7 @@ from catalog.models import Product
 from customers.models import Customer
 from orders.models import Order
 from tests.factories import ProductFactory, customer_with_address
-
-from .conftest import checkout_form
-from .test_ordering import add
+from tests.helpers import add, checkout_form
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +135,21 @@ def test_price_change_after_adding_is_shown_on_the_review(staff_client, checkout
     page = staff_client.get(reverse("orders:checkout", args=[cart_id]))
     assert b"was $10.00, now $12.00" in page.content
     assert page.context["totals"].subtotal == Decimal("24.00")
+
+
+def test_a_changed_price_is_pointed_out_until_staff_have_seen_it_on_the_review(staff_client, checkout_setup,
+                                                                               new_cart):
+    product = ProductFactory(sku="RPA", price=Decimal("10.00"))
+    cart_id = new_cart(customer_with_address())
+    add(staff_client, cart_id, "RPA", 1)
+    Product.objects.filter(pk=product.pk).update(price=Decimal("12.00"))
+    cart_url = reverse("orders:cart", args=[cart_id])
+    assert b"Price changed: was $10.00, now $12.00." in staff_client.get(cart_url).content
+
+    staff_client.get(reverse("orders:checkout", args=[cart_id]))  # the review shows old and new price
+
+    assert b"Price changed" not in staff_client.get(cart_url).content
+    assert b"Price changed" not in staff_client.get(reverse("orders:checkout", args=[cart_id])).content
 
 
 def test_price_change_between_review_and_submit_is_refused_and_reshown(staff_client, checkout_setup, new_cart):

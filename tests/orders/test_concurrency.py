@@ -10,19 +10,14 @@ from catalog.models import Product
 from orders.models import Order, OrderLine
 from orders.services import OrderRefused, order_place
 from tests.factories import ProductFactory, ShippingMethodFactory, customer_with_address
-from tests.helpers import postgres_only, run_concurrently
-
-from .test_services import ADDRESS
+from tests.helpers import draft, postgres_only, run_concurrently
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def placing(customer, lines, shipping, token):
     def place():
-        return order_place(
-            token=token, customer_id=customer.pk, lines=lines, billing_address=ADDRESS,
-            shipping_address=ADDRESS, shipping_method_id=shipping.pk, payment_method="check",
-        )
+        return order_place(draft=draft(customer, lines, shipping, token=token))
 
     return place
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from orders.models import Order
 from tests.factories import ProductFactory, customer_with_address
-
-from .test_services import place
+from tests.helpers import place
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +56,7 @@ def test_failed_email_is_shown_on_the_order_page_with_resend(settings, staff_cli
     ProductFactory(sku="FAIL")
     cart_id = new_cart(customer_with_address(email="x@example.com"))
     staff_client.post(reverse("orders:cart_add", args=[cart_id]), {"query": "FAIL", "quantity": 1})
-    from .conftest import checkout_form
+    from tests.helpers import checkout_form
 
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("orders:checkout", args=[cart_id]), checkout_form(staff_client, cart_id))

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ProductFactory, customer_with_address
-
-from .test_ordering import add
+from tests.helpers import add
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,7 @@ def test_identify_type_ahead_with_no_match_refreshes_the_prefilled_new_customer_
 
 
 def test_a_placed_cart_url_leads_to_its_order(staff_client, checkout_setup, new_cart):
-    from .conftest import checkout_form
+    from tests.helpers import checkout_form
 
     ProductFactory(sku="PL")
     cart_id = new_cart(customer_with_address())

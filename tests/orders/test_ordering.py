@@ -11,14 +11,9 @@ from catalog.models import Product
 from customers.models import Customer
 from orders.models import Order
 from tests.factories import ProductFactory, customer_with_address
-
-from .conftest import checkout_form
+from tests.helpers import add, checkout_form
 
 pytestmark = pytest.mark.django_db
-
-
-def add(client, cart_id, query, quantity=1, **extra):
-    return client.post(reverse("orders:cart_add", args=[cart_id]), {"query": query, "quantity": quantity, **extra})
 
 
 def test_from_the_customer_record_place_order_without_email(staff_client, checkout_setup, new_cart):

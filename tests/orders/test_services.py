@@ -6,27 +6,11 @@ from django.core import mail
 
 from catalog.models import Product
 from orders.models import Order, OrderLine
-from orders.services import (
-    OrderChanged,
-    OrderRefused,
-    order_place,
-    order_status_change,
-)
+from orders.services import OrderChanged, OrderRefused, order_status_change
 from tests.factories import ProductFactory, customer_with_address
+from tests.helpers import ADDRESS, place
 
 pytestmark = pytest.mark.django_db
-
-ADDRESS = {"name": "Pat Doe", "line1": "1 Main St", "city": "Portland", "region": "OR",
-           "postal_code": "97201", "country": "US"}
-
-
-def place(customer, lines, shipping, **overrides):
-    arguments = dict(
-        token=uuid.uuid4(), customer_id=customer.pk, lines=lines, billing_address=ADDRESS,
-        shipping_address=ADDRESS, shipping_method_id=shipping.pk, payment_method="check",
-    )
-    return order_place(**(arguments | overrides))
-
 
 def test_place_order_snapshots_lines_and_computes_totals(checkout_setup):
     shipping, _ = checkout_setup

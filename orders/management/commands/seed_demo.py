@@ -15,6 +15,7 @@ from django.db import transaction
 from catalog.models import Product
 from customers.models import Customer
 from customers.services import customer_create
+from orders.drafts import DraftLine, OrderDraft
 from orders.models import Order, ShippingMethod, TaxRate
 from orders.services import order_place
 
@@ -122,10 +123,10 @@ class Command(BaseCommand):
         for index in range(8):
             customer = customers[index * 7]
             address = customer.default_billing_address.as_snapshot()
-            lines = [(product.pk, rng.randint(1, 3)) for product in rng.sample(in_stock, 3)]
-            order_place(
-                token=uuid.uuid5(uuid.NAMESPACE_URL, f"seed-demo-order-{index}"),
-                customer_id=customer.pk, lines=lines, billing_address=address, shipping_address=address,
-                shipping_method_id=shipping.pk, payment_method=Order.PaymentMethod.ON_ACCOUNT,
-                channel=rng.choice(Order.Channel.values), placed_by=user,
+            draft = OrderDraft(
+                token=uuid.uuid5(uuid.NAMESPACE_URL, f"seed-demo-order-{index}"), customer_id=customer.pk,
+                lines=tuple(DraftLine(product.pk, rng.randint(1, 3)) for product in rng.sample(in_stock, 3)),
+                billing_address=address, shipping_address=address, shipping_method_id=shipping.pk,
+                payment_method=Order.PaymentMethod.ON_ACCOUNT, channel=rng.choice(Order.Channel.values),
             )
+            order_place(draft=draft, placed_by=user)
