@@ -31,6 +31,9 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", args=[self.pk])
+
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -39,9 +42,6 @@ class Customer(models.Model):
     def number(self) -> str:
         """The customer number staff read out and search by."""
         return f"C{self.pk:06d}" if self.pk else ""
-
-    def get_absolute_url(self) -> str:
-        return reverse("customers:detail", args=[self.pk])
 
 
 class Address(models.Model):

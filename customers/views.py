@@ -23,7 +23,6 @@ def customer_detail(request, pk: int):
     context = {
         "customer": customer,
         "addresses": list(customer.addresses.all()),
-        "orders": list(customer.orders.only("number", "customer", "created_at", "status", "total")[:50]),
     }
     return render(request, "customers/customer_detail.html", context)
 
