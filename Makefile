@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test setup migrate bench lock clean
+.PHONY: run test lint setup migrate bench lock clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,12 +20,21 @@ setup: $(VENV)/.installed node_modules/.installed
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
-run: export DEBUG ?= 1
-run: migrate
+# A development .env, written once: DEBUG on and a random key of this checkout's own (settings read it).
+.env:
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG=1 and a development SECRET_KEY); manage.py reads it too."
+
+run: .env migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
+# Lint and layering first, so CI fails on either before the suite runs.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+
+test: lint
 	$(PY) -m pytest
 	@echo "Screenshots of the main screens: $(CURDIR)/var/screenshots"
 

@@ -1,10 +1,11 @@
-"""Loaded by pytest before Django (``-p tests.test_environment`` in pyproject.toml): tests need
+"""Loaded by pytest before Django (``-p tests.pytest_env`` in pyproject.toml): tests need
 a SECRET_KEY even when the developer's shell has none (production settings refuse to start
 without one), and run with production settings otherwise."""
 
 import os
 
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only")
+os.environ.setdefault("DEBUG", "0")  # a development .env (DEBUG=1) must not change the settings under test
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
 os.environ.setdefault("STATIC_MANIFEST", "0")  # no collectstatic before tests
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that
