@@ -1,5 +1,6 @@
 from django import forms
 
+from oms.core.forms import parse_id
 from oms.core.money import format_money
 from oms.core.validators import looks_like_card_number
 
@@ -101,8 +102,7 @@ class CheckoutForm(forms.Form):
 
     def selected_method(self) -> ShippingMethod | None:
         """The method ticked (as submitted, or the initial one), else the first offered."""
-        chosen = str(self["shipping_method"].value())
-        method = self.methods.get(int(chosen)) if chosen.isdigit() else None
+        method = self.methods.get(parse_id(self["shipping_method"].value()))
         return method or next(iter(self.methods.values()), None)
 
     def clean_shipping_method(self) -> ShippingMethod:

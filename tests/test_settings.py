@@ -42,16 +42,18 @@ def test_deploy_check_reports_nothing_with_production_settings(checkout):
     assert "no issues" in result.stdout
 
 
+PRINT_DEBUG = ("shell", "--verbosity", "0", "-c", "from django.conf import settings; print(settings.DEBUG)")
+
+
 def test_manage_py_works_beside_make_run_with_the_env_file_it_writes(checkout):
     made = subprocess.run(["make", "--no-print-directory", ".env", f"PYTHON={sys.executable}"], cwd=checkout,
                           capture_output=True, text=True, timeout=60)
     assert made.returncode == 0, made.stderr
     assert "DEBUG=1" in (checkout / ".env").read_text()
 
-    result = run_manage(checkout, "shell", "--verbosity", "0", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    result = run_manage(checkout, *PRINT_DEBUG)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
     # what the environment says wins over the file
-    result = run_manage(checkout, "shell", "--verbosity", "0", "-c", "from django.conf import settings; print(settings.DEBUG)",
-                        DEBUG="0")
+    result = run_manage(checkout, *PRINT_DEBUG, DEBUG="0")
     assert result.stdout.strip() == "False"

@@ -18,3 +18,24 @@ class StaffRequiredMiddleware(LoginRequiredMiddleware):
         if not request.user.is_staff:
             raise PermissionDenied
         return None
+
+
+class QueryNulMiddleware:
+    """Drop NUL characters from query-string values before any view reads them.
+
+    Search boxes and filters read ``request.GET`` directly, and PostgreSQL refuses text holding
+    NUL (a 500 on ``?q=%00``). Posted forms need no help: Django's CharField refuses NUL with a
+    message beside the field.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            cleaned = request.GET.copy()
+            for key in list(cleaned):
+                cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in cleaned.pop(key)])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

@@ -8,6 +8,7 @@ from customers.forms import CustomerForm, NewCustomerAddressForm
 from customers.models import Customer
 from customers.selectors import customers_with_email
 from customers.services import customer_create
+from oms.core.forms import parse_id
 from oms.core.htmx import htmx_target, render_page
 
 from ..cart import Cart
@@ -54,8 +55,8 @@ def cart_attach(request, cart: Cart):
         cart.attach(None)
         messages.info(request, "The customer was detached from this order.")
         return redirect("orders:identify", cart_id=cart.id)
-    customer_id = request.POST.get("customer_id", "")
-    customer = Customer.objects.filter(pk=int(customer_id)).first() if customer_id.isdigit() else None
+    customer_id = parse_id(request.POST.get("customer_id"))
+    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
     if customer is None:
         messages.warning(request, "That customer no longer exists; search again.")
         return redirect("orders:identify", cart_id=cart.id)

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from customers.models import Customer
+from oms.core.forms import parse_id
 from oms.core.paging import page_of
 
 from ..cart import Cart
@@ -65,10 +66,11 @@ def order_resend_confirmation(request, number: int):
 
 @require_POST
 def order_new(request):
-    customer_id = request.POST.get("customer_id", "")
+    posted = request.POST.get("customer_id", "")
     customer = None
-    if customer_id:
-        customer = Customer.objects.filter(pk=int(customer_id) if customer_id.isdigit() else 0).first()
+    if posted:
+        customer_id = parse_id(posted)
+        customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
         if customer is None:
             messages.warning(request, "That customer no longer exists.")
             return redirect("customers:list")

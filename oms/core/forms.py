@@ -1,0 +1,31 @@
+"""Form fields the apps share for values people (or forged requests) type into URLs and forms."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+BIGINT_MAX = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    """A record's id as text: ASCII digits only (not "²" or "٣"), within a database bigint."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values or isinstance(value, int):
+            return super().to_python(value)
+        text = str(value).strip()
+        if len(text) > 20 or not (text.isascii() and text.isdigit()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(text)
+
+
+def parse_id(value) -> int | None:
+    """The id in ``value``, or None when it is not one (for ids read outside a form)."""
+    try:
+        return IdField(required=False).clean(value)
+    except ValidationError:
+        return None
