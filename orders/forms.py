@@ -2,7 +2,7 @@ from django import forms
 
 from oms.core.forms import parse_id
 from oms.core.money import format_money
-from oms.core.validators import looks_like_card_number
+from oms.core.validators import validate_no_card_number
 
 from .cart import MAX_QUANTITY
 from .drafts import DraftLine, OrderDraft
@@ -77,15 +77,18 @@ class CheckoutForm(forms.Form):
     )
     payment_reference = forms.CharField(
         label="Payment reference (PO number or terminal authorization)", max_length=100, required=False,
+        validators=[validate_no_card_number],
     )
     channel = forms.ChoiceField(
         label="Order channel", choices=Order.Channel.choices, initial=Order.Channel.PHONE,
         widget=forms.RadioSelect,
     )
     staff_note = forms.CharField(label="Staff note (internal)", max_length=2000, required=False,
+                                 validators=[validate_no_card_number],
                                  widget=forms.Textarea(attrs={"rows": 2}))
     customer_note = forms.CharField(label="Customer note (on the confirmation)", max_length=2000,
-                                    required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                                    required=False, validators=[validate_no_card_number],
+                                    widget=forms.Textarea(attrs={"rows": 2}))
     send_confirmation = forms.BooleanField(label="Send order confirmation email", required=False)
 
     def __init__(self, *args, methods: list[ShippingMethod], customer_email: str = "", **kwargs):
@@ -109,13 +112,7 @@ class CheckoutForm(forms.Form):
         return self.methods[self.cleaned_data["shipping_method"]]
 
     def clean_payment_reference(self):
-        reference = self.cleaned_data["payment_reference"].strip()
-        if looks_like_card_number(reference):
-            raise forms.ValidationError(
-                "This looks like a card number. Never store card numbers: enter the terminal's "
-                "authorization code instead."
-            )
-        return reference
+        return self.cleaned_data["payment_reference"].strip()
 
     def draft(self, *, review, billing: dict, shipping: dict | None, expected_total) -> OrderDraft:
         """The order as reviewed and filled in (call after is_valid()); ``shipping`` None ships to billing."""

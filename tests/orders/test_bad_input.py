@@ -217,6 +217,19 @@ def test_purchase_order_needs_a_po_number_and_card_numbers_are_refused(staff_cli
     assert Order.objects.count() == 0
 
 
+@pytest.mark.parametrize("field", ["staff_note", "customer_note", "payment_reference"])
+def test_card_numbers_are_refused_in_notes_too_and_the_text_kept(staff_client, checkout_setup, new_cart, field):
+    ProductFactory(sku="NOTE")
+    cart_id = new_cart(customer_with_address())
+    add(staff_client, cart_id, "NOTE")
+    typed = "Paid by card 4111.1111.1111.1111, exp 12/29"
+    response = staff_client.post(reverse("orders:checkout", args=[cart_id]),
+                                 checkout_form(staff_client, cart_id, **{field: typed}))
+    assert "Never store card numbers" in field_error(response, "form", field)
+    assert response.context["form"][field].value() == typed
+    assert Order.objects.count() == 0
+
+
 def test_missing_address_fields_are_explained_and_the_rest_kept(staff_client, checkout_setup, new_cart):
     ProductFactory(sku="ADR")
     cart_id = new_cart(customer_with_address())
