@@ -157,6 +157,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "orders@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# How often one order's confirmation may be resent in an hour (each resend is on its timeline).
+RESEND_LIMIT_PER_HOUR = int(os.environ.get("RESEND_LIMIT_PER_HOUR", "3"))
 ANYMAIL_ESP = os.environ.get("ANYMAIL_ESP", "")
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value

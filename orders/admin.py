@@ -21,7 +21,7 @@ def _status_action(status: Order.Status):
         changed = 0
         for order in queryset:
             try:
-                order_status_change(order=order, status=status)
+                order_status_change(order=order, status=status, actor=request.user)
                 changed += 1
             except OrderRefused as refused:
                 modeladmin.message_user(request, f"#{order.number}: {refused.problems[0]}", messages.WARNING)

@@ -4,10 +4,11 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Order
+from .models import Order, OrderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +39,21 @@ def order_confirmation_send(order_number: int) -> Order.EmailState:
     except Exception as error:  # any backend, any failure: the order stands, staff see why
         logger.exception("Confirmation email for order #%s failed", order_number)
         detail = f"{type(error).__name__}: {error}"[:1000]
-        Order.objects.filter(pk=order_number).update(
-            confirmation_state=Order.EmailState.FAILED, confirmation_error=detail
-        )
+        _record_outcome(order, Order.EmailState.FAILED, error=detail)
         return Order.EmailState.FAILED
-    Order.objects.filter(pk=order_number).update(
-        confirmation_state=Order.EmailState.SENT, confirmation_sent_at=timezone.now(), confirmation_error=""
-    )
+    _record_outcome(order, Order.EmailState.SENT)
     return Order.EmailState.SENT
+
+
+def _record_outcome(order: Order, state: Order.EmailState, *, error: str = "") -> None:
+    sent_at = timezone.now() if state == Order.EmailState.SENT else None
+    with transaction.atomic():
+        changes = {"confirmation_state": state, "confirmation_error": error}
+        Order.objects.filter(pk=order.pk).update(**changes | ({"confirmation_sent_at": sent_at} if sent_at else {}))
+        if state == Order.EmailState.SENT:
+            OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.CONFIRMATION_SENT,
+                                      message=f"Confirmation email sent to {order.customer_email}.",
+                                      data={"to": order.customer_email})
+        else:
+            OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.CONFIRMATION_FAILED,
+                                      message=f"Confirmation email failed: {error[:400]}", data={"error": error})

@@ -136,3 +136,7 @@ class CheckoutForm(forms.Form):
         if needs_reference and not cleaned.get("payment_reference") and "payment_reference" not in self.errors:
             self.add_error("payment_reference", f"Enter {needs_reference} for this payment method.")
         return cleaned
+
+
+class OrderEmailForm(forms.Form):
+    email = forms.EmailField(label="Email address for this order", required=False, max_length=254)

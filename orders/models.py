@@ -144,3 +144,37 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sku}"
+
+
+class OrderEvent(models.Model):
+    """One entry of an order's timeline: what happened, who did it (None: the system), when.
+
+    Written by the service that made the change, in the same transaction."""
+
+    class Kind(models.TextChoices):
+        PLACED = "placed", "Placed"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        CONFIRMATION_QUEUED = "confirmation_queued", "Confirmation queued"
+        CONFIRMATION_SENT = "confirmation_sent", "Confirmation sent"
+        CONFIRMATION_FAILED = "confirmation_failed", "Confirmation failed"
+        CONFIRMATION_RESENT = "confirmation_resent", "Confirmation resend requested"
+        EMAIL_CHANGED = "email_changed", "Email address changed"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    message = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["order", "-created_at"], name="order_event_newest")]
+
+    def __str__(self) -> str:
+        return f"#{self.order_id} {self.get_kind_display()}"
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.get_username() if self.actor else "system"

@@ -2,16 +2,19 @@
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from catalog.models import Product
 from customers.models import Customer
 from customers.services import address_add
 
 from .drafts import OrderDraft
-from .models import Order, OrderLine, ShippingMethod, TaxRate
+from .models import Order, OrderEvent, OrderLine, ShippingMethod, TaxRate
 from .pricing import Totals, line_total, order_totals
 from .review import line_problem
 
@@ -88,7 +91,12 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     _take_stock(products, quantities)
     if draft.save_addresses:
         _save_addresses(customer, draft.billing_address, draft.shipping_address)
+    event_record(order=order, kind=OrderEvent.Kind.PLACED, actor=placed_by,
+                 message=f"Placed: {len(line_rows)} line(s), total {totals.total}.",
+                 data={"total": str(totals.total), "lines": len(line_rows)})
     if order.confirmation_state == Order.EmailState.PENDING:
+        event_record(order=order, kind=OrderEvent.Kind.CONFIRMATION_QUEUED, actor=placed_by,
+                     message=f"Confirmation email queued for {order.customer_email}.")
         _send_confirmation_after_commit(order)
     return PlacedOrder(order, created=True)
 
@@ -143,21 +151,48 @@ def _send_confirmation_after_commit(order: Order) -> None:
     transaction.on_commit(partial(order_confirmation_send, order.number), robust=True)
 
 
-def order_confirmation_request(*, order: Order) -> Order:
-    """Queue the confirmation email again (the order page's Resend confirmation).
+def event_record(*, order: Order, kind: str, actor=None, message: str, data: dict | None = None) -> OrderEvent:
+    """Add an entry to the order's timeline; call inside the transaction that made the change."""
+    return OrderEvent.objects.create(order=order, kind=kind, actor=actor, message=message, data=data or {})
 
-    Raises OrderRefused when the customer has no email address.
+
+def order_confirmation_request(*, order: Order, actor=None) -> Order:
+    """Queue the confirmation email again, to the address saved on the order (Resend confirmation).
+
+    Raises OrderRefused when the order has no email address, or when it was resent
+    settings.RESEND_LIMIT_PER_HOUR times in the last hour.
     """
-    email = order.customer.email or order.customer_email
-    if not email:
-        raise OrderRefused(["The customer has no email address: add one to their record first."])
     with transaction.atomic():
-        Order.objects.filter(pk=order.pk).update(
-            customer_email=email, confirmation_state=Order.EmailState.PENDING, confirmation_error=""
-        )
-        _send_confirmation_after_commit(order)
-    order.refresh_from_db()
-    return order
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if not current.customer_email:
+            raise OrderRefused(["The order has no email address: save one for this order first."])
+        hour_ago = timezone.now() - timedelta(hours=1)
+        recent = current.events.filter(kind=OrderEvent.Kind.CONFIRMATION_RESENT, created_at__gte=hour_ago).count()
+        if recent >= settings.RESEND_LIMIT_PER_HOUR:
+            raise OrderRefused([f"The confirmation was already resent {recent} times in the last hour; "
+                                "try again later."])
+        current.confirmation_state, current.confirmation_error = Order.EmailState.PENDING, ""
+        current.save(update_fields=["confirmation_state", "confirmation_error"])
+        event_record(order=current, kind=OrderEvent.Kind.CONFIRMATION_RESENT, actor=actor,
+                     message=f"Confirmation resend requested, to {current.customer_email}.",
+                     data={"to": current.customer_email})
+        _send_confirmation_after_commit(current)
+    return current
+
+
+def order_email_change(*, order: Order, email: str, actor=None) -> Order:
+    """Change the address the order's emails go to (the customer's record is not touched)."""
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        before = current.customer_email
+        if before == email:
+            return current
+        current.customer_email = email
+        current.save(update_fields=["customer_email"])
+        event_record(order=current, kind=OrderEvent.Kind.EMAIL_CHANGED, actor=actor,
+                     message=f"Email address changed from {before or 'none'} to {email or 'none'}.",
+                     data={"before": before, "after": email})
+    return current
 
 
 ALLOWED_TRANSITIONS = {
@@ -169,13 +204,15 @@ ALLOWED_TRANSITIONS = {
 }
 
 
-def order_status_change(*, order: Order, status: str) -> Order:
+def order_status_change(*, order: Order, status: str, actor=None) -> Order:
     """Move an order to ``status``. Raises OrderRefused for a transition that is not allowed."""
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
+        now, wanted = current.get_status_display().lower(), Order.Status(status).label.lower()
         if status not in ALLOWED_TRANSITIONS[current.status]:
-            now, wanted = current.get_status_display().lower(), Order.Status(status).label.lower()
             raise OrderRefused([f"An order that is {now} cannot become {wanted}."])
-        current.status = status
+        before, current.status = current.status, status
         current.save(update_fields=["status"])
+        event_record(order=current, kind=OrderEvent.Kind.STATUS_CHANGED, actor=actor,
+                     message=f"Status changed from {now} to {wanted}.", data={"before": before, "after": status})
     return current

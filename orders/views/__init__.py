@@ -1,10 +1,18 @@
 from .cart import cart_add, cart_detail, cart_line, product_suggest
 from .checkout import cart_checkout
 from .identify import cart_attach, cart_create_customer, cart_identify
-from .orders import cart_discard, order_detail, order_list, order_new, order_resend_confirmation, order_status
+from .orders import (
+    cart_discard,
+    order_detail,
+    order_email,
+    order_list,
+    order_new,
+    order_resend_confirmation,
+    order_status,
+)
 
 __all__ = [
     "cart_add", "cart_attach", "cart_checkout", "cart_create_customer", "cart_detail", "cart_discard",
-    "cart_identify", "cart_line", "order_detail", "order_list", "order_new", "order_resend_confirmation",
+    "cart_identify", "cart_line", "order_detail", "order_email", "order_list", "order_new", "order_resend_confirmation",
     "order_status", "product_suggest",
 ]

@@ -9,9 +9,16 @@ from oms.core.forms import parse_id
 from oms.core.paging import page_of
 
 from ..cart import Cart
+from ..forms import OrderEmailForm
 from ..models import Order
 from ..selectors import order_search
-from ..services import ALLOWED_TRANSITIONS, OrderRefused, order_confirmation_request, order_status_change
+from ..services import (
+    ALLOWED_TRANSITIONS,
+    OrderRefused,
+    order_confirmation_request,
+    order_email_change,
+    order_status_change,
+)
 from .common import report_email, with_cart
 
 
@@ -26,14 +33,16 @@ def order_list(request):
     )
 
 
-def order_detail(request, number: int):
+def order_detail(request, number: int, *, email_form: OrderEmailForm | None = None):
     order = get_object_or_404(Order.objects.select_related("customer", "placed_by"), number=number)
     context = {
         "order": order,
         "lines": list(order.lines.all()),
+        "events": list(order.events.select_related("actor")),
         "next_statuses": [Order.Status(status) for status in ALLOWED_TRANSITIONS[order.status]],
+        "email_form": email_form or OrderEmailForm(initial={"email": order.customer_email}),
     }
-    return render(request, "orders/order_detail.html", context)
+    return render(request, "orders/order_detail.html", context, status=400 if email_form else 200)
 
 
 @require_POST
@@ -44,7 +53,7 @@ def order_status(request, number: int):
         messages.error(request, "Choose one of the statuses offered.")
         return redirect(order)
     try:
-        order = order_status_change(order=order, status=status)
+        order = order_status_change(order=order, status=status, actor=request.user)
     except OrderRefused as refused:
         messages.error(request, refused.problems[0])
     else:
@@ -56,11 +65,23 @@ def order_status(request, number: int):
 def order_resend_confirmation(request, number: int):
     order = get_object_or_404(Order.objects.select_related("customer"), number=number)
     try:
-        order = order_confirmation_request(order=order)
+        order = order_confirmation_request(order=order, actor=request.user)
     except OrderRefused as refused:
         messages.error(request, refused.problems[0])
     else:
         report_email(request, order)
+    return redirect(order)
+
+
+@require_POST
+def order_email(request, number: int):
+    """Change where this order's emails go (an explicit, logged change; the customer record stays)."""
+    order = get_object_or_404(Order, number=number)
+    form = OrderEmailForm(request.POST)
+    if not form.is_valid():
+        return order_detail(request, number, email_form=form)
+    order = order_email_change(order=order, email=form.cleaned_data["email"], actor=request.user)
+    messages.success(request, f"Emails for order #{order.number} now go to {order.customer_email or 'nobody'}.")
     return redirect(order)
 
 

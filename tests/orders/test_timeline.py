@@ -1,0 +1,113 @@
+"""Every change to a placed order is on its Timeline: what, who, when; resends go where the order says."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from orders.models import Order, OrderEvent
+from orders.services import OrderRefused, order_confirmation_request, order_status_change
+from tests.factories import OrderFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds(order) -> list[str]:
+    return list(order.events.values_list("kind", flat=True))
+
+
+def test_placing_and_sending_the_confirmation_are_on_the_timeline(checkout_setup, staff,
+                                                                    django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = OrderFactory(shipping=checkout_setup[0], placed_by=staff, send_confirmation=True)
+
+    assert kinds(order) == ["confirmation_sent", "confirmation_queued", "placed"]
+    placed = order.events.get(kind="placed")
+    assert placed.actor == staff
+    assert order.events.get(kind="confirmation_sent").actor is None  # the system sent it
+
+
+def test_a_status_change_records_before_after_and_who(checkout_setup, staff):
+    order = OrderFactory(shipping=checkout_setup[0])
+    order_status_change(order=order, status="processing", actor=staff)
+    event = order.events.get(kind="status_changed")
+    assert (event.actor, event.data) == (staff, {"before": "placed", "after": "processing"})
+    assert event.message == "Status changed from placed to processing."
+
+
+def test_a_refused_status_change_records_nothing(checkout_setup, staff):
+    order = OrderFactory(shipping=checkout_setup[0])
+    with pytest.raises(OrderRefused):
+        order_status_change(order=order, status="completed", actor=staff)
+    assert kinds(order) == ["placed"]
+
+
+def test_resend_goes_to_the_address_saved_on_the_order_not_the_customers_new_one(
+        staff_client, checkout_setup, django_capture_on_commit_callbacks):
+    order = OrderFactory(shipping=checkout_setup[0])
+    saved = order.customer_email
+    order.customer.email = "someone-else@example.net"
+    order.customer.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("orders:resend", args=[order.number]))
+
+    assert [message.to for message in mail.outbox] == [[saved]]
+    order.refresh_from_db()
+    assert order.customer_email == saved
+    resent = order.events.get(kind="confirmation_resent")
+    assert resent.actor.username == "alice" and resent.data == {"to": saved}
+
+
+def test_resends_are_limited_per_order_per_hour(settings, checkout_setup, staff):
+    settings.RESEND_LIMIT_PER_HOUR = 2
+    order = OrderFactory(shipping=checkout_setup[0])
+    order_confirmation_request(order=order, actor=staff)
+    order_confirmation_request(order=order, actor=staff)
+    with pytest.raises(OrderRefused, match="already resent 2 times in the last hour"):
+        order_confirmation_request(order=order, actor=staff)
+    # an hour later it may be resent again
+    OrderEvent.objects.filter(kind="confirmation_resent").update(created_at=order.created_at - timedelta(hours=2))
+    order_confirmation_request(order=order, actor=staff)
+    assert order.events.filter(kind="confirmation_resent").count() == 3
+
+
+def test_changing_the_orders_email_is_explicit_and_logged(staff_client, checkout_setup):
+    order = OrderFactory(shipping=checkout_setup[0])
+    before = order.customer_email
+    response = staff_client.post(reverse("orders:email", args=[order.number]), {"email": "ap@example.org"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.customer_email == "ap@example.org"
+    assert order.customer.email == before  # the customer's record is not touched
+    event = order.events.get(kind="email_changed")
+    assert event.data == {"before": before, "after": "ap@example.org"}
+
+
+@pytest.mark.parametrize("typed", ["not an email", "x" * 10_000 + "@example.com", "a\x00b@example.com"])
+def test_a_bad_order_email_is_refused_next_to_the_field_and_kept(staff_client, checkout_setup, typed):
+    order = OrderFactory(shipping=checkout_setup[0])
+    response = staff_client.post(reverse("orders:email", args=[order.number]), {"email": typed})
+    assert response.status_code == 400
+    assert response.context["email_form"].errors["email"]
+    assert response.context["email_form"]["email"].value() == typed
+    assert Order.objects.get().customer_email == order.customer_email
+    assert kinds(order) == ["placed"]
+
+
+def test_the_order_page_shows_the_timeline_newest_first_in_a_fixed_number_of_queries(
+        staff_client, checkout_setup, django_assert_max_num_queries):
+    order = OrderFactory(shipping=checkout_setup[0])
+    manager = UserFactory(username="maria")
+    order_status_change(order=order, status="processing", actor=manager)
+    for index in range(40):
+        OrderEvent.objects.create(order=order, kind="email_changed", actor=manager, message=f"Change {index}")
+
+    with django_assert_max_num_queries(6):
+        response = staff_client.get(order.get_absolute_url())
+
+    text = response.content.decode()
+    assert "Timeline" in text
+    assert text.index("Change 39") < text.index("Status changed from placed to processing.") < text.index("Placed:")
+    assert "by maria" in text and "by alice" not in text
