@@ -29,10 +29,11 @@ test: setup
 	$(PY) -m pytest
 	@echo "Screenshots of the main screens: $(CURDIR)/var/screenshots"
 
-# The benchmark runs with production settings on plain-HTTP loopback (as the tests do).
+# The benchmark runs with production settings on plain-HTTP loopback (as the tests do), plus the tooling app.
 bench: export SECRET_KEY ?= insecure-key-for-the-benchmark-only
 bench: export SECURE_SSL_REDIRECT ?= 0
 bench: export STATIC_MANIFEST ?= 0
+bench: export OMS_TOOLING = 1
 bench: setup
 	@test -n "$(DATABASE_URL)" || { echo "make bench needs DATABASE_URL=postgres://..."; exit 2; }
 	$(PY) manage.py migrate --noinput

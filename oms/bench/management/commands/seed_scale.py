@@ -15,9 +15,9 @@ from tqdm import tqdm
 
 from catalog.models import Product
 from customers.models import Address, Customer
-from orders.bulk_load import Loader
+from oms.bench.bulk_load import Loader
+from oms.bench.scale_data import SHIPPING, TAX_RATE, ScaleData
 from orders.models import Order, OrderLine, ShippingMethod, TaxRate
-from orders.scale_data import SHIPPING, TAX_RATE, ScaleData
 
 # The inactive user who "placed" the seed orders; its presence marks the data as seed_scale's.
 SEED_USERNAME = "seed_scale"

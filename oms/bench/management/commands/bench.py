@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client, override_settings
 
-from orders.benchmark import http_load, pages, placing
-from orders.benchmark.measure import report, write_json
-from orders.management.commands.seed_scale import seed_description, seeded_with
+from oms.bench import http_load, pages, placing
+from oms.bench.management.commands.seed_scale import seed_description, seeded_with
+from oms.bench.measure import report, write_json
 
 FULL = {"repeats": 15, "service_orders": 200, "rounds": 3, "worker_orders": 100, "clients": 8, "seconds": 20.0}
 QUICK = {"repeats": 3, "service_orders": 10, "rounds": 2, "worker_orders": 5, "clients": 2, "seconds": 2.0}
@@ -72,7 +72,7 @@ class Command(BaseCommand):
     def page_rows(self, user, repeats: int) -> list:
         self.stdout.write("Timing pages ...")
         # The peer admin is mounted for this run only; the test client speaks plain HTTP as 'testserver'.
-        with override_settings(ROOT_URLCONF="orders.benchmark.urls", SECURE_SSL_REDIRECT=False,
+        with override_settings(ROOT_URLCONF="oms.bench.urls", SECURE_SSL_REDIRECT=False,
                                ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
             client = Client()
             client.force_login(user)
