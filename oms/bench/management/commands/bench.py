@@ -13,8 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client, override_settings
 
-from oms.bench import http_load, pages, placing
-from oms.bench.management.commands.seed_scale import seed_description, seeded_with
+from oms.bench import datasets, http_load, pages, placing
 from oms.bench.measure import report, write_json
 
 FULL = {"repeats": 15, "service_orders": 200, "rounds": 3, "worker_orders": 100, "clients": 8, "seconds": 20.0}
@@ -55,8 +54,10 @@ class Command(BaseCommand):
 
     def ensure_data(self, options) -> None:
         sizes = {key: options[key] for key in ("customers", "products", "orders", "seed")}
-        if seeded_with() == seed_description(**sizes):
-            self.stdout.write(f"Reusing the scale data ({seed_description(**sizes)}).")
+        description = datasets.describe(**sizes)
+        dataset = datasets.current()
+        if dataset is not None and dataset.description == description:
+            self.stdout.write(f"Reusing the scale data ({description}).")
             return
         call_command("seed_scale", force=options["force"], verbosity=options["verbosity"], stdout=self.stdout,
                      **sizes)
@@ -102,7 +103,7 @@ class Command(BaseCommand):
             "machine": f"{os.cpu_count()} cores, {int(memory) / 1024 / 1024:.0f} GiB, {platform.machine()}",
             "database": database.split(" on ")[0],
             "python": platform.python_version(), "django": django.get_version(),
-            "data": seeded_with(), "plan": plan, "debug": settings.DEBUG,
+            "data": datasets.current().description, "plan": plan, "debug": settings.DEBUG,
         }
 
     @staticmethod
