@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+SCALE ?= 1m
 
 .PHONY: run test lint setup migrate bench lock clean
 
@@ -38,14 +39,16 @@ test: lint
 	$(PY) -m pytest
 	@echo "Screenshots of the main screens: $(CURDIR)/var/screenshots"
 
-# The benchmark runs with production settings on plain-HTTP loopback (as the tests do).
+# The benchmark runs with production settings on plain-HTTP loopback (as the tests do), plus the
+# tooling app. SCALE=100k|1m|10m; each scale seeds and migrates a database of its own (oms/bench/scales.py).
 bench: export SECRET_KEY ?= insecure-key-for-the-benchmark-only
 bench: export SECURE_SSL_REDIRECT ?= 0
 bench: export STATIC_MANIFEST ?= 0
+bench: export OMS_TOOLING = 1
+bench: export DEBUG ?= 0
 bench: setup
 	@test -n "$(DATABASE_URL)" || { echo "make bench needs DATABASE_URL=postgres://..."; exit 2; }
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py bench
+	$(PY) manage.py bench --scale $(SCALE)
 
 # Re-pin Python dependencies after editing pyproject.toml (needs uv: pip install uv).
 lock:

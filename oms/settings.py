@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
 ]
+# Tooling (scale seeding, the benchmark, demo data) for development, tests and `make bench`; never in production.
+if DEBUG or env_bool("OMS_TOOLING"):
+    INSTALLED_APPS.append("oms.bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

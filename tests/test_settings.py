@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CLEARED = ("SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE")
+CLEARED = ("SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE", "OMS_TOOLING")
 
 
 @pytest.fixture
@@ -57,3 +57,11 @@ def test_manage_py_works_beside_make_run_with_the_env_file_it_writes(checkout):
     # what the environment says wins over the file
     result = run_manage(checkout, *PRINT_DEBUG, DEBUG="0")
     assert result.stdout.strip() == "False"
+
+
+def test_production_settings_leave_the_tooling_out(checkout):
+    secret = "a-long-random-production-secret-" + "k" * 40
+    production = run_manage(checkout, "help", "seed_scale", SECRET_KEY=secret)
+    assert production.returncode != 0 and "Unknown command" in production.stderr
+    assert run_manage(checkout, "help", "seed_scale", SECRET_KEY=secret, OMS_TOOLING="1").returncode == 0
+    assert run_manage(checkout, "help", "seed_demo", DEBUG="1").returncode == 0

@@ -1,27 +1,25 @@
 """Scale data for benchmarks: a million customers, 100k products, a million orders, in minutes.
 
 Replaces every customer, address, product, order and line with generated ones (deterministic
-for a seed). A database that holds anything seed_scale did not write is refused unless --force.
+for a seed) and records what it wrote as the database's Dataset. A database that holds customers,
+products or orders without a Dataset is refused unless --force.
 """
 
 import sys
 import time
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from tqdm import tqdm
 
 from catalog.models import Product
 from customers.models import Address, Customer
-from orders.bulk_load import Loader
+from oms.bench import datasets
+from oms.bench.bulk_load import Loader
+from oms.bench.scale_data import SHIPPING, TAX_RATE, ScaleData
 from orders.models import Order, OrderLine, ShippingMethod, TaxRate
-from orders.scale_data import SHIPPING, TAX_RATE, ScaleData
 
-# The inactive user who "placed" the seed orders; its presence marks the data as seed_scale's.
-SEED_USERNAME = "seed_scale"
-MODELS = [Customer, Address, Product, Order, OrderLine]
 CUSTOMER_FIELDS = ["id", "first_name", "last_name", "company", "email", "phone", "notes",
                    "default_billing_address", "default_shipping_address", "created_at", "updated_at"]
 ADDRESS_FIELDS = ["id", "customer", "name", "company", "line1", "line2", "city", "region", "postal_code",
@@ -33,22 +31,6 @@ ORDER_FIELDS = ["number", "checkout_token", "customer", "status", "channel", "pl
                 "payment_reference", "subtotal", "shipping", "tax_rate", "tax", "total", "staff_note",
                 "customer_note", "confirmation_state", "confirmation_sent_at", "confirmation_error", "created_at"]
 LINE_FIELDS = ["id", "order", "product", "sku", "name", "unit_price", "quantity", "line_total"]
-
-
-def seed_description(*, customers: int, products: int, orders: int, seed: int) -> str:
-    return f"customers={customers} products={products} orders={orders} seed={seed}"
-
-
-def seeded_with() -> str | None:
-    """What the database was last seeded with (seed_description), or None if seed_scale never ran."""
-    user = get_user_model().objects.filter(username=SEED_USERNAME).first()
-    return user.last_name if user else None
-
-
-def holds_other_data() -> bool:
-    if seeded_with() is not None:
-        return False
-    return any(model.objects.exists() for model in MODELS)
 
 
 class Command(BaseCommand):
@@ -65,7 +47,7 @@ class Command(BaseCommand):
     def handle(self, *args, customers, products, orders, seed, force, verbosity, **options):
         if min(customers, products, orders) < 0 or (orders and not (customers and products)):
             raise CommandError("Sizes must be positive; orders need at least one customer and one product.")
-        if holds_other_data() and not force:
+        if datasets.holds_other_data() and not force:
             raise CommandError("This database holds customers, products or orders that seed_scale did not "
                                "write; they would be deleted. Use --force to replace them anyway.")
         data = ScaleData(seed=seed, customers=customers, products=products, orders=orders,
@@ -73,36 +55,33 @@ class Command(BaseCommand):
         self.quiet = verbosity == 0
         started = time.perf_counter()
         with transaction.atomic():
-            placed_by = self.prepare(seed_description(customers=customers, products=products,
-                                                      orders=orders, seed=seed))
-            loader = Loader(MODELS)
+            self.prepare()
+            loader = Loader(datasets.SEEDED_MODELS)
             loader.empty()
-            counts = self.load(loader, data, placed_by)
+            counts = self.load(loader, data)
             self.timed("Rebuilding indexes and foreign keys, analyzing", loader.finish)
-        self.report(counts, time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            datasets.record(datasets.describe(customers=customers, products=products, orders=orders, seed=seed),
+                            load_seconds=elapsed)
+        self.report(counts, elapsed)
 
-    def prepare(self, description: str) -> int:
-        """Reference data the orders name, and the seed user; returns that user's id."""
+    @staticmethod
+    def prepare() -> None:
+        """Reference data the orders name."""
         for position, (name, cents) in enumerate(SHIPPING):
             ShippingMethod.objects.get_or_create(name=name, defaults={"price": Decimal(cents) / 100,
                                                                       "position": position})
         if not TaxRate.objects.filter(is_active=True).exists():
             TaxRate.objects.create(name="State sales tax", rate=Decimal(TAX_RATE))
-        user, _ = get_user_model().objects.update_or_create(
-            username=SEED_USERNAME,
-            defaults={"is_active": False, "first_name": "Scale data", "last_name": description,
-                      "password": "!"},  # "!" is Django's unusable password
-        )
-        return user.pk
 
-    def load(self, loader: Loader, data: ScaleData, placed_by: int) -> dict[str, tuple[int, float]]:
+    def load(self, loader: Loader, data: ScaleData) -> dict[str, tuple[int, float]]:
         counts = {}
         counts["customers"] = self.table(loader, Customer, CUSTOMER_FIELDS, data.customer_rows(), data.customers)
         primary = self.table(loader, Address, ADDRESS_FIELDS, data.address_rows(), data.customers)
         second = self.table(loader, Address, ADDRESS_FIELDS, data.second_address_rows(), None, "addresses (2nd)")
         counts["addresses"] = (primary[0] + second[0], primary[1] + second[1])
         counts["products"] = self.table(loader, Product, PRODUCT_FIELDS, data.product_rows(), data.products)
-        counts["orders + lines"] = self.orders(loader, data, placed_by)
+        counts["orders + lines"] = self.orders(loader, data)
         return counts
 
     def table(self, loader, model, fields, rows, total, label=None) -> tuple[int, float]:
@@ -111,11 +90,11 @@ class Command(BaseCommand):
             count = loader.write(model, fields, rows, bar)
         return count, time.perf_counter() - started
 
-    def orders(self, loader: Loader, data: ScaleData, placed_by: int) -> tuple[int, float]:
+    def orders(self, loader: Loader, data: ScaleData) -> tuple[int, float]:
         started = time.perf_counter()
         count = 0
         with self.bar("orders", data.orders) as order_bar, self.bar("order lines", None, position=1) as line_bar:
-            for orders, lines in data.order_chunks(placed_by_id=placed_by):
+            for orders, lines in data.order_chunks():
                 count += loader.write(Order, ORDER_FIELDS, orders, order_bar)
                 count += loader.write(OrderLine, LINE_FIELDS, lines, line_bar)
         return count, time.perf_counter() - started

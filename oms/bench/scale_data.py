@@ -258,7 +258,7 @@ class ScaleData:
                    (h >> 32) % 100 >= 2, created, created)
 
     # --- orders and lines ----------------------------------------------------------------
-    def order_chunks(self, *, placed_by_id: int, size: int = 5000) -> Iterator[tuple[list, list]]:
+    def order_chunks(self, *, size: int = 5000) -> Iterator[tuple[list, list]]:
         """(order rows, line rows) a chunk at a time, orders numbered 1..N oldest first."""
         rng = random.Random(self.seed)
         line_id = 0
@@ -268,7 +268,7 @@ class ScaleData:
                 order_lines = self.lines_of(rng, number, line_id)
                 line_id += len(order_lines)
                 lines += order_lines
-                orders.append(self.order_row(rng, number, placed_by_id, sum(line[7] for line in order_lines)))
+                orders.append(self.order_row(rng, number, sum(line[7] for line in order_lines)))
             for line in lines:
                 line[7] = money(line[7])  # line totals were kept in cents for the order's sum
             yield orders, [tuple(line) for line in lines]
@@ -293,7 +293,7 @@ class ScaleData:
             return self.key_stride * rng.randint(1, self.customers // self.key_stride)
         return rng.randint(1, self.customers)
 
-    def order_row(self, rng: random.Random, number: int, placed_by_id: int, subtotal: int) -> tuple:
+    def order_row(self, rng: random.Random, number: int, subtotal: int) -> tuple:
         customer_id = self.order_customer(rng)
         data = self.customer(customer_id)
         step = ORDER_SPAN // self.orders
@@ -306,7 +306,7 @@ class ScaleData:
         sent = bool(data.email)
         return (
             number, self.token(number), customer_id, self.status(rng, seconds), rng.choice(CHANNELS),
-            placed_by_id, data.name, data.email, billing, ship_to, shipping_name, rng.choice(PAYMENTS), "",
+            None, data.name, data.email, billing, ship_to, shipping_name, rng.choice(PAYMENTS), "",
             money(subtotal), money(shipping), TAX_RATE, money(tax), money(subtotal + shipping + tax), "", "",
             "sent" if sent else "not_requested", created if sent else None, "", created,
         )

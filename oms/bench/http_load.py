@@ -1,11 +1,11 @@
 """Checkout over HTTP under load: gunicorn on 127.0.0.1, clients placing orders through the real
 forms (log in, new order, add lines by SKU, attach the customer, read the checkout form, submit).
-Loopback only; every loop is bounded by a deadline and an order cap."""
+Loopback only; every loop is bounded by a deadline and an order cap. The clients are httpx, the
+forms are read with selectolax."""
 
-import html
-import http.client
+import logging
 import os
-import re
+import random
 import secrets
 import signal
 import socket
@@ -17,12 +17,15 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urljoin, urlsplit
 
+import httpx
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Max, Sum
+from django.urls import Resolver404, resolve, reverse
+from selectolax.lexbor import LexborHTMLParser
 
 from catalog.models import Product
 from customers.models import Customer
@@ -33,11 +36,6 @@ from .measure import Row, at_least, within
 HOST = "127.0.0.1"
 LINES = 3
 MAX_ORDERS_PER_CLIENT = 100_000
-FORM_INPUT = re.compile(r"<input\b([^>]*)>", re.S)
-FORM_SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S)
-FORM_OPTION = re.compile(r"<option\b([^>]*)>", re.S)
-FORM_TEXTAREA = re.compile(r"<textarea\b([^>]*)>(.*?)</textarea>", re.S)
-ATTRIBUTE = re.compile(r'([:\w-]+)(?:\s*=\s*"([^"]*)")?')
 
 
 class LoadError(Exception):
@@ -59,7 +57,8 @@ def database_url() -> str:
 
 def server_environment() -> dict:
     """Production settings, except the plain-HTTP loopback and an email backend that sends nothing."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ANYMAIL")}
+    # Without OMS_TOOLING the server runs without the bench app, as production does.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ANYMAIL") and key != "OMS_TOOLING"}
     env.update(
         DATABASE_URL=database_url(), DEBUG="0", SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(40),
         SECURE_SSL_REDIRECT="0", STATIC_MANIFEST="0", ALLOWED_HOSTS=HOST, LOG_LEVEL="WARNING",
@@ -85,9 +84,9 @@ class Server:
             if self.process.poll() is not None:
                 raise LoadError(f"gunicorn exited: {self.log.read_text()[-2000:]}")
             try:
-                if HttpClient(self.port).request("GET", "/accounts/login/").status == 200:
+                if httpx.get(f"http://{HOST}:{self.port}{reverse('login')}", trust_env=False).status_code == 200:
                     return
-            except OSError:
+            except httpx.TransportError:
                 time.sleep(0.2)
         raise LoadError("gunicorn did not answer in time")
 
@@ -123,78 +122,75 @@ class Server:
 
 
 # --- one client ---------------------------------------------------------------------------
-@dataclass
-class Response:
-    status: int
-    location: str
-    body: str
+@dataclass(frozen=True)
+class Form:
+    action: str
+    fields: list[tuple[str, str]]
 
 
-class HttpClient:
-    """A browser's part of the conversation: cookies kept by hand (the production cookies are
-    Secure, and this is plain HTTP on loopback), the CSRF token posted with every form."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: list | dict | None = None) -> Response:
-        headers = {"Host": f"{HOST}:{self.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            raw = conn.getresponse()
-            text = raw.read().decode()
-            self._keep_cookies(raw.headers.get_all("Set-Cookie") or [])
-            return Response(raw.status, raw.headers.get("Location", ""), text)
-        finally:
-            conn.close()
-
-    def post(self, path: str, form: list | dict) -> Response:
-        fields = list(form.items()) if isinstance(form, dict) else list(form)
-        return self.request("POST", path, [*fields, ("csrfmiddlewaretoken", self.cookies.get("csrftoken", ""))])
-
-    def _keep_cookies(self, headers: list[str]) -> None:
-        for header in headers:
-            name, _, rest = header.partition("=")
-            value, _, attributes = rest.partition(";")
-            if "max-age=0" in attributes.lower() or not value.strip('"'):
-                self.cookies.pop(name.strip(), None)
-            else:
-                self.cookies[name.strip()] = value
-
-    def log_in(self, username: str, password: str) -> None:
-        self.request("GET", "/accounts/login/")
-        if self.post("/accounts/login/", {"username": username, "password": password}).status != 302:
-            raise LoadError("logging in failed")
-
-
-def form_fields(page: str, marker: str = 'name="fingerprint"') -> list[tuple[str, str]]:
-    """The fields a browser would submit from the form that contains ``marker``, defaults as shown."""
-    form = next((part for part in page.split("<form")[1:] if marker in part.split("</form>")[0]), "")
-    form = form.split("</form>")[0]
+def read_form(page: httpx.Response, marker: str) -> Form:
+    """The form holding ``marker`` (a CSS selector) and the fields a browser would submit, as shown."""
+    form = next((form for form in LexborHTMLParser(page.text).css("form") if form.css_first(marker)), None)
+    if form is None:
+        raise LoadError(f"{page.url.path} shows no form with {marker}")
     fields = []
-    for match in FORM_INPUT.finditer(form):
-        attrs = dict(ATTRIBUTE.findall(match.group(1)))
-        kind = attrs.get("type", "text")
-        if not attrs.get("name") or "disabled" in attrs or kind in ("submit", "button", "reset"):
+    for control in form.css("input, select, textarea"):
+        attrs = control.attributes
+        kind = (attrs.get("type") or "text").lower()
+        if not attrs.get("name") or "disabled" in attrs or kind in ("submit", "button", "reset", "image"):
             continue
         if kind in ("checkbox", "radio") and "checked" not in attrs:
             continue
-        fields.append((attrs["name"], html.unescape(attrs.get("value") or ("on" if kind == "checkbox" else ""))))
-    for match in FORM_SELECT.finditer(form):
-        options = [dict(ATTRIBUTE.findall(option)) for option in FORM_OPTION.findall(match.group(2))]
-        chosen = next((option for option in options if "selected" in option), options[0] if options else {})
-        fields.append((dict(ATTRIBUTE.findall(match.group(1)))["name"], html.unescape(chosen.get("value", ""))))
-    for match in FORM_TEXTAREA.finditer(form):
-        fields.append((dict(ATTRIBUTE.findall(match.group(1)))["name"], html.unescape(match.group(2).strip())))
-    return fields
+        if control.tag == "select":
+            options = control.css("option")
+            chosen = next((option for option in options if "selected" in option.attributes), None)
+            chosen = chosen or (options[0] if options else None)
+            value = chosen.attributes.get("value", chosen.text()) if chosen else ""
+        elif control.tag == "textarea":
+            value = control.text()
+        else:
+            value = attrs.get("value") or ("on" if kind == "checkbox" else "")
+        fields.append((attrs["name"], value))
+    return Form(urljoin(page.url.path, form.attributes.get("action") or ""), fields)
+
+
+class HttpClient:
+    """A browser's part of the conversation, over plain-HTTP loopback; forms without a CSRF token
+    get the csrftoken cookie's."""
+
+    def __init__(self, port: int):
+        self.http = httpx.Client(base_url=f"http://{HOST}:{port}", timeout=30, trust_env=False,
+                                 event_hooks={"response": [self._keep_secure_cookies]})
+
+    def _keep_secure_cookies(self, response: httpx.Response) -> None:
+        # The production cookies are Secure, which this plain-HTTP loopback would never send back.
+        for cookie in self.http.cookies.jar:
+            cookie.secure = False
+
+    def get(self, path: str) -> httpx.Response:
+        return self.http.get(path)
+
+    def post(self, path: str, fields: list[tuple[str, str]] | dict) -> httpx.Response:
+        data: dict[str, list[str]] = {}
+        for name, value in fields.items() if isinstance(fields, dict) else fields:
+            data.setdefault(name, []).append(value)
+        data.setdefault("csrfmiddlewaretoken", [self.http.cookies.get("csrftoken", "")])
+        return self.http.post(path, data=data)
+
+    def log_in(self, username: str, password: str) -> None:
+        form = read_form(self.get(reverse("login")), "[name=password]")
+        fields = dict(form.fields) | {"username": username, "password": password}
+        if self.post(form.action, fields).status_code != 302:
+            raise LoadError("logging in failed")
+
+
+def redirected_to(response: httpx.Response) -> tuple[str | None, dict]:
+    """The view a redirect leads to ('orders:cart', ...), with its arguments."""
+    try:
+        match = resolve(urlsplit(response.headers.get("location", "")).path)
+    except Resolver404:
+        match = None
+    return (match.view_name, match.kwargs) if match else (None, {})
 
 
 # --- the load -----------------------------------------------------------------------------
@@ -212,32 +208,34 @@ class Tally:
 def place_order(client: HttpClient, tally: Tally, products: list[Product], customer_id: int, rng) -> None:
     started = time.perf_counter()
 
-    def step(name: str, method: str, path: str, form=None, expect: int = 302) -> Response:
+    def step(name: str, method: str, path: str, form=None, expect: int = 302) -> httpx.Response:
         begun = time.perf_counter()
-        response = client.post(path, form) if method == "POST" else client.request("GET", path)
+        response = client.post(path, form) if method == "POST" else client.get(path)
         tally.request_ms.append((time.perf_counter() - begun) * 1000)
         tally.step_ms.setdefault(name, []).append(tally.request_ms[-1])
-        if response.status != expect:
-            raise LoadError(f"{method} {path} answered {response.status}, expected {expect}")
+        if response.status_code != expect:
+            raise LoadError(f"{method} {path} answered {response.status_code}, expected {expect}")
         return response
 
-    cart = step("new", "POST", "/orders/new/", {}).location.rstrip("/").rsplit("/", 1)[-1]
+    view, arguments = redirected_to(step("new", "POST", reverse("orders:new"), {}))
+    if view != "orders:cart":
+        raise LoadError(f"a new order went to {view}, not to its cart")
+    cart = arguments["cart_id"]
     chosen = rng.sample(products, LINES)
     for product in chosen:
-        step("add line", "POST", f"/orders/cart/{cart}/add/", {"query": product.sku, "quantity": "1"})
-    step("attach", "POST", f"/orders/cart/{cart}/attach/", {"customer_id": str(customer_id)})
-    checkout = step("checkout page", "GET", f"/orders/cart/{cart}/checkout/", expect=200)
-    placed = step("submit", "POST", f"/orders/cart/{cart}/checkout/", form_fields(checkout.body))
-    if not re.search(r"/orders/\d+/$", placed.location):
-        raise LoadError(f"checkout went to {placed.location!r}, not to an order")
+        step("add line", "POST", reverse("orders:cart_add", args=[cart]), {"query": product.sku, "quantity": "1"})
+    step("attach", "POST", reverse("orders:attach", args=[cart]), {"customer_id": str(customer_id)})
+    checkout = read_form(step("checkout page", "GET", reverse("orders:checkout", args=[cart]), expect=200),
+                         "[name=fingerprint]")
+    placed = step("submit", "POST", checkout.action, checkout.fields)
+    if redirected_to(placed)[0] != "orders:detail":
+        raise LoadError(f"checkout went to {placed.headers.get('location')!r}, not to an order")
     tally.orders += 1
     tally.quantities.update(product.pk for product in chosen)
     tally.order_ms.append((time.perf_counter() - started) * 1000)
 
 
 def client_loop(port, credentials, products, customers, seconds, start, tally, seed) -> None:
-    import random
-
     rng = random.Random(seed)
     client = HttpClient(port)
     try:
@@ -251,6 +249,7 @@ def client_loop(port, credentials, products, customers, seconds, start, tally, s
             place_order(client, tally, products, rng.choice(customers), rng)
         except Exception as error:  # counted, reported, and the run fails
             tally.errors.append(repr(error))
+    client.http.close()
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -260,6 +259,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 def load_rows(*, clients: int, seconds: float, workers: int, log: Path) -> list[Row]:
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
     section = f"5-6. Checkout over HTTP: gunicorn ({workers} workers), {clients} clients, {seconds:g} s"
     products = list(Product.objects.filter(is_active=True, track_inventory=True, stock__gte=100)
                     .order_by("-stock", "pk")[:200])

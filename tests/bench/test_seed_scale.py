@@ -1,16 +1,19 @@
 """seed_scale: deterministic scale data that satisfies every constraint, and never over real data."""
 
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from catalog.models import Product
 from customers.models import Address, Customer
+from oms.bench.models import Dataset
 from orders.models import Order, OrderLine
 from orders.pricing import order_totals
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,32 @@ def test_seed_scale_replaces_other_data_when_forced():
     assert not Customer.objects.filter(last_name="Real").exists()
     assert Customer.objects.count() == SIZES["customers"]
     seed()  # its own data is replaced without --force
+
+
+def test_seed_scale_records_the_data_set_it_wrote():
+    seed(seed=5)
+    seed(seed=6)
+    dataset = Dataset.objects.get()
+    assert dataset.description == "customers=120 products=40 orders=150 seed=6"
+    assert dataset.load_seconds > 0
+
+
+def test_without_its_dataset_row_seed_data_counts_as_other_data():
+    seed()
+    Dataset.objects.all().delete()
+    with pytest.raises(CommandError, match="--force"):
+        seed()
+    assert Customer.objects.count() == SIZES["customers"]
+
+
+def test_data_marked_by_the_old_seed_user_is_adopted_as_seed_data():
+    # given data seeded before the Dataset model, marked by an inactive user
+    seed()
+    Dataset.objects.all().delete()
+    UserFactory(username="seed_scale", is_active=False, last_name="customers=120 products=40 orders=150 seed=1")
+    migration = importlib.import_module("oms.bench.migrations.0002_adopt_seed_user_mark")
+    # when the migration runs
+    migration.adopt_seed_user_mark(django_apps, None)
+    # then it is seed data again, reused by the benchmark and replaced without --force
+    assert Dataset.objects.get().description == "customers=120 products=40 orders=150 seed=1"
+    seed(seed=2)

@@ -1,4 +1,5 @@
-"""`make bench`: issue 5's benchmark in one run, side by side, printed as a table and saved as JSON."""
+"""`make bench`: issue 5's benchmark in one run, side by side, printed as a table and saved as JSON,
+then the scale curve over every scale that has results."""
 
 import os
 import platform
@@ -9,57 +10,87 @@ import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client, override_settings
 
-from orders.benchmark import http_load, pages, placing
-from orders.benchmark.measure import report, write_json
-from orders.management.commands.seed_scale import seed_description, seeded_with
+from oms.bench import datasets, http_load, pages, placing
+from oms.bench.curve import results_path, scale_curve
+from oms.bench.measure import report, write_json
+from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use_database
 
 FULL = {"repeats": 15, "service_orders": 200, "rounds": 3, "worker_orders": 100, "clients": 8, "seconds": 20.0}
 QUICK = {"repeats": 3, "service_orders": 10, "rounds": 2, "worker_orders": 5, "clients": 2, "seconds": 2.0}
+SIZES = ("customers", "products", "orders")
 
 
 class Command(BaseCommand):
-    help = "Seed (or reuse) the scale data and measure searches, pages, order placing and HTTP checkout."
+    help = ("Seed (or reuse) a scale's data in its own database and measure searches, pages, order placing and "
+            "HTTP checkout; then print the scale curve.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--customers", type=int, default=1_000_000)
-        parser.add_argument("--products", type=int, default=100_000)
-        parser.add_argument("--orders", type=int, default=1_000_000)
+        parser.add_argument("--scale", choices=list(SCALES),
+                            help=f"Sizes and database (default {DEFAULT}); see oms/bench/scales.py.")
+        for size in SIZES:
+            parser.add_argument(f"--{size}", type=int,
+                                help="Custom sizes instead of a scale, in DATABASE_URL's database as it is.")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--force", action="store_true", help="Let seed_scale replace non-seed data.")
         parser.add_argument("--quick", action="store_true", help="Few repeats and a short load: a smoke run.")
         parser.add_argument("--repeats", type=int, help="Timed repeats per page (after one warm-up).")
         parser.add_argument("--http-clients", type=int)
         parser.add_argument("--http-seconds", type=float)
-        parser.add_argument("--json", type=Path, default=settings.BASE_DIR / "var" / "bench.json")
+        parser.add_argument("--results", type=Path, default=settings.BASE_DIR / "var",
+                            help="Folder of the bench-<scale>.json files (written and read for the curve).")
 
     def handle(self, *args, **options):
         plan = dict(QUICK if options["quick"] else FULL)
         for key, option in (("repeats", "repeats"), ("clients", "http_clients"), ("seconds", "http_seconds")):
             if options[option] is not None:
                 plan[key] = options[option]
-        self.ensure_data(options)
+        scale, sizes = self.scale_and_sizes(options)
+        if scale != "custom":
+            self.use_scale_database(scale)
+        dataset = self.ensure_data(sizes | {"seed": options["seed"]}, options)
+        size_bytes = database_bytes()
         user = self.bench_user()
         rows = self.page_rows(user, plan["repeats"])
         self.stdout.write("Placing orders ...")
         rows += placing.service_rows(user, orders=plan["service_orders"], rounds=plan["rounds"], workers=4,
                                      worker_orders=plan["worker_orders"])
         rows += self.load_rows(plan)
-        meta = self.meta(options, plan)
+        meta = self.meta(scale, plan, dataset, size_bytes)
         self.stdout.write(report(rows, self.header(meta)))
-        write_json(options["json"], rows, meta)
-        self.stdout.write(f"\nJSON: {options['json']}")
+        path = results_path(options["results"], scale)
+        write_json(path, rows, meta)
+        self.stdout.write(f"\nJSON: {path}")
+        self.stdout.write(scale_curve(options["results"], list(SCALES)))
 
-    def ensure_data(self, options) -> None:
-        sizes = {key: options[key] for key in ("customers", "products", "orders", "seed")}
-        if seeded_with() == seed_description(**sizes):
-            self.stdout.write(f"Reusing the scale data ({seed_description(**sizes)}).")
-            return
+    @staticmethod
+    def scale_and_sizes(options) -> tuple[str, dict[str, int]]:
+        custom = {size: options[size] for size in SIZES if options[size] is not None}
+        if custom and options["scale"]:
+            raise CommandError("Give a --scale or custom sizes, not both.")
+        if custom:
+            defaults = SCALES[DEFAULT].sizes()
+            return "custom", defaults | custom
+        scale = options["scale"] or DEFAULT
+        return scale, SCALES[scale].sizes()
+
+    def use_scale_database(self, scale: str) -> None:
+        name = database_name(connection.settings_dict["NAME"], scale)
+        created = use_database(name)
+        self.stdout.write(f"Scale {scale}: database {name}{' (created)' if created else ''}.")
+
+    def ensure_data(self, sizes: dict[str, int], options) -> datasets.Dataset:
+        description = datasets.describe(**sizes)
+        dataset = datasets.current()
+        if dataset is not None and dataset.description == description:
+            self.stdout.write(f"Reusing the scale data ({description}).")
+            return dataset
         call_command("seed_scale", force=options["force"], verbosity=options["verbosity"], stdout=self.stdout,
                      **sizes)
+        return datasets.current()
 
     @staticmethod
     def bench_user():
@@ -72,7 +103,7 @@ class Command(BaseCommand):
     def page_rows(self, user, repeats: int) -> list:
         self.stdout.write("Timing pages ...")
         # The peer admin is mounted for this run only; the test client speaks plain HTTP as 'testserver'.
-        with override_settings(ROOT_URLCONF="orders.benchmark.urls", SECURE_SSL_REDIRECT=False,
+        with override_settings(ROOT_URLCONF="oms.bench.urls", SECURE_SSL_REDIRECT=False,
                                ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
             client = Client()
             client.force_login(user)
@@ -91,7 +122,7 @@ class Command(BaseCommand):
                                    log=settings.BASE_DIR / "var" / "bench-gunicorn.log")
 
     @staticmethod
-    def meta(options, plan) -> dict:
+    def meta(scale: str, plan, dataset: datasets.Dataset, size_bytes: int) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
             database = cursor.fetchone()[0]
@@ -102,11 +133,16 @@ class Command(BaseCommand):
             "machine": f"{os.cpu_count()} cores, {int(memory) / 1024 / 1024:.0f} GiB, {platform.machine()}",
             "database": database.split(" on ")[0],
             "python": platform.python_version(), "django": django.get_version(),
-            "data": seeded_with(), "plan": plan, "debug": settings.DEBUG,
+            "scale": scale, "data": dataset.description, "seeded_at": dataset.seeded_at.isoformat(),
+            "load_seconds": dataset.load_seconds, "database_bytes": size_bytes,
+            "plan": plan, "debug": settings.DEBUG,
         }
 
     @staticmethod
     def header(meta) -> str:
         warning = "\nWARNING: DEBUG is on; Django keeps every query, so figures are slower." if meta["debug"] else ""
+        load = f"{meta['load_seconds']:.0f} s" if meta["load_seconds"] is not None else "time not recorded"
         return (f"\nBenchmark {meta['when']} on {meta['machine']}, {meta['database']}\n"
-                f"Data: {meta['data']}; medians [min-max] over {meta['plan']['repeats']} repeats{warning}")
+                f"Scale {meta['scale']}: {meta['data']}; seeded {meta['seeded_at'][:10]} ({load}); "
+                f"database {meta['database_bytes'] / 2**30:.2f} GiB\n"
+                f"Medians [min-max] over {meta['plan']['repeats']} repeats{warning}")

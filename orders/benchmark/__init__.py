@@ -1,1 +1,0 @@
-"""`manage.py bench`: the scale benchmark of issue 5, in parts the command puts together."""

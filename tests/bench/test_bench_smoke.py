@@ -1,0 +1,42 @@
+"""A small run of `manage.py bench`, so the benchmark cannot rot: every part of it runs (the
+gunicorn load only on PostgreSQL), and the load's orders reconcile with no errors."""
+
+import json
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from oms.bench.curve import scale_curve
+
+SIZES = {"customers": 300, "products": 60, "orders": 300}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_quick_run_measures_every_part(tmp_path):
+    output = StringIO()
+    call_command("bench", quick=True, repeats=1, http_seconds=1.5, results=tmp_path, verbosity=0,
+                 stdout=output, **SIZES)
+
+    run = json.loads((tmp_path / "bench-custom.json").read_text())
+    sections = {row["section"].split(".")[0] for row in run["results"]}
+    assert {"1", "2", "3", "4", "5-6"} <= sections
+    by_case = {row["case"]: row for row in run["results"]}
+    assert any(case.startswith("PEER stock admin") for case in by_case)
+    assert run["meta"]["data"] == "customers=300 products=60 orders=300 seed=1"
+    assert run["meta"]["load_seconds"] > 0 and run["meta"]["database_bytes"] > 0
+    assert "Scale curve" in output.getvalue()
+    if connection.vendor == "postgresql":
+        assert by_case["errors"]["value"] == "0"
+        assert by_case["stock and order counts reconcile"]["value"] == "exact"
+        assert by_case["ours / floor, 4 worker threads"]["value"].endswith("%")
+
+    # The same results filed as two scales: the curve lists every search row with its growth.
+    for scale in ("100k", "10m"):
+        shutil.copy(tmp_path / "bench-custom.json", tmp_path / f"bench-{scale}.json")
+    curve = scale_curve(tmp_path, ["100k", "1m", "10m"])
+    assert "customer list: common surname" in curve
+    assert "order search by customer name, rare surname" in curve
+    assert "×1.0" in curve
