@@ -1,5 +1,5 @@
-"""`make bench`: issue 5's benchmark in one run, side by side, printed as a table and saved as JSON,
-then the scale curve over every scale that has results."""
+"""`make bench`: searches, pages, order placing and HTTP checkout at one scale, side by side with a stock admin,
+printed as a table and saved as JSON; then the scale curve over every scale that has results."""
 
 import os
 import platform
