@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from .models import Order, OrderLine, ShippingMethod, TaxRate
 from .selectors import order_search
-from .services import OrderRefused, order_status_change
+from .services import OrderRefused, order_cancel, order_status_change
 
 
 class OrderLineInline(admin.TabularInline):
@@ -41,7 +41,8 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["customer"]
     show_full_result_count = False
     # No date_hierarchy: its year links cost a DISTINCT over every order; list_filter covers dates.
-    actions = [_status_action(status) for status in Order.Status if status != Order.Status.PLACED]
+    actions = [_status_action(status) for status in (Order.Status.PROCESSING, Order.Status.SHIPPED,
+                                                     Order.Status.COMPLETED)] + ["cancel_with_restock"]
     inlines = [OrderLineInline]
     # Everything on an order is a snapshot of the moment it was placed; status moves by the actions.
     readonly_fields = [field.name for field in Order._meta.fields if field.name not in ("staff_note",)]
@@ -49,6 +50,20 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # orders are placed through the ordering screens, which check stock
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an order is never deleted: cancel it, which gives the stock back
+
+    @admin.action(description="Cancel selected orders (give their stock back)")
+    def cancel_with_restock(self, request, queryset):
+        cancelled = 0
+        for order in queryset:
+            try:
+                cancelled += order_cancel(order=order, reason="Cancelled in the admin", actor=request.user).changed
+            except OrderRefused as refused:
+                self.message_user(request, f"#{order.number}: {refused.problems[0]}", messages.WARNING)
+        if cancelled:
+            self.message_user(request, f"{cancelled} order(s) cancelled and restocked.")
 
     def get_search_results(self, request, queryset, search_term):
         # The order list's search (number, or the customer's name, company, email, phone) uses

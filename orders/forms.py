@@ -140,3 +140,11 @@ class CheckoutForm(forms.Form):
 
 class OrderEmailForm(forms.Form):
     email = forms.EmailField(label="Email address for this order", required=False, max_length=254)
+
+
+class CancelOrderForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason", max_length=500, validators=[validate_no_card_number],
+        error_messages={"required": "Say why the order is cancelled (the customer asked, out of stock, ...)."},
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )

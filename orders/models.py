@@ -159,6 +159,7 @@ class OrderEvent(models.Model):
         CONFIRMATION_FAILED = "confirmation_failed", "Confirmation failed"
         CONFIRMATION_RESENT = "confirmation_resent", "Confirmation resend requested"
         EMAIL_CHANGED = "email_changed", "Email address changed"
+        CANCELLED = "cancelled", "Cancelled"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=40, choices=Kind.choices)

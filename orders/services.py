@@ -195,9 +195,10 @@ def order_email_change(*, order: Order, email: str, actor=None) -> Order:
     return current
 
 
+# Cancelling is not a plain status change: order_cancel gives the stock back and records why.
 ALLOWED_TRANSITIONS = {
-    Order.Status.PLACED: {Order.Status.PROCESSING, Order.Status.CANCELLED},
-    Order.Status.PROCESSING: {Order.Status.SHIPPED, Order.Status.CANCELLED},
+    Order.Status.PLACED: {Order.Status.PROCESSING},
+    Order.Status.PROCESSING: {Order.Status.SHIPPED},
     Order.Status.SHIPPED: {Order.Status.COMPLETED},
     Order.Status.COMPLETED: set(),
     Order.Status.CANCELLED: set(),
@@ -216,3 +217,45 @@ def order_status_change(*, order: Order, status: str, actor=None) -> Order:
         event_record(order=current, kind=OrderEvent.Kind.STATUS_CHANGED, actor=actor,
                      message=f"Status changed from {now} to {wanted}.", data={"before": before, "after": status})
     return current
+
+
+CANCELLABLE = {Order.Status.PLACED, Order.Status.PROCESSING}
+
+
+@dataclass(frozen=True)
+class CancelledOrder:
+    order: Order
+    restocked: dict[str, int]  # SKU -> quantity given back to stock
+    changed: bool  # False when the order was already cancelled
+
+
+def order_cancel(*, order: Order, reason: str, actor=None) -> CancelledOrder:
+    """Cancel an order that has not shipped and give its tracked products' stock back.
+
+    Cancelling a cancelled order changes nothing. Raises OrderRefused for a shipped or completed order.
+    """
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if current.status == Order.Status.CANCELLED:
+            return CancelledOrder(current, {}, changed=False)
+        if current.status not in CANCELLABLE:
+            raise OrderRefused([f"Order #{current.number} is {current.get_status_display().lower()}: "
+                                "a shipped order cannot be cancelled."])
+        restocked = _restock({line.product_id: line.quantity for line in current.lines.all()})
+        current.status = Order.Status.CANCELLED
+        current.save(update_fields=["status"])
+        given_back = ", ".join(f"{quantity:,} x {sku}" for sku, quantity in restocked.items()) or "nothing tracked"
+        event_record(order=current, kind=OrderEvent.Kind.CANCELLED, actor=actor,
+                     message=f"Cancelled: {reason}. Restocked {given_back}.",
+                     data={"reason": reason, "restocked": restocked})
+    return CancelledOrder(current, restocked, changed=True)
+
+
+def _restock(quantities: dict[int, int]) -> dict[str, int]:
+    """Give ``quantities`` back to tracked products, locked in primary-key order; SKU -> quantity."""
+    products = list(Product.objects.select_for_update().filter(pk__in=quantities, track_inventory=True)
+                    .order_by("pk"))
+    for product in products:
+        product.stock += quantities[product.pk]
+    Product.objects.bulk_update(products, ["stock"])
+    return {product.sku: quantities[product.pk] for product in products}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:number>/resend-confirmation/", views.order_resend_confirmation, name="resend"),
     path("<int:number>/status/", views.order_status, name="status"),
     path("<int:number>/email/", views.order_email, name="email"),
+    path("<int:number>/cancel/", views.order_cancel_view, name="cancel"),
     path("cart/<str:cart_id>/", views.cart_detail, name="cart"),
     path("cart/<str:cart_id>/add/", views.cart_add, name="cart_add"),
     path("cart/<str:cart_id>/products/", views.product_suggest, name="product_suggest"),

@@ -3,6 +3,7 @@ from .checkout import cart_checkout
 from .identify import cart_attach, cart_create_customer, cart_identify
 from .orders import (
     cart_discard,
+    order_cancel_view,
     order_detail,
     order_email,
     order_list,
@@ -13,6 +14,6 @@ from .orders import (
 
 __all__ = [
     "cart_add", "cart_attach", "cart_checkout", "cart_create_customer", "cart_detail", "cart_discard",
-    "cart_identify", "cart_line", "order_detail", "order_email", "order_list", "order_new", "order_resend_confirmation",
-    "order_status", "product_suggest",
+    "cart_identify", "cart_line", "order_cancel_view", "order_detail", "order_email", "order_list", "order_new",
+    "order_resend_confirmation", "order_status", "product_suggest",
 ]

@@ -9,12 +9,14 @@ from oms.core.forms import parse_id
 from oms.core.paging import page_of
 
 from ..cart import Cart
-from ..forms import OrderEmailForm
+from ..forms import CancelOrderForm, OrderEmailForm
 from ..models import Order
 from ..selectors import order_search
 from ..services import (
     ALLOWED_TRANSITIONS,
+    CANCELLABLE,
     OrderRefused,
+    order_cancel,
     order_confirmation_request,
     order_email_change,
     order_status_change,
@@ -40,6 +42,7 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
         "lines": list(order.lines.all()),
         "events": list(order.events.select_related("actor")),
         "next_statuses": [Order.Status(status) for status in ALLOWED_TRANSITIONS[order.status]],
+        "can_cancel": order.status in CANCELLABLE,
         "email_form": email_form or OrderEmailForm(initial={"email": order.customer_email}),
     }
     return render(request, "orders/order_detail.html", context, status=400 if email_form else 200)
@@ -71,6 +74,27 @@ def order_resend_confirmation(request, number: int):
     else:
         report_email(request, order)
     return redirect(order)
+
+
+def order_cancel_view(request, number: int):
+    """Cancel order: asks for a reason, then cancels and restocks (a second cancel changes nothing)."""
+    order = get_object_or_404(Order, number=number)
+    form = CancelOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled = order_cancel(order=order, reason=form.cleaned_data["reason"], actor=request.user)
+        except OrderRefused as refused:
+            messages.error(request, refused.problems[0])
+            return redirect(order)
+        if cancelled.changed:
+            restocked = ", ".join(f"{quantity:,} x {sku}" for sku, quantity in cancelled.restocked.items())
+            messages.success(request, f"Order #{order.number} cancelled." + (f" Restocked {restocked}." if restocked
+                                                                           else ""))
+        else:
+            messages.info(request, f"Order #{order.number} was already cancelled.")
+        return redirect(order)
+    return render(request, "orders/order_cancel.html", {"order": order, "form": form},
+                  status=400 if form.is_bound else 200)
 
 
 @require_POST

@@ -6,7 +6,7 @@ from django.core import mail
 
 from catalog.models import Product
 from orders.models import Order, OrderLine
-from orders.services import OrderChanged, OrderRefused, order_status_change
+from orders.services import OrderChanged, OrderRefused, order_cancel, order_status_change
 from tests.factories import ProductFactory, customer_with_address
 from tests.helpers import ADDRESS, place
 
@@ -175,6 +175,8 @@ def test_status_changes_follow_the_allowed_transitions(checkout_setup):
     assert order_status_change(order=order, status="processing").status == "processing"
     with pytest.raises(OrderRefused, match="cannot become placed"):
         order_status_change(order=order, status="placed")
-    assert order_status_change(order=order, status="cancelled").status == "cancelled"
+    with pytest.raises(OrderRefused, match="cannot become cancelled"):
+        order_status_change(order=order, status="cancelled")  # cancelling goes through order_cancel
+    assert order_cancel(order=order, reason="customer asked").order.status == "cancelled"
     with pytest.raises(OrderRefused):
         order_status_change(order=order, status="shipped")
