@@ -14,7 +14,9 @@ logger = logging.getLogger(__name__)
 
 
 def confirmation_message(order: Order) -> EmailMultiAlternatives:
-    context = {"order": order, "lines": list(order.lines.all()), "currency": settings.CURRENCY}
+    notes = [event.data["text"] for event in order.events.filter(kind=OrderEvent.Kind.NOTE_ADDED).order_by("pk")
+             if event.data.get("visible_to_customer")]
+    context = {"order": order, "lines": list(order.lines.all()), "notes": notes, "currency": settings.CURRENCY}
     message = EmailMultiAlternatives(
         subject=f"Order #{order.number} confirmation",
         body=render_to_string("orders/email/confirmation.txt", context),

@@ -148,3 +148,13 @@ class CancelOrderForm(forms.Form):
         error_messages={"required": "Say why the order is cancelled (the customer asked, out of stock, ...)."},
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note", max_length=2000, validators=[validate_no_card_number],
+                           error_messages={"required": "Write the note first."},
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    visible_to_customer = forms.BooleanField(
+        label="Visible to customer", required=False,
+        help_text="Shown in later emails to the customer; otherwise for staff only.",
+    )

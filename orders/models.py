@@ -56,6 +56,7 @@ class Order(models.Model):
         SHIPPED = "shipped", "Shipped"
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
+        NOTE_ADDED = "note_added", "Note added"
 
     class Channel(models.TextChoices):
         PHONE = "phone", "Phone"
@@ -160,6 +161,7 @@ class OrderEvent(models.Model):
         CONFIRMATION_RESENT = "confirmation_resent", "Confirmation resend requested"
         EMAIL_CHANGED = "email_changed", "Email address changed"
         CANCELLED = "cancelled", "Cancelled"
+        NOTE_ADDED = "note_added", "Note added"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -196,6 +196,14 @@ def order_email_change(*, order: Order, email: str, actor=None) -> Order:
 
 
 # Cancelling is not a plain status change: order_cancel gives the stock back and records why.
+def order_note_add(*, order: Order, text: str, visible_to_customer: bool, actor=None) -> OrderEvent:
+    """Add a note to the order's timeline; notes visible to the customer go into later emails."""
+    with transaction.atomic():
+        return event_record(order=order, kind=OrderEvent.Kind.NOTE_ADDED, actor=actor,
+                            message=("Note for the customer: " if visible_to_customer else "Staff note: ") + text[:400],
+                            data={"text": text, "visible_to_customer": visible_to_customer})
+
+
 ALLOWED_TRANSITIONS = {
     Order.Status.PLACED: {Order.Status.PROCESSING},
     Order.Status.PROCESSING: {Order.Status.SHIPPED},

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:number>/status/", views.order_status, name="status"),
     path("<int:number>/email/", views.order_email, name="email"),
     path("<int:number>/cancel/", views.order_cancel_view, name="cancel"),
+    path("<int:number>/notes/", views.order_note, name="note"),
     path("cart/<str:cart_id>/", views.cart_detail, name="cart"),
     path("cart/<str:cart_id>/add/", views.cart_add, name="cart_add"),
     path("cart/<str:cart_id>/products/", views.product_suggest, name="product_suggest"),

@@ -9,7 +9,7 @@ from oms.core.forms import parse_id
 from oms.core.paging import page_of
 
 from ..cart import Cart
-from ..forms import CancelOrderForm, OrderEmailForm
+from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
 from ..models import Order
 from ..selectors import order_search
 from ..services import (
@@ -19,6 +19,7 @@ from ..services import (
     order_cancel,
     order_confirmation_request,
     order_email_change,
+    order_note_add,
     order_status_change,
 )
 from .common import report_email, with_cart
@@ -35,7 +36,8 @@ def order_list(request):
     )
 
 
-def order_detail(request, number: int, *, email_form: OrderEmailForm | None = None):
+def order_detail(request, number: int, *, email_form: OrderEmailForm | None = None,
+                 note_form: NoteForm | None = None):
     order = get_object_or_404(Order.objects.select_related("customer", "placed_by"), number=number)
     context = {
         "order": order,
@@ -44,8 +46,21 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
         "next_statuses": [Order.Status(status) for status in ALLOWED_TRANSITIONS[order.status]],
         "can_cancel": order.status in CANCELLABLE,
         "email_form": email_form or OrderEmailForm(initial={"email": order.customer_email}),
+        "note_form": note_form or NoteForm(),
     }
-    return render(request, "orders/order_detail.html", context, status=400 if email_form else 200)
+    return render(request, "orders/order_detail.html", context, status=400 if email_form or note_form else 200)
+
+
+@require_POST
+def order_note(request, number: int):
+    order = get_object_or_404(Order, number=number)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return order_detail(request, number, note_form=form)
+    order_note_add(order=order, text=form.cleaned_data["text"], actor=request.user,
+                   visible_to_customer=form.cleaned_data["visible_to_customer"])
+    messages.success(request, "Note saved.")
+    return redirect(order)
 
 
 @require_POST
