@@ -19,11 +19,11 @@ def _add_form(cart: Cart, form: AddLineForm | None = None, *, focus: bool = True
     form = form or AddLineForm()
     form.fields["query"].widget.attrs.update({
         "autofocus": focus,
-        "hx-get": reverse("orders:product_suggest", args=[cart.id]),
-        "hx-trigger": "input changed delay:250ms",
-        "hx-target": "#product-suggestions",
-        "hx-swap": "innerHTML",
-        "hx-sync": "this:replace",
+        "data-hx-get": reverse("orders:product_suggest", args=[cart.id]),
+        "data-hx-trigger": "input changed delay:250ms",
+        "data-hx-target": "#product-suggestions",
+        "data-hx-swap": "innerHTML",
+        "data-hx-sync": "this:replace",
     })
     return form
 

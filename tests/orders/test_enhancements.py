@@ -58,7 +58,7 @@ def test_identify_type_ahead_with_no_match_refreshes_the_prefilled_new_customer_
                                 HTTP_HX_TARGET="identify-results", **HTMX)
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="identify-results"')
-    assert 'hx-swap-oob="true"' in html and 'value="Nobodyhere"' in html
+    assert 'data-hx-swap-oob="true"' in html and 'value="Nobodyhere"' in html
 
 
 def test_a_placed_cart_url_leads_to_its_order(staff_client, checkout_setup, new_cart):
