@@ -97,3 +97,35 @@ def test_cart_and_checkout_queries_do_not_grow_with_lines(staff_client, checkout
         response = staff_client.get(reverse("orders:checkout", args=[cart_id]))
     assert response.status_code == 200
     assert len(response.context["review"].lines) == lines
+
+
+def test_a_message_shows_once_on_the_whole_cart_page(staff_client, new_cart):
+    ProductFactory(sku="ONCE-1")
+    cart_id = new_cart(customer_with_address())
+    response = add(staff_client, cart_id, "ONCE-1", 2)
+    html = staff_client.get(response.url).content.decode()
+    assert html.count("Added 2 × ONCE-1") == 1
+    assert html.count('class="messages"') == 1
+
+
+def test_a_message_shows_once_in_the_cart_body_swapped_in_place(staff_client, new_cart):
+    ProductFactory(sku="ONCE-2")
+    cart_id = new_cart(customer_with_address())
+    response = staff_client.post(reverse("orders:cart_add", args=[cart_id]), {"query": "ONCE-2", "quantity": 3},
+                                 follow=True, HTTP_HX_TARGET="cart-body", **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="cart-body"')
+    assert html.count("Added 3 × ONCE-2") == 1
+
+
+def test_a_message_after_identify_shows_once_on_the_cart(staff_client, new_cart):
+    customer = customer_with_address(first_name="Una", last_name="Once")
+    cart_id = new_cart()
+    response = staff_client.post(reverse("orders:attach", args=[cart_id]), {"customer_id": customer.pk}, follow=True)
+    assert response.content.decode().count("Una Once is attached to this order.") == 1
+
+
+def test_pages_without_an_in_place_body_still_show_messages(staff_client, new_cart):
+    cart_id = new_cart()
+    response = staff_client.post(reverse("orders:attach", args=[cart_id]), {"customer_id": "999999"}, follow=True)
+    assert response.content.decode().count("That customer no longer exists") == 1
