@@ -1,5 +1,7 @@
 """htmx requests get a named partial of the same page; other requests get the whole page."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -78,6 +80,15 @@ def test_every_page_sends_a_strict_content_security_policy(staff_client):
     assert "default-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
+
+
+def test_htmx_is_configured_to_write_no_inline_style(staff_client):
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = LexborHTMLParser(staff_client.get(reverse("orders:list")).content.decode())
+    config = json.loads(page.css_first('meta[name="htmx-config"]').attributes["content"])
+    assert config["includeIndicatorStyles"] is False  # no <style> element of its own
+    assert "style" not in config["attributesToSettle"]  # no style attribute copied while settling a swap
 
 
 @pytest.mark.parametrize("lines", [1, 50])
