@@ -82,3 +82,13 @@ def test_country_lists_render_with_the_customers_country_chosen(staff_client):
     assert '<option value="CA" selected>Canada</option>' in html
     assert html.count("<option") > 200 and 'name="billing-country"' in html
     assert html.count(" selected") == 1
+    assert html.startswith('<select id="id_billing-country" name="billing-country">')
+
+
+def test_labels_of_required_fields_read_as_their_words(staff_client):
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    page = HTMLParser(staff_client.get(reverse("customers:create")).content.decode())
+    labels = {label.text(strip=True) for label in page.css("label")}
+    assert {"Last name", "Address line 1", "Country"} <= labels
+    assert not any("*" in label for label in labels)

@@ -19,17 +19,25 @@ def _add_form(cart: Cart, form: AddLineForm | None = None, *, focus: bool = True
     form = form or AddLineForm()
     form.fields["query"].widget.attrs.update({
         "autofocus": focus,
-        "hx-get": reverse("orders:product_suggest", args=[cart.id]),
-        "hx-trigger": "input changed delay:250ms",
-        "hx-target": "#product-suggestions",
-        "hx-swap": "innerHTML",
-        "hx-sync": "this:replace",
+        "data-hx-get": reverse("orders:product_suggest", args=[cart.id]),
+        "data-hx-trigger": "input changed delay:250ms",
+        "data-hx-target": "#product-suggestions",
+        "data-hx-swap": "innerHTML",
+        "data-hx-sync": "this:replace",
     })
     return form
 
 
-def _render_cart(request, cart: Cart, *, add_form=None, choices=None, line_forms=None):
+def _line_form(product_id: int, data=None, *, quantity: int | None = None) -> LineQuantityForm:
+    """A line's quantity form; ids carry the product so every line's input is unique."""
+    return LineQuantityForm(data, initial={"quantity": quantity}, auto_id=f"line-{product_id}-%s")
+
+
+def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None):
     review = cart_review(cart)
+    # A line whose new quantity was refused shows the refused form: its error and what was typed.
+    line_forms = {line.product_id: _line_form(line.product_id, quantity=line.quantity) for line in review.lines}
+    line_forms.update(refused_line_forms or {})
     # A new, empty order starts with Identify; after that the cursor lives in the SKU field.
     focus_identify = review.customer is None and not review.lines and add_form is None
     context = {
@@ -39,7 +47,7 @@ def _render_cart(request, cart: Cart, *, add_form=None, choices=None, line_forms
         "focus_identify": focus_identify,
         "add_form": _add_form(cart, add_form, focus=not focus_identify),
         "choices": choices,
-        "line_errors": line_forms or {},
+        "line_forms": line_forms,
         "totals": review.totals(),
     }
     return render_page(request, "orders/cart.html", context, partials=("cart-body",))
@@ -100,9 +108,9 @@ def cart_line(request, cart: Cart, product_id: int):
         cart.remove(product_id)
         messages.info(request, "Line removed.")
     else:
-        form = LineQuantityForm(request.POST)
+        form = _line_form(product_id, request.POST)
         if not form.is_valid():
-            return _render_cart(request, cart, line_forms={product_id: form})
+            return _render_cart(request, cart, refused_line_forms={product_id: form})
         cart.set_quantity(product_id, form.cleaned_data["quantity"])
         messages.success(request, "Quantity updated.")
     return redirect("orders:cart", cart_id=cart.id)

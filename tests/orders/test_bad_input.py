@@ -70,6 +70,30 @@ def test_bad_quantity_when_changing_a_line_is_explained(staff_client, new_cart):
     assert response.context["review"].lines[0].quantity == 2
 
 
+def test_bad_quantity_for_a_line_is_shown_beside_that_line_with_what_was_typed(staff_client, new_cart):
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    from orders.cart import MAX_QUANTITY
+
+    first, second = ProductFactory(sku="L-1"), ProductFactory(sku="L-2")
+    cart_id = new_cart()
+    add(staff_client, cart_id, "L-1", 2)
+    add(staff_client, cart_id, "L-2", 5)
+    response = staff_client.post(reverse("orders:cart_line", args=[cart_id, second.pk]), {"quantity": "12000"})
+
+    page = HTMLParser(response.content.decode())
+    inputs = {node.attributes["id"]: node.attributes for node in page.css("#cart-lines input[name=quantity]")}
+    assert len(inputs) == 2  # one input per line, each with an id of its own
+    good, bad = inputs[f"line-{first.pk}-quantity"], inputs[f"line-{second.pk}-quantity"]
+    assert (good["value"], good["max"], good["min"]) == ("2", str(MAX_QUANTITY), "1")
+    assert "aria-invalid" not in good
+    assert (bad["value"], bad["aria-invalid"]) == ("12000", "true")
+    rows = {row.css_first("td").text(): row for row in page.css("#cart-lines tbody tr")}
+    assert "at most 9,999" in rows["L-2"].css_first(f"#{bad['aria-describedby']}").text()
+    assert rows["L-1"].css_first(".invalid-feedback") is None
+    assert page.css_first(f"label[for=line-{second.pk}-quantity]").text() == "Units of L-2"
+
+
 def test_tampered_or_stale_cart_ids_go_back_to_the_order_list(staff_client):
     for cart_id in ("doesnotexist", "a" * 300, "%3Cscript%3E"):
         response = staff_client.get(f"/orders/cart/{cart_id}/", follow=True)

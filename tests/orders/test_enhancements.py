@@ -1,5 +1,7 @@
 """htmx requests get a named partial of the same page; other requests get the whole page."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -57,7 +59,7 @@ def test_identify_type_ahead_with_no_match_refreshes_the_prefilled_new_customer_
                                 HTTP_HX_TARGET="identify-results", **HTMX)
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="identify-results"')
-    assert 'hx-swap-oob="true"' in html and 'value="Nobodyhere"' in html
+    assert 'data-hx-swap-oob="true"' in html and 'value="Nobodyhere"' in html
 
 
 def test_a_placed_cart_url_leads_to_its_order(staff_client, checkout_setup, new_cart):
@@ -79,6 +81,15 @@ def test_every_page_sends_a_strict_content_security_policy(staff_client):
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
 
 
+def test_htmx_is_configured_to_write_no_inline_style(staff_client):
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = LexborHTMLParser(staff_client.get(reverse("orders:list")).content.decode())
+    config = json.loads(page.css_first('meta[name="htmx-config"]').attributes["content"])
+    assert config["includeIndicatorStyles"] is False  # no <style> element of its own
+    assert "style" not in config["attributesToSettle"]  # no style attribute copied while settling a swap
+
+
 @pytest.mark.parametrize("lines", [1, 50])
 def test_cart_and_checkout_queries_do_not_grow_with_lines(staff_client, checkout_setup, new_cart,
                                                           django_assert_max_num_queries, lines):
@@ -96,3 +107,35 @@ def test_cart_and_checkout_queries_do_not_grow_with_lines(staff_client, checkout
         response = staff_client.get(reverse("orders:checkout", args=[cart_id]))
     assert response.status_code == 200
     assert len(response.context["review"].lines) == lines
+
+
+def test_a_message_shows_once_on_the_whole_cart_page(staff_client, new_cart):
+    ProductFactory(sku="ONCE-1")
+    cart_id = new_cart(customer_with_address())
+    response = add(staff_client, cart_id, "ONCE-1", 2)
+    html = staff_client.get(response.url).content.decode()
+    assert html.count("Added 2 × ONCE-1") == 1
+    assert html.count('class="messages"') == 1
+
+
+def test_a_message_shows_once_in_the_cart_body_swapped_in_place(staff_client, new_cart):
+    ProductFactory(sku="ONCE-2")
+    cart_id = new_cart(customer_with_address())
+    response = staff_client.post(reverse("orders:cart_add", args=[cart_id]), {"query": "ONCE-2", "quantity": 3},
+                                 follow=True, HTTP_HX_TARGET="cart-body", **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="cart-body"')
+    assert html.count("Added 3 × ONCE-2") == 1
+
+
+def test_a_message_after_identify_shows_once_on_the_cart(staff_client, new_cart):
+    customer = customer_with_address(first_name="Una", last_name="Once")
+    cart_id = new_cart()
+    response = staff_client.post(reverse("orders:attach", args=[cart_id]), {"customer_id": customer.pk}, follow=True)
+    assert response.content.decode().count("Una Once is attached to this order.") == 1
+
+
+def test_pages_without_an_in_place_body_still_show_messages(staff_client, new_cart):
+    cart_id = new_cart()
+    response = staff_client.post(reverse("orders:attach", args=[cart_id]), {"customer_id": "999999"}, follow=True)
+    assert response.content.decode().count("That customer no longer exists") == 1

@@ -1,6 +1,4 @@
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import template
-from django.utils.safestring import mark_safe
 
 from oms.core.money import format_money
 
@@ -26,18 +24,3 @@ def query_string(context, **changes) -> str:
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
-
-# Crispy puts a "*" inside the <label> of required fields, which makes the label read
-# "Quantity*". Staff and browser tests know fields by their words alone; errors say what
-# is missing.
-REQUIRED_MARK = '<span class="asteriskField">*</span>'
-
-
-@register.filter
-def form_field(field) -> str:
-    return mark_safe(str(as_crispy_field(field)).replace(REQUIRED_MARK, ""))
-
-
-@register.filter
-def form_fields(form) -> str:
-    return mark_safe(str(as_crispy_form(form)).replace(REQUIRED_MARK, ""))

@@ -1,0 +1,111 @@
+"""Every main page is valid HTML by the Nu Html Checker (vnu.jar, from npm), all pages in one Java run."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from orders.cart import Cart
+from tests.factories import ProductFactory, UserFactory, customer_with_address
+
+ROOT = Path(__file__).resolve().parent.parent
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = shutil.which("java")
+
+
+@pytest.fixture
+def vnu():
+    """The checker's command line; skipped locally when Java or vnu.jar is missing, a failure in CI."""
+    missing = ("Java (apt-get install default-jre-headless)" if JAVA is None
+               else f"{VNU} (npm ci)" if not VNU.exists() else None)
+    if missing:
+        message = f"the HTML validity test needs {missing}"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs both (.ci/run, make setup): missing means a broken run
+        pytest.skip(message)
+    return [JAVA, "-jar", str(VNU), "--format", "json", "--stdout"]
+
+
+def new_cart(client, customer=None, lines=()) -> str:
+    session = client.session
+    cart = Cart.create(session, customer_id=customer.pk if customer else None)
+    for product, quantity in lines:
+        cart.add(product, quantity)
+    session.save()
+    return cart.id
+
+
+@pytest.fixture
+def pages(staff_client, checkout_setup):
+    """(name, HTML) for each main screen, in the states staff meet it in."""
+    from tests.orders.test_services import place
+
+    customer = customer_with_address(first_name="Ada", last_name="Okafor", company="Harbor Marine",
+                                     email="ada@harbor.example")
+    lamp = ProductFactory(sku="LMP-004", name="Desk lamp, blue", stock=10)
+    ProductFactory(sku="LMP-005", name="Desk lamp, red")
+    order = place(customer, [(lamp.pk, 1)], checkout_setup[0]).order
+    empty = new_cart(staff_client)
+    full = new_cart(staff_client, customer, [(lamp, 2)])
+
+    def get(url, **params):
+        return staff_client.get(url, params)
+
+    def post(url, data):
+        return staff_client.post(url, data)
+
+    found = {
+        "order-list": get(reverse("orders:list")),
+        "order": get(reverse("orders:detail", args=[order.number])),
+        "customer-list": get(reverse("customers:list"), q="oka"),
+        "customer": get(reverse("customers:detail", args=[customer.pk])),
+        "customer-new": get(reverse("customers:create")),
+        "customer-new-errors": post(reverse("customers:create"), {"last_name": ""}),
+        "customer-edit": get(reverse("customers:edit", args=[customer.pk])),
+        "product-list": get(reverse("catalog:list")),
+        "cart-empty": get(reverse("orders:cart", args=[empty])),
+        "cart-lines": get(reverse("orders:cart", args=[full])),
+        "cart-add-error": post(reverse("orders:cart_add", args=[full]), {"query": "LMP-004", "quantity": "0"}),
+        "cart-line-error": post(reverse("orders:cart_line", args=[full, lamp.pk]), {"quantity": "0"}),
+        "cart-choices": post(reverse("orders:cart_add", args=[full]), {"query": "desk", "quantity": "1"}),
+        "identify": get(reverse("orders:identify", args=[empty])),
+        "identify-results": get(reverse("orders:identify", args=[empty]), last_name="oka"),
+        "identify-no-results": get(reverse("orders:identify", args=[empty]), last_name="Nobodyhere"),
+        "identify-duplicate": post(reverse("orders:create_customer", args=[empty]), {
+            "new-first_name": "Ann", "new-last_name": "Lee", "new-email": customer.email,
+            "new-line1": "1 Elm St", "new-city": "Omaha", "new-country": "US"}),
+        "checkout": get(reverse("orders:checkout", args=[full])),
+        "not-found": get("/no-such-page/"),
+    }
+    visitor = Client()
+    found["login"] = visitor.get(reverse("login"))
+    visitor.force_login(UserFactory(username="outsider", is_staff=False))
+    found["not-allowed"] = visitor.get(reverse("orders:list"))
+
+    expected = {"not-found": 404, "not-allowed": 403}
+    for name, response in found.items():
+        assert response.status_code == expected.get(name, 200), name
+    return {name: response.content for name, response in found.items()}
+
+
+def test_every_page_is_valid_html(vnu, pages, tmp_path):
+    files = []
+    for name, html in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(html)
+        files.append(str(path))
+
+    checked = subprocess.run(vnu + files, capture_output=True, text=True, timeout=120)
+
+    messages = json.loads(checked.stdout)["messages"]
+    errors = [
+        f"{Path(message.get('url', '?')).name}:{message.get('lastLine', '?')}: {message['message']}"
+        for message in messages
+        if message["type"] != "info"  # "info" with subType "warning" is advice, not an error
+    ]
+    assert errors == [], "\n".join(errors)
