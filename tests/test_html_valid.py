@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from orders.cart import Cart
-from tests.factories import ProductFactory, UserFactory, customer_with_address
+from orders.services import order_note_add
+from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -43,13 +44,12 @@ def new_cart(client, customer=None, lines=()) -> str:
 @pytest.fixture
 def pages(staff_client, checkout_setup):
     """(name, HTML) for each main screen, in the states staff meet it in."""
-    from tests.orders.test_services import place
-
     customer = customer_with_address(first_name="Ada", last_name="Okafor", company="Harbor Marine",
                                      email="ada@harbor.example")
     lamp = ProductFactory(sku="LMP-004", name="Desk lamp, blue", stock=10)
     ProductFactory(sku="LMP-005", name="Desk lamp, red")
-    order = place(customer, [(lamp.pk, 1)], checkout_setup[0]).order
+    order = OrderFactory(customer=customer, lines=[(lamp, 1)], shipping=checkout_setup[0])
+    order_note_add(order=order, text="Call before delivery", visible_to_customer=True)
     empty = new_cart(staff_client)
     full = new_cart(staff_client, customer, [(lamp, 2)])
 
@@ -62,6 +62,9 @@ def pages(staff_client, checkout_setup):
     found = {
         "order-list": get(reverse("orders:list")),
         "order": get(reverse("orders:detail", args=[order.number])),
+        "order-email-error": post(reverse("orders:email", args=[order.number]), {"email": "not an email"}),
+        "order-cancel": get(reverse("orders:cancel", args=[order.number])),
+        "order-cancel-error": post(reverse("orders:cancel", args=[order.number]), {"reason": ""}),
         "customer-list": get(reverse("customers:list"), q="oka"),
         "customer": get(reverse("customers:detail", args=[customer.pk])),
         "customer-new": get(reverse("customers:create")),
@@ -87,7 +90,7 @@ def pages(staff_client, checkout_setup):
     visitor.force_login(UserFactory(username="outsider", is_staff=False))
     found["not-allowed"] = visitor.get(reverse("orders:list"))
 
-    expected = {"not-found": 404, "not-allowed": 403}
+    expected = {"not-found": 404, "not-allowed": 403, "order-email-error": 400, "order-cancel-error": 400}
     for name, response in found.items():
         assert response.status_code == expected.get(name, 200), name
     return {name: response.content for name, response in found.items()}

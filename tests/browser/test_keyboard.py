@@ -7,9 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from orders.models import Order
+from tests.browser.helpers import focused_name
 from tests.factories import ProductFactory, ShippingMethodFactory, TaxRateFactory, customer_with_address
-
-from .conftest import focused_name
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 
 from catalog.models import Product
 from orders.models import Order
+from tests.browser.helpers import audit, placed_order, screenshot
 from tests.factories import ProductFactory, ShippingMethodFactory, TaxRateFactory, customer_with_address
-
-from .conftest import audit, placed_order, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import PASSWORD, audit, placed_order, screenshot
 from tests.factories import CustomerFactory, ProductFactory, ShippingMethodFactory, customer_with_address
-
-from .conftest import PASSWORD, audit, placed_order, screenshot
 
 pytestmark = pytest.mark.browser
 
