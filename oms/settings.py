@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "customers",
     "catalog",
     "orders",
+    "oms.accounts",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,25 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+def roles_sync_after_migrate(sender, using, **kwargs):
+    """After every migrate the role groups hold exactly the permissions oms.accounts.roles lists, so a
+    permission added to a model (and to the list) reaches the groups with the migration that adds it."""
+    from django.contrib.auth.management import create_permissions
+
+    from .services import roles_sync
+
+    # Permissions are made by post_migrate too, app by app: make sure every app's exist first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    roles_sync(using=using)
+
+
+class AccountsConfig(AppConfig):
+    """Staff roles (groups), two-factor login, login lockout and session limits; no models of its own."""
+
+    name = "oms.accounts"
+    label = "accounts"
+
+    def ready(self):
+        post_migrate.connect(roles_sync_after_migrate, sender=self, dispatch_uid="accounts_roles_sync")
