@@ -1,6 +1,7 @@
 import pytest
 
 from .factories import ShippingMethodFactory, TaxRateFactory, UserFactory
+from .helpers import verified
 
 
 @pytest.fixture
@@ -29,3 +30,11 @@ def checkout_setup(shipping, tax):
     """What checkout needs besides the cart: a shipping method and a tax rate."""
     return shipping, tax
 
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, past the second factor that superusers need."""
+    client.force_login(admin_user)
+    verified(client, admin_user)
+    return client

@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -15,6 +16,13 @@ def roles_sync_after_migrate(sender, using, **kwargs):
     roles_sync(using=using)
 
 
+def session_start_at_login(sender, request, user, **kwargs):
+    from .sessions import session_start
+
+    if request is not None and hasattr(request, "session"):
+        session_start(request, user)
+
+
 class AccountsConfig(AppConfig):
     """Staff roles (groups), two-factor login, login lockout and session limits; no models of its own."""
 
@@ -23,3 +31,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(roles_sync_after_migrate, sender=self, dispatch_uid="accounts_roles_sync")
+        # The session's clocks and second-factor flag are set as the user logs in (force_login too),
+        # so the requests that follow need no query to know them.
+        user_logged_in.connect(session_start_at_login, dispatch_uid="accounts_session_start")

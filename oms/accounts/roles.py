@@ -43,6 +43,11 @@ _ADMINISTRATOR = [
     *_crud("orders", "taxrate"),
     "customers.delete_customer",
     "customers.delete_address",
+    # unlocking a locked-out login is deleting its access attempts in the admin
+    *_crud("axes", "accessattempt", ("view", "delete")),
+    # a lost phone: the administrator removes the user's devices, and the user sets up anew
+    *_crud("otp_totp", "totpdevice", ("view", "delete")),
+    *_crud("otp_static", "staticdevice", ("view", "delete")),
 ]
 
 ROLES: dict[str, list[str]] = {

@@ -1,10 +1,14 @@
-"""Writes of the accounts app: the role groups."""
+"""Writes of the accounts app: the role groups, and a user's two-factor devices."""
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .roles import ROLES
+
+RECOVERY_CODE_COUNT = 10
 
 
 def roles_sync(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -26,3 +30,27 @@ def roles_sync(*, using: str = DEFAULT_DB_ALIAS) -> None:
         for role, names in ROLES.items():
             group, _ = Group.objects.using(using).get_or_create(name=role)
             group.permissions.set([found[name] for name in names])
+
+
+def totp_device_for_setup(*, user) -> TOTPDevice:
+    """The user's unconfirmed authenticator (made on first call), whose secret the setup page shows."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm ``device`` with a code from the app; replace the user's recovery codes and return the new ones.
+
+    Returns None (and changes nothing but the device's throttling) when the code is wrong.
+    """
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        if not device.verify_token(code):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        StaticDevice.objects.filter(user=device.user).delete()
+        recovery = StaticDevice.objects.create(user=device.user, name="Recovery codes", confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    return codes
