@@ -32,6 +32,12 @@ def checkout_setup(shipping, tax):
 
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 (the production hasher, see tests/accounts/test_hardening.py) costs ~0.1 s a hash; tests hash many."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's admin client, past the second factor that superusers need."""

@@ -30,6 +30,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
+        from . import checks  # noqa: F401 -- registers the deploy checks
+
         post_migrate.connect(roles_sync_after_migrate, sender=self, dispatch_uid="accounts_roles_sync")
         # The session's clocks and second-factor flag are set as the user logs in (force_login too),
         # so the requests that follow need no query to know them.
