@@ -33,9 +33,13 @@ def checkout_setup(shipping, tax):
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Argon2 (the production hasher, see tests/accounts/test_hardening.py) costs ~0.1 s a hash; tests hash many."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fast_password_hashing(request, settings):
+    """Production's Argon2 (tests/accounts/test_hardening.py) costs ~0.1 s a hash and tests hash many: the
+    same algorithm at its cheapest. Not in transactional tests: those may start a server with production
+    settings, which would upgrade the hash at login and so end the user's other sessions mid-test."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        settings.PASSWORD_HASHERS = ["tests.helpers.CheapArgon2PasswordHasher"]
 
 
 @pytest.fixture

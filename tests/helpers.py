@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 from django.urls import reverse
 
@@ -160,3 +161,12 @@ def our_url_names(resolver=None, namespace=""):
 
 def sample_url(name, parameters):
     return reverse(name, kwargs={key: SAMPLE_ARGUMENTS[key] for key in parameters})
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 at its lowest cost, for tests: the cost is written into each hash, so production's hasher
+    (a gunicorn the tests start, say) verifies these too."""
+
+    time_cost = 1
+    memory_cost = 8
+    parallelism = 1
