@@ -1,12 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orders:list"), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("oms.accounts.auth_urls")),
+    path("accounts/", include("oms.accounts.urls")),
     path("customers/", include("customers.urls")),
     path("products/", include("catalog.urls")),
     path("orders/", include("orders.urls")),

@@ -115,6 +115,20 @@ class Order(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["customer", "-number"], name="order_customer_newest")]
+        # What staff may do with orders beyond the model's own add/change/delete/view; the roles
+        # (oms.accounts.roles) grant them, the views check them.
+        permissions = [
+            ("place_order", "Can place an order"),
+            ("add_note", "Can add a note to an order"),
+            ("resend_confirmation", "Can resend the confirmation to the order's saved address"),
+            ("change_price", "Can change prices and discounts"),
+            ("edit_order", "Can edit a placed order"),
+            ("cancel_order", "Can cancel an order"),
+            ("record_payment", "Can record a payment"),
+            ("record_shipment", "Can record a shipment"),
+            ("change_status", "Can change an order's status"),
+            ("view_dashboard", "Can view the dashboard"),
+        ]
 
     def __str__(self) -> str:
         return f"Order #{self.number}"

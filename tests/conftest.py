@@ -1,7 +1,7 @@
 import pytest
 
 from .factories import ShippingMethodFactory, TaxRateFactory, UserFactory
-from .helpers import start_cart
+from .helpers import start_cart, verified
 
 
 @pytest.fixture
@@ -40,3 +40,21 @@ def new_cart(staff_client):
         return start_cart(staff_client, customer)
 
     return start
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Production's Argon2 (tests/accounts/test_hardening.py) costs ~0.1 s a hash and tests hash many: the
+    same algorithm at its cheapest. Not in transactional tests: those may start a server with production
+    settings, which would upgrade the hash at login and so end the user's other sessions mid-test."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        settings.PASSWORD_HASHERS = ["tests.helpers.CheapArgon2PasswordHasher"]
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, past the second factor that superusers need."""
+    client.force_login(admin_user)
+    verified(client, admin_user)
+    return client

@@ -1,16 +1,26 @@
 """What many tests share: placing an order through the service, driving the ordering screens
-with the test client, and running code in concurrent PostgreSQL sessions."""
+with the test client, running code in concurrent PostgreSQL sessions, getting past the second factor,
+and reading the production settings in a process of their own."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 import threading
+import time
 import uuid
+from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 from django.urls import reverse
 
 from orders.drafts import DraftLine, OrderDraft
 from orders.services import PlacedOrder, order_place
+
+ROOT = Path(__file__).resolve().parent.parent
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and concurrent sessions"
@@ -93,3 +103,70 @@ def _submitted(name: str, value) -> dict:
     if isinstance(value, bool):
         return {name: "on"} if value else {}
     return {} if value is None else {name: str(value)}
+
+
+def verified(client, user):
+    """Give ``user`` a confirmed authenticator and count ``client``'s session as past the code step, the
+    way django-otp records it; return the device. For tests about other things than logging in."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def totp_code(device, *, offset: int = 0) -> str:
+    """The code ``device``'s authenticator app shows now (``offset`` steps later or earlier)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def production_settings(*names: str, **environment: str) -> dict:
+    """The values of ``names`` in oms.settings as a fresh process reads them with ``environment``
+    (over a production baseline: DEBUG off, a SECRET_KEY), untouched by test-time overrides."""
+    code = (
+        "import json, sys, oms.settings as s; "
+        "json.dump({n: getattr(s, n) for n in sys.argv[1:]}, sys.stdout, default=repr)"
+    )
+    cleared = {"DEBUG", "SECURE_PROXY_SSL_HEADER", "OTP_REQUIRED_FOR_ALL", "SESSION_IDLE_MINUTES",
+               "SESSION_MAX_HOURS", "LOGIN_FAILURE_LIMIT", "LOGIN_LOCKOUT_MINUTES"}
+    env = {key: value for key, value in os.environ.items() if key not in cleared}
+    env |= {"DEBUG": "0", "SECRET_KEY": "settings-test-key"} | environment
+    result = subprocess.run([sys.executable, "-c", code, *names], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60, check=True)
+    return json.loads(result.stdout)
+
+
+SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1}
+
+
+def our_url_names(resolver=None, namespace=""):
+    """(name, parameter names) of every named URL in our URL conf, the admin's aside."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            yield from our_url_names(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", list(entry.pattern.regex.groupindex)
+
+
+def sample_url(name, parameters):
+    return reverse(name, kwargs={key: SAMPLE_ARGUMENTS[key] for key in parameters})
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 at its lowest cost, for tests: the cost is written into each hash, so production's hasher
+    (a gunicorn the tests start, say) verifies these too."""
+
+    time_cost = 1
+    memory_cost = 8
+    parallelism = 1

@@ -1,27 +1,14 @@
 """Every page is for staff: iterate the URL conf so that a new view cannot forget."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.helpers import our_url_names, sample_url
 
-PUBLIC = {"login"}
-SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1}
-
-
-def our_url_names(resolver=None, namespace=""):
-    for entry in (resolver or get_resolver()).url_patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name == "admin":
-                continue
-            yield from our_url_names(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", list(entry.pattern.regex.groupindex)
-
-
-def sample_url(name, parameters):
-    return reverse(name, kwargs={key: SAMPLE_ARGUMENTS[key] for key in parameters})
-
+PUBLIC = {"login", "logout"}
+# Pages for any logged-in user, staff or not, and before the second factor: entering the code, setting it up.
+ANY_USER = {"accounts:verify", "accounts:setup", "accounts:recovery_codes"}
 
 URLS = [(name, parameters) for name, parameters in our_url_names() if name not in PUBLIC]
 
@@ -44,10 +31,28 @@ def test_anonymous_users_are_sent_to_log_in(client, name, parameters):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "parameters"), URLS, ids=[name for name, _ in URLS])
 def test_users_who_are_not_staff_are_refused(client, name, parameters):
+    if name in ANY_USER:
+        pytest.skip("open to every logged-in user")
     client.force_login(UserFactory(username="outsider", is_staff=False))
     url = sample_url(name, parameters)
     assert client.get(url).status_code == 403
     assert client.post(url).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ANY_USER))
+def test_the_two_factor_pages_open_to_users_who_are_not_staff(client, name):
+    client.force_login(UserFactory(username="outsider", is_staff=False))
+    assert client.get(reverse(name)).status_code in (200, 302)  # the code page sends those with no app to setup
+
+
+@pytest.mark.django_db
+def test_anyone_logged_in_can_log_out(client):
+    client.force_login(UserFactory(username="outsider", is_staff=False))
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert client.post(reverse("logout")).url == reverse("login")  # and logging out again does no harm
 
 
 @pytest.mark.django_db

@@ -1,0 +1,68 @@
+"""Passwords hashed with Argon2 and at least 12 characters long; the proxy header only when a proxy sets it;
+no demo logins in a deployment."""
+
+import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.contrib.auth.password_validation import validate_password
+from django.core.checks import run_checks
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from tests.factories import UserFactory
+from tests.helpers import production_settings
+
+
+def test_production_settings_hash_passwords_with_argon2_first():
+    hashers = production_settings("PASSWORD_HASHERS")["PASSWORD_HASHERS"]
+    assert hashers[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    hasher = Argon2PasswordHasher()  # argon2-cffi is installed: it hashes and checks
+    encoded = hasher.encode("a long enough passphrase", hasher.salt())
+    assert encoded.startswith("argon2$argon2id$") and hasher.verify("a long enough passphrase", encoded)
+
+
+def test_passwords_need_twelve_characters():
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("Xq7#vL2!pw9")  # 11
+    validate_password("Xq7#vL2!pw9k")
+
+
+def test_the_proxy_header_is_trusted_only_when_the_environment_says_a_proxy_sets_it():
+    assert production_settings("SECURE_PROXY_SSL_HEADER") == {"SECURE_PROXY_SSL_HEADER": None}
+    assert production_settings("SECURE_PROXY_SSL_HEADER", SECURE_PROXY_SSL_HEADER="1") == {
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}
+
+
+@pytest.mark.django_db
+def test_without_the_proxy_setting_a_forwarded_proto_header_is_not_believed(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https").status_code == 301  # still redirected
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+
+
+def demo_errors():
+    return [message for message in run_checks(include_deployment_checks=True) if message.id == "accounts.E001"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["demo", "demo-entry", "demo-manager", "Demo-Admin"])
+def test_deploy_check_fails_while_a_demo_login_exists(username):
+    UserFactory(username=username)
+    errors = demo_errors()
+    assert len(errors) == 1 and username in errors[0].msg
+    with pytest.raises(SystemCheckError, match="accounts.E001"):
+        call_command("check", deploy=True, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_deploy_check_passes_without_demo_logins(settings):
+    UserFactory(username="demonstrator")
+    assert demo_errors() == []
+
+
+@pytest.mark.django_db
+def test_demo_logins_are_fine_in_development(settings):
+    settings.DEBUG = True
+    UserFactory(username="demo")
+    assert demo_errors() == []
