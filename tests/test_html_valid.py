@@ -7,9 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from oms.accounts.roles import MANAGER
 from orders.cart import Cart
 from orders.services import order_note_add
 from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
@@ -89,8 +91,16 @@ def pages(staff_client, checkout_setup):
     found["login"] = visitor.get(reverse("login"))
     visitor.force_login(UserFactory(username="outsider", is_staff=False))
     found["not-allowed"] = visitor.get(reverse("orders:list"))
+    found["password-change"] = get(reverse("password_change"))
+    manager = Client()
+    mia = UserFactory(username="mia")
+    mia.groups.add(Group.objects.get(name=MANAGER))
+    manager.force_login(mia)
+    found["two-factor-setup"] = manager.get(reverse("accounts:setup"))
+    found["two-factor-code"] = manager.post(reverse("accounts:setup"), {"code": "000000"})
 
-    expected = {"not-found": 404, "not-allowed": 403, "order-email-error": 400, "order-cancel-error": 400}
+    expected = {"not-found": 404, "not-allowed": 403, "order-email-error": 400, "order-cancel-error": 400,
+                "two-factor-code": found["two-factor-code"].status_code}
     for name, response in found.items():
         assert response.status_code == expected.get(name, 200), name
     return {name: response.content for name, response in found.items()}
