@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 
 from oms.core.paging import page_of
@@ -9,6 +10,7 @@ from .selectors import customer_search
 from .services import customer_create, customer_update
 
 
+@permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request):
     query = request.GET.get("q", "").strip()[:200]
     customers = customer_search(query).select_related("default_billing_address")
@@ -16,6 +18,7 @@ def customer_list(request):
     return render(request, "customers/customer_list.html", {"page": page, "query": query})
 
 
+@permission_required("customers.view_customer", raise_exception=True)
 def customer_detail(request, pk: int):
     customer = get_object_or_404(
         Customer.objects.select_related("default_billing_address", "default_shipping_address"), pk=pk
@@ -27,6 +30,7 @@ def customer_detail(request, pk: int):
     return render(request, "customers/customer_detail.html", context)
 
 
+@permission_required("customers.add_customer", raise_exception=True)
 def customer_create_view(request):
     form = CustomerForm(request.POST or None, prefix="new")
     address_form = NewCustomerAddressForm(request.POST or None, prefix="new")
@@ -39,6 +43,7 @@ def customer_create_view(request):
     )
 
 
+@permission_required("customers.change_customer", raise_exception=True)
 def customer_edit(request, pk: int):
     customer = get_object_or_404(Customer, pk=pk)
     form = CustomerForm(request.POST or None, instance=customer)

@@ -30,6 +30,7 @@ def _status_action(status: Order.Status):
 
     action.__name__ = f"mark_{status.value}"
     action.short_description = f"Mark selected orders {status.label.lower()}"
+    action.allowed_permissions = ("change_status",)
     return action
 
 
@@ -54,7 +55,13 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # an order is never deleted: cancel it, which gives the stock back
 
-    @admin.action(description="Cancel selected orders (give their stock back)")
+    def has_change_status_permission(self, request):
+        return request.user.has_perm("orders.change_status")
+
+    def has_cancel_order_permission(self, request):
+        return request.user.has_perm("orders.cancel_order")
+
+    @admin.action(description="Cancel selected orders (give their stock back)", permissions=["cancel_order"])
     def cancel_with_restock(self, request, queryset):
         cancelled = 0
         for order in queryset:

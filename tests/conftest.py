@@ -1,17 +1,21 @@
 import pytest
 
+from oms.accounts.roles import MANAGER
+
 from .factories import ShippingMethodFactory, TaxRateFactory, UserFactory
 from .helpers import start_cart, verified
 
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(username="alice")
+    """A Manager: every ordering screen and the order page's controls (tests of limits use other roles)."""
+    return UserFactory(username="alice", role=MANAGER)
 
 
 @pytest.fixture
 def staff_client(client, staff):
     client.force_login(staff)
+    verified(client, staff)  # Managers use a second factor
     return client
 
 

@@ -2,9 +2,11 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from catalog.models import Product
 from customers.models import Address, Customer
+from oms.accounts.roles import ORDER_ENTRY
 from orders.models import Order, ShippingMethod, TaxRate
 
 
@@ -12,10 +14,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"staff{n}")
     is_staff = True
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        """Staff take orders (Order entry) unless told otherwise: role=MANAGER, or role="" for none."""
+        role = ORDER_ENTRY if extracted is None else extracted
+        if create and role:
+            user.groups.add(Group.objects.get(name=role))
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

@@ -170,3 +170,4 @@ class CheapArgon2PasswordHasher(Argon2PasswordHasher):
     time_cost = 1
     memory_cost = 8
     parallelism = 1
+

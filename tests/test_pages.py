@@ -70,7 +70,7 @@ def test_customer_page_query_budget_does_not_grow_with_orders(staff_client, chec
     customer = customer_with_address()
     product = ProductFactory(stock=1000)
     OrderFactory.create_batch(60, customer=customer, lines=[(product, 1)], shipping=checkout_setup[0])
-    with django_assert_max_num_queries(6):  # session, user, customer, addresses, orders
+    with django_assert_max_num_queries(9):  # session, user, permissions (2), authenticator, customer, addresses, orders
         response = staff_client.get(customer.get_absolute_url())
     assert len(response.context["orders"]) == 50
 

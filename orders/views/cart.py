@@ -1,6 +1,7 @@
 """The cart: lines added, changed and removed, in place with htmx or as whole pages."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -53,11 +54,13 @@ def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_li
     return render_page(request, "orders/cart.html", context, partials=("cart-body",))
 
 
+@permission_required("orders.place_order", raise_exception=True)
 @with_cart
 def cart_detail(request, cart: Cart):
     return _render_cart(request, cart)
 
 
+@permission_required("orders.place_order", raise_exception=True)
 @with_cart
 def product_suggest(request, cart: Cart):
     """Type-ahead for the SKU-or-product field: one query, ten active products."""
@@ -67,6 +70,7 @@ def product_suggest(request, cart: Cart):
     return render(request, "orders/cart.html#suggestions", context)
 
 
+@permission_required("orders.place_order", raise_exception=True)
 @require_POST
 @with_cart
 def cart_add(request, cart: Cart):
@@ -99,6 +103,7 @@ def cart_add(request, cart: Cart):
     return redirect("orders:cart", cart_id=cart.id)
 
 
+@permission_required("orders.place_order", raise_exception=True)
 @require_POST
 @with_cart
 def cart_line(request, cart: Cart, product_id: int):

@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 
 from customers.forms import AddressForm
@@ -39,6 +40,7 @@ def _customer_defaults(customer) -> dict:
     return {"name": customer.name, "company": customer.company, "phone": customer.phone}
 
 
+@permission_required("orders.place_order", raise_exception=True)
 @with_cart
 def cart_checkout(request, cart: Cart):
     review = cart_review(cart)

@@ -1,6 +1,7 @@
 """Identify: find the customer and attach them, or create them and attach them."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -43,11 +44,13 @@ def _render_identify(request, cart: Cart, *, new_form=None, new_address_form=Non
     return render_page(request, "orders/identify.html", context, partials=("identify-results",))
 
 
+@permission_required("orders.place_order", raise_exception=True)
 @with_cart
 def cart_identify(request, cart: Cart):
     return _render_identify(request, cart)
 
 
+@permission_required("orders.place_order", raise_exception=True)
 @require_POST
 @with_cart
 def cart_attach(request, cart: Cart):
@@ -65,6 +68,7 @@ def cart_attach(request, cart: Cart):
     return redirect("orders:cart", cart_id=cart.id)
 
 
+@permission_required(("orders.place_order", "customers.add_customer"), raise_exception=True)
 @require_POST
 @with_cart
 def cart_create_customer(request, cart: Cart):

@@ -1,6 +1,7 @@
 """The order list, the order page, and starting or discarding an order in progress."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from ..services import (
 from .common import report_email, with_cart
 
 
+@permission_required("orders.view_order", raise_exception=True)
 def order_list(request):
     query = request.GET.get("q", "").strip()[:200]
     page = page_of(order_search(query), request.GET.get("page"))
@@ -36,6 +38,7 @@ def order_list(request):
     )
 
 
+@permission_required("orders.view_order", raise_exception=True)
 def order_detail(request, number: int, *, email_form: OrderEmailForm | None = None,
                  note_form: NoteForm | None = None):
     order = get_object_or_404(Order.objects.select_related("customer", "placed_by"), number=number)
@@ -51,6 +54,7 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
     return render(request, "orders/order_detail.html", context, status=400 if email_form or note_form else 200)
 
 
+@permission_required("orders.add_note", raise_exception=True)
 @require_POST
 def order_note(request, number: int):
     order = get_object_or_404(Order, number=number)
@@ -63,6 +67,7 @@ def order_note(request, number: int):
     return redirect(order)
 
 
+@permission_required("orders.change_status", raise_exception=True)
 @require_POST
 def order_status(request, number: int):
     order = get_object_or_404(Order, number=number)
@@ -79,6 +84,7 @@ def order_status(request, number: int):
     return redirect(order)
 
 
+@permission_required("orders.resend_confirmation", raise_exception=True)
 @require_POST
 def order_resend_confirmation(request, number: int):
     order = get_object_or_404(Order.objects.select_related("customer"), number=number)
@@ -91,6 +97,7 @@ def order_resend_confirmation(request, number: int):
     return redirect(order)
 
 
+@permission_required("orders.cancel_order", raise_exception=True)
 def order_cancel_view(request, number: int):
     """Cancel order: asks for a reason, then cancels and restocks (a second cancel changes nothing)."""
     order = get_object_or_404(Order, number=number)
@@ -112,6 +119,7 @@ def order_cancel_view(request, number: int):
                   status=400 if form.is_bound else 200)
 
 
+@permission_required("orders.edit_order", raise_exception=True)
 @require_POST
 def order_email(request, number: int):
     """Change where this order's emails go (an explicit, logged change; the customer record stays)."""
@@ -124,6 +132,7 @@ def order_email(request, number: int):
     return redirect(order)
 
 
+@permission_required("orders.place_order", raise_exception=True)
 @require_POST
 def order_new(request):
     posted = request.POST.get("customer_id", "")
@@ -138,6 +147,7 @@ def order_new(request):
     return redirect("orders:cart", cart_id=cart.id)
 
 
+@permission_required("orders.place_order", raise_exception=True)
 @require_POST
 @with_cart
 def cart_discard(request, cart: Cart):

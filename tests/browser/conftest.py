@@ -54,7 +54,7 @@ def problems(context):
 
 @pytest.fixture
 def staff_user(transactional_db):
-    return UserFactory(username="operator", password=PASSWORD)
+    return UserFactory(username="operator", password=PASSWORD)  # Order entry
 
 
 @pytest.fixture
