@@ -1,10 +1,12 @@
 """Every page is for staff: iterate the URL conf so that a new view cannot forget."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY, ROLES, TWO_FACTOR_ROLES
 from tests.factories import UserFactory
-from tests.helpers import our_url_names, sample_url
+from tests.helpers import our_url_names, sample_url, verified
 
 PUBLIC = {"login", "logout"}
 # Pages for any logged-in user, staff or not, and before the second factor: entering the code, setting it up.
@@ -62,3 +64,54 @@ def test_login_page_is_open_and_logs_staff_in(client):
     response = client.post(reverse("login"), {"username": "bob", "password": "correct horse battery staple"})
     assert response.status_code == 302
     assert client.get(reverse("orders:list")).status_code == 200
+
+
+# Who may use each URL: the permission its view checks (GET and POST alike). A new URL without a rule
+# here fails test_every_url_has_a_rule. OPEN: no login; LOGGED_IN: any logged-in user.
+OPEN, LOGGED_IN = "open", "logged in"
+RULES = {
+    "home": LOGGED_IN, "login": OPEN, "logout": OPEN, "password_change": LOGGED_IN,
+    "password_change_done": LOGGED_IN, "accounts:verify": LOGGED_IN, "accounts:setup": LOGGED_IN,
+    "accounts:recovery_codes": LOGGED_IN,
+    "customers:list": "customers.view_customer", "customers:detail": "customers.view_customer",
+    "customers:create": "customers.add_customer", "customers:edit": "customers.change_customer",
+    "catalog:list": "catalog.view_product",
+    "orders:list": "orders.view_order", "orders:detail": "orders.view_order",
+    "orders:new": "orders.place_order", "orders:cart": "orders.place_order", "orders:cart_add": "orders.place_order",
+    "orders:product_suggest": "orders.place_order", "orders:cart_line": "orders.place_order",
+    "orders:identify": "orders.place_order", "orders:attach": "orders.place_order",
+    "orders:create_customer": "customers.add_customer", "orders:checkout": "orders.place_order",
+    "orders:discard": "orders.place_order",
+    "orders:resend": "orders.resend_confirmation", "orders:status": "orders.change_status",
+    "orders:email": "orders.edit_order", "orders:cancel": "orders.cancel_order", "orders:note": "orders.add_note",
+}
+ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
+
+
+def test_every_url_has_a_rule():
+    assert sorted(name for name, _ in our_url_names()) == sorted(RULES)
+
+
+def role_client(role: str) -> tuple[Client, set[str]]:
+    user = UserFactory(username=f"user-{role or 'none'}".replace(" ", "-").lower(), role=role)
+    client = Client()
+    client.force_login(user)
+    if role in TWO_FACTOR_ROLES:
+        verified(client, user)
+    return client, set(ROLES.get(role, []))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLE_NAMES, ids=lambda role: role or "no role")
+def test_each_role_reaches_exactly_what_its_permissions_allow(role):
+    client, allowed = role_client(role)
+    wrong = []
+    for name, parameters in our_url_names():
+        rule, url = RULES[name], sample_url(name, parameters)
+        if rule in (OPEN, LOGGED_IN) or name == "logout":
+            continue
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            if (status == 403) == (rule in allowed):
+                wrong.append(f"{method.upper()} {name}: {status} ({'allowed' if rule in allowed else 'denied'})")
+    assert wrong == []
