@@ -5,18 +5,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from customers.models import Customer
-from oms.core.paging import page_of
 
 from ..cart import Cart
 from ..models import Order
-from ..selectors import order_search
+from ..selectors import order_search_page
 from ..services import ALLOWED_TRANSITIONS, OrderRefused, order_confirmation_request, order_status_change
 from .common import report_email, with_cart
 
 
 def order_list(request):
     query = request.GET.get("q", "").strip()[:200]
-    page = page_of(order_search(query), request.GET.get("page"))
+    page = order_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
     carts = Cart.all(request.session)
     customers = Customer.objects.in_bulk([cart.customer_id for cart in carts if cart.customer_id])
     in_progress = [(cart, customers.get(cart.customer_id)) for cart in carts]
