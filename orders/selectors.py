@@ -1,20 +1,20 @@
 import re
-from dataclasses import replace
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 from catalog.models import Product
 from customers.models import Customer
-from customers.selectors import customer_identify_branch, customer_search_branches
+from customers.selectors import customer_identify_range, customer_search_ranges
 from oms.core.paging import Page
-from oms.core.seek import Branch, seek_page
+from oms.core.seek import Branch, Key, Sql, seek_ids, seek_page
 
 from .cart import Cart
 from .models import Order, ShippingMethod, TaxRate
 from .review import CartReview, ReviewLine
 
 ORDER_NUMBER = re.compile(r"[0-9]+", re.ASCII)
+CUSTOMER_ORDERS = "customers_customer c JOIN orders_order o ON o.customer_id = c.id"
 
 
 def cart_customer(cart: Cart) -> Customer | None:
@@ -52,15 +52,17 @@ def tax_rate() -> Decimal:
 
 
 def identify_search(*, last_name: str, company: str, email: str, limit: int = 25) -> list[Customer]:
-    """Identify's first ``limit`` customers (ordered as customer_identify_branch says), each with their billing
-    address and the date of their last order, in one query: the date is read from order_customer_newest
-    for the rows shown only."""
+    """Identify's first ``limit`` customers (ordered as customer_identify_range says), each with their billing
+    address and the date of their last order: two queries, the customers' ids along the index, then their
+    rows with the dates (read from the orders by customer index for these customers only)."""
+    found = customer_identify_range(last_name=last_name, company=company, email=email)
+    if found is None:
+        return []
     last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-number").values("created_at")[:1]
     customers = Customer.objects.select_related("default_billing_address").annotate(last_order_at=Subquery(last_order))
-    branch = customer_identify_branch(last_name=last_name, company=company, email=email, customers=customers)
-    if branch is None:
-        return []
-    return seek_page([branch], scope="identify", per_page=limit).object_list
+    where, order = found
+    branch = Branch("customers_customer c", where, order, row_id="c.id")
+    return seek_page([branch], customers, scope="identify", per_page=limit).object_list
 
 
 def order_search_page(query: str, *, after: str | None = None, before: str | None = None,
@@ -70,37 +72,34 @@ def order_search_page(query: str, *, after: str | None = None, before: str | Non
     - no term: every order, newest first;
     - a number (1234 or #1234): that order;
     - otherwise the orders of the customers the customer list's search finds, grouped by customer in that
-      search's order (customers.selectors.customer_search_branches), each customer's newest first.
+      search's order (customers.selectors.customer_search_ranges), each customer's newest first.
 
     Each page reads its own rows along the indexes (the primary key, or the customer search's indexes
     and then each customer's orders by customer_id), however many orders match or how deep the page is.
     """
-    query = " ".join(query.split()).lstrip("#").lstrip()
-    scope = f"orders:{query}"
-    if not query or ORDER_NUMBER.fullmatch(query):
-        orders = Order.objects.select_related("customer")
-        if query:
-            orders = orders.filter(number=int(query)) if len(query) < 19 else orders.none()
-        return seek_page([Branch(orders, ("-number",))], scope=scope, after=after, before=before, per_page=per_page)
-    page = seek_page(_customer_order_branches(query), scope=scope, after=after, before=before, per_page=per_page)
-    orders = Order.objects.select_related("customer").in_bulk([row.order_number for row in page])
-    return replace(page, object_list=[orders[row.order_number] for row in page if row.order_number in orders])
+    query = _normalized(query)
+    orders = Order.objects.select_related("customer")
+    return seek_page(_order_branches(query), orders, scope=f"orders:{query}", after=after, before=before,
+                     per_page=per_page)
 
 
 def order_search_numbers(query: str, *, limit: int) -> list[int]:
     """The numbers of the first ``limit`` orders the order list's search finds, in its order (for the admin)."""
-    query = " ".join(query.split()).lstrip("#").lstrip()
+    query = _normalized(query)
+    return seek_ids(_order_branches(query), limit=limit) if query else []
+
+
+def _normalized(query: str) -> str:
+    return " ".join(query.split()).lstrip("#").lstrip()
+
+
+def _order_branches(query: str) -> list[Branch]:
+    newest_first = Key("o.number", int, descending=True)
     if not query:
-        return []
+        return [Branch("orders_order o", None, (newest_first,), row_id="o.number")]
     if ORDER_NUMBER.fullmatch(query):
-        return [order.number for order in order_search_page(query, per_page=limit)]
-    return [row.order_number for row in seek_page(_customer_order_branches(query), scope="ids", per_page=limit)]
-
-
-def _customer_order_branches(query: str) -> list[Branch]:
-    """The customer search's branches, each joined to its customers' orders (newest first within a
-    customer): the rows are customers, one per order, with its ``order_number``."""
-    customers = Customer.objects.only("pk").annotate(order_number=F("orders__number"))
-    customers = customers.filter(order_number__isnull=False)
-    return [Branch(branch.queryset, (*branch.keys, "-order_number"), where=branch.where)
-            for branch in customer_search_branches(query, customers)]
+        number = int(query) if len(query) < 19 else 0  # no order number has 19 digits
+        return [Branch("orders_order o", Sql("o.number = %s", (number,)), (newest_first,), row_id="o.number")]
+    # The customer search's ranges, each customer's orders after them: customers in that order, newest first.
+    return [Branch(CUSTOMER_ORDERS, where, (*order, newest_first), row_id="o.number")
+            for where, order in customer_search_ranges(query, "c")]

@@ -49,9 +49,9 @@ def test_list_pages_read_keyset_pages(staff_client, lists, url_name, params):
 
 @pytest.mark.parametrize(
     ("url_name", "term", "table", "limit"),
-    [("admin:customers_customer_changelist", "smith", "customers_customer", 201),
-     ("admin:orders_order_changelist", "smith", "orders_order", 201),
-     ("admin:catalog_product_changelist", "sku", "catalog_product", 201)],
+    [("admin:customers_customer_changelist", "smith", "customers_customer", 200),
+     ("admin:orders_order_changelist", "smith", "orders_order", 200),
+     ("admin:catalog_product_changelist", "sku", "catalog_product", 200)],
 )
 def test_admin_searches_page_through_the_selectors_first_matches(admin_client, lists, url_name, term, table, limit):
     response, sql = captured_get(admin_client, reverse(url_name), {"q": term})

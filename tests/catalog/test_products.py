@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.selectors import product_by_sku, product_search_page
@@ -34,6 +36,17 @@ def test_product_search_shows_skus_then_names_then_words():
     while pages[-1].has_next:
         pages.append(product_search_page("cab", after=pages[-1].next_cursor, per_page=2))
     assert [list(page) for page in pages] == [[sku_1, sku_2], [name_a, name_b], [word]]
+
+
+def test_words_inside_names_are_read_only_when_the_prefixes_leave_room():
+    ProductFactory.create_batch(3, name="Cable tie")
+    ProductFactory(name="Blue cable")
+    with CaptureQueriesContext(connection) as full:
+        assert len(product_search_page("cab", per_page=2)) == 2  # and a third for Next: all three "Cable"
+    with CaptureQueriesContext(connection) as short:
+        assert len(product_search_page("cab", per_page=10)) == 4
+    assert not any("% CAB%" in query["sql"].upper() for query in full.captured_queries)
+    assert any("% CAB%" in query["sql"].upper() for query in short.captured_queries)
 
 
 def test_no_term_lists_every_product_by_sku():

@@ -7,7 +7,6 @@ from django.db.models import Q
 from customers.models import Customer
 from customers.selectors import customer_search_page
 from oms.core.paging import cursor_decode, cursor_encode
-from oms.core.seek import upper_key
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +52,10 @@ def walk(query: str, per_page: int = 25) -> list:
     return pages
 
 
-def test_customer_search_pages_are_the_plain_query_in_slices(smiths, django_assert_max_num_queries):
-    expected = list(Customer.objects.filter(last_name__istartswith="smith")
-                    .order_by(upper_key("last_name"), upper_key("first_name"), "pk"))
-    with django_assert_max_num_queries(1):
+def test_customer_search_pages_are_the_plain_query_in_slices(smiths, django_assert_num_queries):
+    expected = sorted(Customer.objects.filter(last_name__istartswith="smith"),
+                      key=lambda customer: (customer.last_name.upper(), customer.first_name.upper(), customer.pk))
+    with django_assert_num_queries(2):  # the page's ids along the index, then their rows
         first = customer_search_page("smith")
     pages = walk("smith")
     assert [list(page) for page in pages] == [expected[0:25], expected[25:50], expected[50:]]

@@ -17,7 +17,7 @@ def test_product_type_ahead_answers_with_one_query_per_search_branch(staff_clien
     ProductFactory.create_batch(30, name="Desk lamp")
     cart_id = new_cart()
     staff_client.get(reverse("orders:cart", args=[cart_id]))  # warm the session
-    with django_assert_num_queries(4):  # session, user, SKUs starting "desk" (none), names starting "desk"
+    with django_assert_num_queries(4):  # session, user, the page's ids (SKU and name prefixes), the products
         response = staff_client.get(reverse("orders:product_suggest", args=[cart_id]), {"query": "desk"}, **HTMX)
     assert response.status_code == 200
     assert response.content.count(b'name="product_id"') == 10
