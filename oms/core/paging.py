@@ -6,6 +6,7 @@ made for the same list and search are accepted: anything else (garbage, a forged
 one cut short or too long) decodes to None and the caller shows the first page.
 """
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.core import signing
 
-CURSOR_MAX_LENGTH = 1024
+CURSOR_MAX_LENGTH = 4096  # the longest sort keys (company, last and first name, in any script) fit
 _CURSOR_MAX_VALUES = 8
 _VALUE_MAX_LENGTH = 1000
 _BIGINT = 2**63
@@ -45,13 +46,23 @@ class Page:
         return len(self.object_list)
 
 
+class _Utf8Json:
+    """JSON as UTF-8 (not \\u escapes), so that names in any script make short cursors."""
+
+    def dumps(self, obj) -> bytes:
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def loads(self, data: bytes):
+        return json.loads(data.decode())
+
+
 def _signer(scope: str) -> signing.Signer:
     return signing.Signer(salt=f"{_SALT}:{scope}", sep=".")
 
 
 def cursor_encode(values: Sequence[str | int], *, scope: str) -> str:
     """A URL-safe token for ``values`` (strings and integers), valid only for ``scope``."""
-    return _signer(scope).sign_object(list(values))
+    return _signer(scope).sign_object(list(values), serializer=_Utf8Json)
 
 
 def cursor_decode(token: str | None, *, scope: str) -> tuple[str | int, ...] | None:
@@ -59,7 +70,7 @@ def cursor_decode(token: str | None, *, scope: str) -> tuple[str | int, ...] | N
     if not token or len(token) > CURSOR_MAX_LENGTH or not _TOKEN.fullmatch(token):
         return None
     try:
-        values = _signer(scope).unsign_object(token)
+        values = _signer(scope).unsign_object(token, serializer=_Utf8Json)
     except (signing.BadSignature, ValueError):
         return None
     if not isinstance(values, list) or not 0 < len(values) <= _CURSOR_MAX_VALUES:

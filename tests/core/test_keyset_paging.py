@@ -24,6 +24,12 @@ def test_a_cursor_decodes_to_its_values_only_in_its_own_scope():
     assert cursor_decode(forged(token), scope="customers:smith") is None
 
 
+def test_a_cursor_of_the_longest_keys_in_any_script_decodes():
+    values = [4, "Ж" * 200, "😀" * 100, "ß" * 100, 2**63 - 1]  # company, last and first name, id
+    token = cursor_encode(values, scope="customers:ж")
+    assert len(token) < 4096 and cursor_decode(token, scope="customers:ж") == tuple(values)
+
+
 @pytest.mark.parametrize(
     "token",
     ["", "garbage", "abc\x00def", "x" * 10_000, "١٢٣", "٣." + "٣" * 30, "W10." + "A" * 43, "W10." + "A" * 2000],
