@@ -68,3 +68,15 @@ def test_admin_search_says_when_it_shows_the_first_matches_only(admin_client, li
     response = admin_client.get(reverse("admin:customers_customer_changelist"), {"q": "smith"})
     assert response.context["cl"].result_count == 200
     assert b"Showing the first 200 matches only" in response.content
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "abc\x00def", "x" * 10_000, "١٢٣", "W10." + "A" * 43])
+@pytest.mark.parametrize("direction", ["after", "before"])
+@pytest.mark.parametrize(("url_name", "params"), [("customers:list", {"q": "smith"}), ("catalog:list", {}),
+                                                  ("orders:list", {}), ("orders:list", {"q": "smith"})])
+def test_a_bad_cursor_shows_the_first_page(staff_client, lists, url_name, params, direction, cursor):
+    first = staff_client.get(reverse(url_name), params)
+    response = staff_client.get(reverse(url_name), params | {direction: cursor})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == list(first.context["page"])
+    assert not response.context["page"].has_previous
