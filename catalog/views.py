@@ -1,13 +1,11 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 
-from oms.core.paging import page_of
-
-from .selectors import product_search
+from .selectors import product_search_page
 
 
 @permission_required("catalog.view_product", raise_exception=True)
 def product_list(request):
     query = request.GET.get("q", "").strip()[:200]
-    page = page_of(product_search(query), request.GET.get("page"))
+    page = product_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
     return render(request, "catalog/product_list.html", {"page": page, "query": query})

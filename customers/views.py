@@ -2,19 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 
-from oms.core.paging import page_of
-
 from .forms import CustomerForm, NewCustomerAddressForm
 from .models import Customer
-from .selectors import customer_search
+from .selectors import customer_search_page
 from .services import customer_create, customer_update
 
 
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request):
     query = request.GET.get("q", "").strip()[:200]
-    customers = customer_search(query).select_related("default_billing_address")
-    page = page_of(customers, request.GET.get("page"))
+    page = customer_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
     return render(request, "customers/customer_list.html", {"page": page, "query": query})
 
 

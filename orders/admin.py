@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 
+from oms.core.admin_search import search_first_matches
+
 from .models import Order, OrderLine, ShippingMethod, TaxRate
-from .selectors import order_search
+from .selectors import order_search_numbers
 from .services import OrderRefused, order_cancel, order_status_change
 
 
@@ -73,11 +75,10 @@ class OrderAdmin(admin.ModelAdmin):
             self.message_user(request, f"{cancelled} order(s) cancelled and restocked.")
 
     def get_search_results(self, request, queryset, search_term):
-        # The order list's search (number, or the customer's name, company, email, phone) uses
-        # indexes; prefix matches on the snapshot columns would read all the orders.
-        if search_term.strip() and not queryset.query.has_filters():
-            return order_search(search_term), False
-        return super().get_search_results(request, queryset, search_term)
+        # The order list's search (number, or the customer's name, company, email, phone) along its
+        # indexes; prefix matches on the snapshot columns would read all the orders. Sidebar filters
+        # narrow its first matches.
+        return search_first_matches(self, request, queryset, search_term, order_search_numbers)
 
 
 @admin.register(ShippingMethod)

@@ -12,8 +12,10 @@ from django.urls import reverse
 
 from catalog.models import Product
 from customers.models import Customer
+from customers.selectors import customer_search_page
 from orders.cart import Cart
 from orders.models import Order
+from orders.selectors import order_search_page
 
 from .measure import Row, Stats, time_ms, within
 from .peer import PEER_PREFIX
@@ -91,6 +93,9 @@ def _term_rows(bench: PageBench, term: Term, cart_id: str) -> list[Row]:
     peer, peer_details = bench.measure(f"/{PEER_PREFIX}customers/customer/?{query}")
     rows = []
     ours = [("customer list", f"{reverse('customers:list')}?{query}", None)]
+    if not term.rare:  # deep keyset pages of a common name: page 400, or the last there is at this scale
+        deep = deep_page(customer_search_page, term.text, 400)
+        ours.append(("customer list, page 400", f"{reverse('customers:list')}?{deep}", None))
     if term.identify_field:
         identify = f"{reverse('orders:identify', args=[cart_id])}?{urlencode({term.identify_field: term.text})}"
         ours += [("Identify", identify, None),
@@ -125,14 +130,24 @@ def product_rows(bench: PageBench, cart_id: str) -> list[Row]:
     return [_page_row(bench, section, case, url, headers, 10) for case, url, headers in cases]
 
 
+def deep_page(page_of, query: str, number: int) -> str:
+    """The query string of page ``number`` of a keyset list (or of its last page, if it has fewer),
+    reached by following Next cursors page by page as staff would; the walk is not timed."""
+    page, reached, after = page_of(query), 1, ""
+    while reached < number and page.has_next:
+        after = page.next_cursor
+        page, reached = page_of(query, after=after), reached + 1
+    return urlencode({"q": query} | ({"after": after} if after else {}))
+
+
 def order_page_rows(bench: PageBench, terms: list[Term], cart_ids: dict[str, str]) -> list[Row]:
     section = "3. Order list, customer page, cart and checkout"
     common, rare = terms[0].text, terms[1].text
     orders = reverse("orders:list")
     cases = [
         ("order list, first page", orders, 25),
-        ("order list, page 1,000", f"{orders}?page=1000", 25),
-        ("order list, page 10,000 (the deepest)", f"{orders}?page=10000", 25),
+        ("order list, page 1,000", f"{orders}?{deep_page(order_search_page, '', 1_000)}", 25),
+        ("order list, page 10,000 (the deepest)", f"{orders}?{deep_page(order_search_page, '', 10_000)}", 25),
         (f"order search by customer name '{common}'", f"{orders}?{urlencode({'q': common})}", 25),
         (f"order search by customer name '{rare}'", f"{orders}?{urlencode({'q': rare})}", 25),
     ]

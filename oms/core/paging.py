@@ -1,37 +1,43 @@
-"""Pagination that never counts the whole table: fetch one row more than a page to know if
-there is a next one. Lists of a million rows stay as fast on page 1 as on an empty table.
+"""Keyset pages: a page starts where the one before it ended, named by an opaque cursor in the URL
+(``?after=...`` or ``?before=...``), so no page counts rows or skips over rows it does not show.
 
-Searches over big tables also rank before they read: ``ranked()`` gives a queryset whose
-slices are picked by a narrow query over covering indexes (primary key and sort keys only),
-so page N reads the full rows of page N and no others.
+A cursor is the sort keys of a page's last (or first) row, signed so that only cursors this site
+made for the same list and search are accepted: anything else (garbage, a forged or foreign token,
+one cut short or too long) decodes to None and the caller shows the first page.
 """
 
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
-from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+from django.core import signing
+
+CURSOR_MAX_LENGTH = 4096  # the longest sort keys (company, last and first name, in any script) fit
+_CURSOR_MAX_VALUES = 8
+_VALUE_MAX_LENGTH = 1000
+_BIGINT = 2**63
+# base64url(JSON) "." base64url(HMAC): ASCII only, so no other digits or separators get through.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,}")
+_SALT = "oms.core.paging.cursor"
 
 
 @dataclass(frozen=True)
 class Page:
+    """One page of a list and the cursors of its neighbours ("" where there is none)."""
+
     object_list: list[Any]
-    number: int
-    has_next: bool
+    next_cursor: str = ""
+    previous_cursor: str = ""
+
+    @property
+    def has_next(self) -> bool:
+        return bool(self.next_cursor)
 
     @property
     def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
+        return bool(self.previous_cursor)
 
     def __iter__(self):
         return iter(self.object_list)
@@ -40,84 +46,41 @@ class Page:
         return len(self.object_list)
 
 
-MAX_PAGE = 10_000
+class _Utf8Json:
+    """JSON as UTF-8 (not \\u escapes), so that names in any script make short cursors."""
+
+    def dumps(self, obj) -> bytes:
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def loads(self, data: bytes):
+        return json.loads(data.decode())
 
 
-def page_of(queryset, page: str | int | None, per_page: int = 25) -> Page:
+def _signer(scope: str) -> signing.Signer:
+    return signing.Signer(salt=f"{_SALT}:{scope}", sep=".")
+
+
+def cursor_encode(values: Sequence[str | int], *, scope: str) -> str:
+    """A URL-safe token for ``values`` (strings and integers), valid only for ``scope``."""
+    return _signer(scope).sign_object(list(values), serializer=_Utf8Json)
+
+
+def cursor_decode(token: str | None, *, scope: str) -> tuple[str | int, ...] | None:
+    """The values ``cursor_encode`` was given for this scope, or None for any other token."""
+    if not token or len(token) > CURSOR_MAX_LENGTH or not _TOKEN.fullmatch(token):
+        return None
     try:
-        number = min(max(int(page or 1), 1), MAX_PAGE)
-    except (TypeError, ValueError):
-        number = 1
-    start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
-    return Page(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)
+        values = _signer(scope).unsign_object(token, serializer=_Utf8Json)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(values, list) or not 0 < len(values) <= _CURSOR_MAX_VALUES:
+        return None
+    return tuple(values) if all(map(_valid_value, values)) else None
 
 
-@dataclass(frozen=True)
-class Ranking:
-    keys: QuerySet  # values_list("pk", *sort fields), unordered; may be a union of branches
-    order: tuple[str, ...]  # the queryset's ordering in the names of ``keys``: ("last_name", "-pk")
-    fence: bool  # plan the keys for all matches (see RankedQuerySet.window)
-    where: Any  # the filter the keys stand for: a later filter() makes them stale
-    order_by: tuple
-
-
-class RankedQuerySet(QuerySet):
-    """A queryset whose slices come from its ranking: one SQL statement that sorts and windows
-    the narrow keys first, then joins the window's full rows (and any select_related)."""
-
-    ranking: Ranking | None = None
-
-    def _clone(self):
-        clone = super()._clone()
-        clone.ranking = self.ranking
-        return clone
-
-    def __getitem__(self, k):
-        if not isinstance(k, slice) or k.step is not None or not self._ranking_holds():
-            return super().__getitem__(k)
-        start = k.start or 0
-        if k.stop is not None and k.stop <= start:
-            return self.none()
-        return self.filter(pk__in=self.window(start, k.stop))
-
-    def _ranking_holds(self) -> bool:
-        ranking, query = self.ranking, self.query
-        return (ranking is not None and not query.is_sliced and query.combinator is None
-                and query.where == ranking.where and _ordering(query) == ranking.order_by)
-
-    def window(self, start: int, stop: int | None) -> RawSQL:
-        """The primary keys of rows start..stop, in order.
-
-        With ``fence`` the keys query is planned for all its rows (LIMIT ALL OFFSET 0 keeps
-        PostgreSQL from pulling it up): otherwise, for a common name, it would walk the whole
-        alphabetical index hoping to meet 26 matches early, which takes a second.
-        """
-        connection = connections[self.db]
-        sql, params = self.ranking.keys.query.sql_with_params()
-        if self.ranking.fence and connection.vendor == "postgresql":
-            sql += " LIMIT ALL OFFSET 0"
-        quote = connection.ops.quote_name
-        order = ", ".join(f"{quote(key.lstrip('-'))}{' DESC' if key.startswith('-') else ''}"
-                          for key in self.ranking.order)
-        limit = connection.ops.limit_offset_sql(start, stop)
-        return RawSQL(f"SELECT {quote('pk')} FROM ({sql}) ranked ORDER BY {order} {limit}", params,
-                      output_field=self.model._meta.pk)
-
-
-def ranked(queryset: QuerySet, keys: QuerySet, order: Sequence[str], *, fence: bool = True) -> RankedQuerySet:
-    """``queryset`` whose slices are picked by ``keys`` (see Ranking); ``keys`` must select
-    exactly the rows of ``queryset``."""
-    result = RankedQuerySet(model=queryset.model, query=queryset.query.chain(), using=queryset._db,
-                            hints=queryset._hints)
-    result._prefetch_related_lookups = queryset._prefetch_related_lookups
-    result.ranking = Ranking(keys=keys.order_by(), order=tuple(order), fence=fence,
-                             where=result.query.where, order_by=_ordering(result.query))
-    return result
-
-
-def _ordering(query) -> tuple:
-    """The ordering in force, explicit or the model's default (the admin spells the default out)."""
-    if query.order_by:
-        return tuple(query.order_by)
-    return tuple(query.get_meta().ordering) if query.default_ordering else ()
+def _valid_value(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -_BIGINT < value < _BIGINT
+    return isinstance(value, str) and len(value) <= _VALUE_MAX_LENGTH and "\x00" not in value

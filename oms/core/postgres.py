@@ -1,4 +1,4 @@
-"""Migration operations for PostgreSQL-only schema, such as pattern-ops and trigram indexes."""
+"""Migration operations for PostgreSQL-only schema, such as byte-order (C collation) and trigram indexes."""
 
 from django.db import migrations
 
@@ -29,3 +29,18 @@ def pattern_index(name: str, table: str, expression: str, include: tuple[str, ..
         f"CREATE INDEX {name} ON {table} ({expression} text_pattern_ops){covering}",
         f"DROP INDEX IF EXISTS {name}",
     )
+
+
+def sort_index(name: str, table: str, *columns: str) -> PostgresOnlySQL:
+    """A btree on ``columns`` (SQL: expressions or names). Text keys written as ``(UPPER(col) COLLATE "C")``,
+    the expressions of oms.core.seek.upper_key, serve both a LIKE 'prefix%' range and an ORDER BY on them,
+    so a search reads its rows in order and stops at its LIMIT."""
+    return PostgresOnlySQL(
+        f"CREATE INDEX {name} ON {table} ({', '.join(columns)})",
+        f"DROP INDEX IF EXISTS {name}",
+    )
+
+
+def dropped(operation: PostgresOnlySQL) -> PostgresOnlySQL:
+    """The index ``operation`` created, dropped (and created again when the migration is reversed)."""
+    return PostgresOnlySQL(operation.reverse_sql, operation.sql)

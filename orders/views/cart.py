@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from catalog.models import Product
-from catalog.selectors import product_by_sku, product_search
+from catalog.selectors import product_by_sku, product_search_page
 from oms.core.htmx import render_page
 
 from ..cart import Cart, CartError
@@ -63,9 +63,9 @@ def cart_detail(request, cart: Cart):
 @permission_required("orders.place_order", raise_exception=True)
 @with_cart
 def product_suggest(request, cart: Cart):
-    """Type-ahead for the SKU-or-product field: one query, ten active products."""
+    """Type-ahead for the SKU-or-product field: ten active products, one query per search branch it reaches."""
     query = " ".join(request.GET.get("query", "").split())[:200]
-    choices = list(product_search(query, active_only=True)[:10]) if len(query) >= 2 else []
+    choices = product_search_page(query, active_only=True, per_page=10).object_list if len(query) >= 2 else []
     context = {"cart": cart, "choices": choices, "searched_for": query if len(query) >= 2 else ""}
     return render(request, "orders/cart.html#suggestions", context)
 
@@ -87,7 +87,7 @@ def cart_add(request, cart: Cart):
         if product is not None and not product.is_active:
             form.add_error("query", f"{product.sku} ({product.name}) is no longer sold.")
             return _render_cart(request, cart, add_form=form)
-        matches = [product] if product else list(product_search(query, active_only=True)[:21])
+        matches = [product] if product else product_search_page(query, active_only=True, per_page=21).object_list
     if not matches:
         form.add_error("query", f"No active product matches “{query}”. Check the SKU, or type part of the name.")
         return _render_cart(request, cart, add_form=form)

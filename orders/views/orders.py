@@ -7,12 +7,11 @@ from django.views.decorators.http import require_POST
 
 from customers.models import Customer
 from oms.core.forms import parse_id
-from oms.core.paging import page_of
 
 from ..cart import Cart
 from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
 from ..models import Order
-from ..selectors import order_search
+from ..selectors import order_search_page
 from ..services import (
     ALLOWED_TRANSITIONS,
     CANCELLABLE,
@@ -29,7 +28,7 @@ from .common import report_email, with_cart
 @permission_required("orders.view_order", raise_exception=True)
 def order_list(request):
     query = request.GET.get("q", "").strip()[:200]
-    page = page_of(order_search(query), request.GET.get("page"))
+    page = order_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
     carts = Cart.all(request.session)
     customers = Customer.objects.in_bulk([cart.customer_id for cart in carts if cart.customer_id])
     in_progress = [(cart, customers.get(cart.customer_id)) for cart in carts]

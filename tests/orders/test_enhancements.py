@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def test_product_type_ahead_answers_with_one_query_beyond_the_session(staff_client, new_cart,
-                                                                       django_assert_num_queries):
+def test_product_type_ahead_answers_with_one_query_per_search_branch(staff_client, new_cart,
+                                                                      django_assert_num_queries):
     ProductFactory.create_batch(30, name="Desk lamp")
     cart_id = new_cart()
     staff_client.get(reverse("orders:cart", args=[cart_id]))  # warm the session
-    with django_assert_num_queries(6):  # session, user, its permissions (2), its authenticator, products
+    with django_assert_num_queries(7):  # session, user, permissions (2), authenticator, the page's ids, products
         response = staff_client.get(reverse("orders:product_suggest", args=[cart_id]), {"query": "desk"}, **HTMX)
     assert response.status_code == 200
     assert response.content.count(b'name="product_id"') == 10

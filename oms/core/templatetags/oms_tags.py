@@ -13,10 +13,13 @@ def money(amount) -> str:
 
 @register.simple_tag(takes_context=True)
 def query_string(context, **changes) -> str:
-    """The current GET parameters with some changed, for pagination links."""
+    """The current GET parameters with some changed (None removes one), for pagination links."""
     params = context["request"].GET.copy()
     for key, value in changes.items():
-        params[key] = value
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
     return params.urlencode()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -16,6 +17,7 @@ from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from oms.accounts.roles import MANAGER
 from oms.bench import datasets, http_load, pages, placing
 from oms.bench.curve import results_path, scale_curve
 from oms.bench.measure import report, write_json
@@ -96,15 +98,18 @@ class Command(BaseCommand):
 
     @staticmethod
     def bench_user():
+        # A Manager, not a superuser: pages pay for permission checks and the second factor as staff do.
         user, _ = get_user_model().objects.get_or_create(username="bench")
-        user.is_staff = user.is_superuser = user.is_active = True
+        user.is_staff = user.is_active = True
+        user.is_superuser = False
         user.set_unusable_password()  # the test client logs in without one
         user.save()
+        user.groups.set([Group.objects.get(name=MANAGER)])
         return user
 
     @staticmethod
     def past_second_factor(client: Client, user) -> None:
-        """Superusers enter a code after their password; the bench's session counts as having done so."""
+        """Managers enter a code after their password; the bench's session counts as having done so."""
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id

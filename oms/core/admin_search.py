@@ -1,0 +1,23 @@
+"""The admin's search box through a selector: its changelist sorts, filters and pages (with OFFSET and a
+count) whatever get_search_results returns, so that is kept to the first matches the selector finds."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+
+SEARCH_MAX_LENGTH = 100
+SEARCH_LIMIT = 200
+
+
+def search_first_matches(modeladmin, request, queryset, search_term: str,
+                         find: Callable[..., list[int]]) -> tuple:
+    """``queryset`` narrowed to the first SEARCH_LIMIT matches of ``find(term, limit=...)``; for
+    ModelAdmin.get_search_results. The term is cut to SEARCH_MAX_LENGTH characters."""
+    term = " ".join(search_term.split())[:SEARCH_MAX_LENGTH]
+    if not term:
+        return queryset, False
+    ids = find(term, limit=SEARCH_LIMIT)
+    if len(ids) == SEARCH_LIMIT:
+        modeladmin.message_user(request, f"Showing the first {SEARCH_LIMIT} matches only: type more to narrow "
+                                "the search.", messages.INFO)
+    return queryset.filter(pk__in=ids), False
