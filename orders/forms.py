@@ -36,6 +36,14 @@ class AddLineForm(forms.Form):
 class LineQuantityForm(forms.Form):
     quantity = quantity_field()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rendered as the bare input beside each cart line (50 crispy fields cost ~20 ms a cart page).
+        invalid = " is-invalid" if self.is_bound and self.errors else ""
+        self.fields["quantity"].widget.attrs["class"] = f"form-control form-control-sm qty-input{invalid}"
+        if invalid:
+            self.fields["quantity"].widget.attrs["aria-describedby"] = f"{self['quantity'].auto_id}_error"
+
 
 class IdentifySearchForm(forms.Form):
     last_name = forms.CharField(label="Last name", max_length=100, required=False,
