@@ -6,6 +6,7 @@ forms are read with selectolax."""
 import logging
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -38,6 +39,7 @@ from .measure import Row, at_least, within
 HOST = "127.0.0.1"
 LINES = 3
 MAX_ORDERS_PER_CLIENT = 100_000
+PROCESS_DIR = re.compile(r"[0-9]+")  # /proc/<pid>
 
 
 class LoadError(Exception):
@@ -93,9 +95,10 @@ class Server:
         raise LoadError("gunicorn did not answer in time")
 
     def worker_pids(self) -> list[int]:
+        """gunicorn's workers: the processes in /proc whose parent is the master."""
         pids = []
         for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
+            if PROCESS_DIR.fullmatch(entry.name):
                 try:
                     stat = (entry / "stat").read_text()
                 except OSError:
