@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Order, OrderEvent
+from .services import event_record
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +49,14 @@ def order_confirmation_send(order_number: int) -> Order.EmailState:
 
 
 def _record_outcome(order: Order, state: Order.EmailState, *, error: str = "") -> None:
-    sent_at = timezone.now() if state == Order.EmailState.SENT else None
+    """The email's outcome on the order and its timeline, in one transaction."""
+    sent = state == Order.EmailState.SENT
+    changes = {"confirmation_state": state, "confirmation_error": error}
     with transaction.atomic():
-        changes = {"confirmation_state": state, "confirmation_error": error}
-        Order.objects.filter(pk=order.pk).update(**changes | ({"confirmation_sent_at": sent_at} if sent_at else {}))
-        if state == Order.EmailState.SENT:
-            OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.CONFIRMATION_SENT,
-                                      message=f"Confirmation email sent to {order.customer_email}.",
-                                      data={"to": order.customer_email})
+        Order.objects.filter(pk=order.pk).update(**changes | ({"confirmation_sent_at": timezone.now()} if sent else {}))
+        if sent:
+            event_record(order=order, kind=OrderEvent.Kind.CONFIRMATION_SENT, data={"to": order.customer_email},
+                         message=f"Confirmation email sent to {order.customer_email}.")
         else:
-            OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.CONFIRMATION_FAILED,
-                                      message=f"Confirmation email failed: {error[:400]}", data={"error": error})
+            event_record(order=order, kind=OrderEvent.Kind.CONFIRMATION_FAILED, data={"error": error},
+                         message=f"Confirmation email failed: {error[:400]}")
