@@ -7,6 +7,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
 
+from oms.core.forms import PlainFieldsMixin
+
 from .models import Address, Customer
 
 
@@ -33,7 +35,7 @@ class CountrySelect(forms.Select):
         return False
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(PlainFieldsMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = ["first_name", "last_name", "company", "email", "phone", "notes"]
@@ -49,7 +51,7 @@ class AddressForm(forms.ModelForm):
         widgets = {"country": CountrySelect}
 
 
-class NewCustomerAddressForm(forms.ModelForm):
+class NewCustomerAddressForm(PlainFieldsMixin, forms.ModelForm):
     """The address part of a new customer: name, company and phone come from the customer."""
 
     class Meta:
