@@ -74,7 +74,8 @@ class PageBench:
         # Read now: the next request clears the connection's query log.
         sql = [query["sql"].upper() for query in captured.captured_queries]
         timing = time_ms(lambda: self.get(url, headers), repeats=repeats or self.repeats, warmup=warmup)
-        details = {"queries": len(sql), "rows": max(response.content.count(b"<tr") - 1, 0)}
+        details = {"cpu": f"{timing.cpu:.1f} ms", "queries": len(sql),
+                   "rows": max(response.content.count(b"<tr") - 1, 0)}
         if any("COUNT(" in statement and " WHERE " not in statement for statement in sql):
             details["full COUNT"] = "yes"
         return timing, details
