@@ -1,6 +1,6 @@
 from django import forms
 
-from oms.core.forms import parse_id
+from oms.core.forms import QuickNumberInput, parse_id
 from oms.core.money import format_money
 from oms.core.validators import validate_no_card_number
 
@@ -16,10 +16,10 @@ QUANTITY_ERRORS = {
 }
 
 
-def quantity_field(**kwargs) -> forms.IntegerField:
+def quantity_field(widget=forms.NumberInput, **kwargs) -> forms.IntegerField:
     return forms.IntegerField(
         label="Quantity", min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_ERRORS,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}), **kwargs,
+        widget=widget(attrs={"inputmode": "numeric"}), **kwargs,
     )
 
 
@@ -34,7 +34,7 @@ class AddLineForm(forms.Form):
 
 
 class LineQuantityForm(forms.Form):
-    quantity = quantity_field()
+    quantity = quantity_field(QuickNumberInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
