@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
 
-from oms.core.forms import PlainFieldsMixin
+from oms.core.forms import PlainFieldsMixin, QuickEmailInput, QuickTextInput
 
 from .models import Address, Customer
 
@@ -39,7 +39,8 @@ class CustomerForm(PlainFieldsMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = ["first_name", "last_name", "company", "email", "phone", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"first_name": QuickTextInput, "last_name": QuickTextInput, "company": QuickTextInput,
+                   "email": QuickEmailInput, "phone": QuickTextInput, "notes": forms.Textarea(attrs={"rows": 3})}
 
 
 class AddressForm(forms.ModelForm):
@@ -57,4 +58,4 @@ class NewCustomerAddressForm(PlainFieldsMixin, forms.ModelForm):
     class Meta:
         model = Address
         fields = ["line1", "line2", "city", "region", "postal_code", "country"]
-        widgets = {"country": CountrySelect}
+        widgets = {name: QuickTextInput for name in fields[:-1]} | {"country": CountrySelect}
