@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "oms.accounts.middleware.SessionOTPMiddleware",  # django-otp's, checking the device once a minute
     "oms.core.middleware.StaffRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "oms.accounts.middleware.SessionLimitsMiddleware",
