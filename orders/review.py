@@ -17,7 +17,7 @@ def line_problem(product: Product | None, quantity: int) -> str:
 
     The cart, checkout and order_place all say it this way."""
     if product is None or not product.is_active:
-        return "No longer sold: remove this line."
+        return "No longer sold."
     if not product.available(quantity):
         return f"{quantity:,} ordered, only {product.stock:,} in stock."
     return ""

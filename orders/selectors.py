@@ -1,4 +1,5 @@
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
@@ -10,8 +11,8 @@ from oms.core.paging import Page
 from oms.core.seek import Branch, Key, Sql, seek_ids, seek_page
 
 from .cart import Cart
-from .models import Order, ShippingMethod, TaxRate
-from .review import CartReview, ReviewLine
+from .models import Order, OrderLine, ShippingMethod, TaxRate
+from .review import CartReview, ReviewLine, line_problem
 
 ORDER_NUMBER = re.compile(r"[0-9]+", re.ASCII)
 CUSTOMER_ORDERS = "customers_customer c JOIN orders_order o ON o.customer_id = c.id"
@@ -103,3 +104,56 @@ def _order_branches(query: str) -> list[Branch]:
     # The customer search's ranges, each customer's orders after them: customers in that order, newest first.
     return [Branch(CUSTOMER_ORDERS, where, (*order, newest_first), row_id="o.number")
             for where, order in customer_search_ranges(query, "c")]
+
+
+@dataclass(frozen=True)
+class ReorderLine:
+    product: Product
+    quantity: int
+    problem: str  # why it cannot be added (orders.review.line_problem), empty when it can
+
+
+def reorder_lines(order: Order) -> list[ReorderLine]:
+    """The order's lines against today's catalogue (two queries): each product as it is now, and why a line
+    can no longer be sold as ordered."""
+    lines = list(order.lines.only("product_id", "quantity"))
+    products = Product.objects.in_bulk([line.product_id for line in lines])
+    return [ReorderLine(product, line.quantity, line_problem(product, line.quantity))
+            for line in lines if (product := products[line.product_id])]
+
+
+@dataclass(frozen=True)
+class LastOrdered:
+    product: Product
+    quantity: int
+    ordered_at: object  # the datetime of the newest order that had it
+
+
+LAST_ORDERED_BATCH = 200
+
+
+def last_ordered(customer_id: int, *, limit: int = 10, batches: int = 5) -> list[LastOrdered]:
+    """The customer's most recently ordered distinct products that are still sold, newest first, up to ``limit``.
+
+    Reads their lines newest order first along order_customer_newest and the lines' (order, product) index,
+    a batch of lines at a time until ``limit`` products are found (at most ``batches`` batches), so a
+    customer with thousands of orders costs what one with ten does."""
+    seen: dict[int, tuple[int, object]] = {}
+    lines = (OrderLine.objects.filter(order__customer_id=customer_id).order_by("-order_id")
+             .values_list("order_id", "product_id", "quantity", "order__created_at"))
+    below = None
+    for _ in range(batches):
+        batch = list((lines if below is None else lines.filter(order_id__lt=below))[:LAST_ORDERED_BATCH])
+        if not batch:
+            break
+        end, full = batch[-1][0], len(batch) == LAST_ORDERED_BATCH
+        below = end
+        if full and batch[0][0] != end:  # the batch may end mid-order: that order goes to the next batch
+            batch, below = [row for row in batch if row[0] != end], end + 1
+        for _number, product_id, quantity, created_at in batch:
+            seen.setdefault(product_id, (quantity, created_at))
+        if not full or len(seen) >= 2 * limit:
+            break
+    products = Product.objects.in_bulk(list(seen))
+    found = [LastOrdered(products[pk], *seen[pk]) for pk in seen if pk in products and products[pk].is_active]
+    return found[:limit]

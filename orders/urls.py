@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:number>/email/", views.order_email, name="email"),
     path("<int:number>/cancel/", views.order_cancel_view, name="cancel"),
     path("<int:number>/notes/", views.order_note, name="note"),
+    path("<int:number>/reorder/", views.order_reorder, name="reorder"),
     path("cart/<str:cart_id>/", views.cart_detail, name="cart"),
     path("cart/<str:cart_id>/add/", views.cart_add, name="cart_add"),
     path("cart/<str:cart_id>/products/", views.product_suggest, name="product_suggest"),

@@ -9,6 +9,7 @@ from .orders import (
     order_list,
     order_new,
     order_note,
+    order_reorder,
     order_resend_confirmation,
     order_status,
 )
@@ -16,5 +17,5 @@ from .orders import (
 __all__ = [
     "cart_add", "cart_attach", "cart_checkout", "cart_create_customer", "cart_detail", "cart_discard",
     "cart_identify", "cart_line", "order_cancel_view", "order_detail", "order_email", "order_list", "order_new",
-    "order_note", "order_resend_confirmation", "order_status", "product_suggest",
+    "order_note", "order_reorder", "order_resend_confirmation", "order_status", "product_suggest",
 ]

@@ -12,7 +12,7 @@ from oms.core.htmx import render_page
 
 from ..cart import Cart, CartError
 from ..forms import AddLineForm, LineQuantityForm
-from ..selectors import cart_review
+from ..selectors import cart_review, last_ordered
 from .common import with_cart
 
 
@@ -50,6 +50,7 @@ def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_li
         "choices": choices,
         "line_forms": line_forms,
         "totals": review.totals(),
+        "last_ordered": last_ordered(review.customer.pk) if review.customer else [],
     }
     return render_page(request, "orders/cart.html", context, partials=("cart-body",))
 

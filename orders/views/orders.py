@@ -8,10 +8,10 @@ from django.views.decorators.http import require_POST
 from customers.models import Customer
 from oms.core.forms import parse_id
 
-from ..cart import Cart
+from ..cart import Cart, CartError
 from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
 from ..models import Order
-from ..selectors import order_search_page
+from ..selectors import order_search_page, reorder_lines
 from ..services import (
     ALLOWED_TRANSITIONS,
     CANCELLABLE,
@@ -153,3 +153,28 @@ def cart_discard(request, cart: Cart):
     cart.discard()
     messages.info(request, "The order in progress was discarded.")
     return redirect("orders:list")
+
+
+@permission_required("orders.place_order", raise_exception=True)
+@require_POST
+def order_reorder(request, number: int):
+    """Reorder: a new order in progress for the same customer with the same lines at today's prices; lines
+    that cannot be sold as they were ordered are left out, each with why."""
+    order = get_object_or_404(Order, number=number)
+    cart = Cart.create(request.session, customer_id=order.customer_id)
+    not_added = []
+    for line in reorder_lines(order):
+        problem = line.problem
+        if not problem:
+            try:
+                cart.add(line.product, line.quantity)
+            except CartError as error:
+                problem = str(error)
+        if problem:
+            not_added.append(f"Not added: {line.product.sku} ({line.product.name}): {problem}")
+    added = len(cart)
+    messages.success(request, f"Reordering order #{order.number}: {added} line{'s' if added != 1 else ''} added "
+                              "at today's prices.")
+    for text in not_added:
+        messages.warning(request, text)
+    return redirect("orders:cart", cart_id=cart.id)
