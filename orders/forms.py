@@ -7,6 +7,7 @@ from oms.core.validators import validate_no_card_number
 from .cart import MAX_QUANTITY
 from .drafts import DraftLine, OrderDraft
 from .models import Order, ShippingMethod
+from .selectors import ORDER_STATUSES, OrderFilters
 
 QUANTITY_ERRORS = {
     "required": "Enter a quantity.",
@@ -166,3 +167,36 @@ class NoteForm(forms.Form):
         label="Visible to customer", required=False,
         help_text="Shown in later emails to the customer; otherwise for staff only.",
     )
+
+
+class OrderFilterForm(forms.Form):
+    """The order list's filters, read from the URL (every field optional; the search box is read as before)."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Any"), *Order.Channel.choices])
+    taken_by = forms.TypedChoiceField(label="Taken by", required=False, coerce=int, empty_value=None)
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                error_messages={"invalid": "Enter a date such as 2026-11-27."})
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"invalid": "Enter a date such as 2026-11-27."})
+
+    def __init__(self, *args, staff: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any"), *[(status.value, status.label) for status in ORDER_STATUSES]]
+        self.fields["taken_by"].choices = [("", "Anyone"), *[(str(pk), name) for pk, name in staff]]
+        for name in ("status", "channel", "taken_by"):
+            self.fields[name].error_messages["invalid_choice"] = "Choose one of the options in the list."
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The To date is before the From date.")
+        return cleaned
+
+    def filters(self) -> OrderFilters:
+        """The filters that are valid (call after is_valid(); a field with an error filters nothing)."""
+        data = self.cleaned_data
+        return OrderFilters(status=data.get("status") or "", channel=data.get("channel") or "",
+                            taken_by=data.get("taken_by"), date_from=data.get("date_from"),
+                            date_to=data.get("date_to") if "date_to" not in self.errors else None)

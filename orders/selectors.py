@@ -1,8 +1,13 @@
+import operator
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import reduce
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from catalog.models import Product
 from customers.models import Customer
@@ -66,8 +71,56 @@ def identify_search(*, last_name: str, company: str, email: str, limit: int = 25
     return seek_page([branch], customers, scope="identify", per_page=limit).object_list
 
 
-def order_search_page(query: str, *, after: str | None = None, before: str | None = None,
-                      per_page: int = 25) -> Page:
+ORDER_STATUSES = [status for status in Order.Status if status != "note_added"]  # what an order can be
+# Orders are numbered as they are stamped (created_at is set just before the INSERT that draws the number), so a
+# date range is also a range of numbers; the number bounds are found with this much slack for app servers' clocks.
+CLOCK_SLACK = timedelta(hours=1)
+NO_NUMBER = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    """The order list's filters; each empty one filters nothing. Dates are whole days in TIME_ZONE."""
+
+    status: str = ""
+    channel: str = ""
+    taken_by: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def key(self) -> str:
+        return f"{self.status}|{self.channel}|{self.taken_by or ''}|{self.date_from or ''}|{self.date_to or ''}"
+
+    def condition(self) -> Sql | None:
+        """The filters on orders_order ``o``; each is a range of one of its (column, number) indexes. Dates also
+        bound the number (one probe of the created_at index each), so that the primary key's range stops at the
+        dates' edges and the planner knows how wide it is."""
+        parts = [Sql(f"o.{column} = %s", (value,)) for column, value in
+                 (("status", self.status), ("channel", self.channel), ("placed_by_id", self.taken_by)) if value]
+        if self.date_from:
+            start = _day_start(self.date_from)
+            before = Order.objects.filter(created_at__lt=start - CLOCK_SLACK).order_by("-created_at")
+            parts += [Sql("o.created_at >= %s", (_db_time(start),)),
+                      Sql("o.number > %s", (before.values_list("number", flat=True).first() or 0,))]
+        if self.date_to:
+            end = _day_start(self.date_to + timedelta(days=1))
+            after = Order.objects.filter(created_at__gte=end + CLOCK_SLACK).order_by("created_at")
+            parts += [Sql("o.created_at < %s", (_db_time(end),)),
+                      Sql("o.number < %s", (after.values_list("number", flat=True).first() or NO_NUMBER,))]
+        return reduce(operator.and_, parts) if parts else None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _db_time(moment: datetime):
+    """``moment`` as the database compares it in raw SQL (SQLite: naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def order_search_page(query: str, *, filters: OrderFilters | None = None, after: str | None = None,
+                      before: str | None = None, per_page: int = 25) -> Page:
     """A page of the order list, by order number or by the customer's name, company, email or phone:
 
     - no term: every order, newest first;
@@ -75,35 +128,64 @@ def order_search_page(query: str, *, after: str | None = None, before: str | Non
     - otherwise the orders of the customers the customer list's search finds, grouped by customer in that
       search's order (customers.selectors.customer_search_ranges), each customer's newest first.
 
-    Each page reads its own rows along the indexes (the primary key, or the customer search's indexes
-    and then each customer's orders by customer_id), however many orders match or how deep the page is.
+    ``filters`` narrow each of these. Each page reads its own rows along the indexes (the primary key or a
+    filter's (column, number) index, or the customer search's indexes and then each customer's orders by
+    customer_id), however many orders match or how deep the page is.
     """
-    query = _normalized(query)
+    query, filters = _normalized(query), filters or OrderFilters()
     orders = Order.objects.select_related("customer")
-    return seek_page(_order_branches(query), orders, scope=f"orders:{query}", after=after, before=before,
-                     per_page=per_page)
+    return seek_page(_order_branches(query, filters), orders, scope=f"orders:{query}:{filters.key()}", after=after,
+                     before=before, per_page=per_page)
+
+
+def order_export_pages(query: str, *, filters: OrderFilters, per_page: int = 1000):
+    """The orders the list shows for ``query`` and ``filters``, in its order, a page at a time (a list of orders
+    with their customer and who took them): memory holds one page, however many orders match."""
+    query = _normalized(query)
+    branches = _order_branches(query, filters)
+    orders = Order.objects.select_related("customer", "placed_by").only(*EXPORT_FIELDS)
+    after = None
+    while True:
+        page = seek_page(branches, orders, scope=f"export:{query}:{filters.key()}", after=after, per_page=per_page)
+        if after and not page.has_previous:  # the cursor led nowhere (seek_page went back to the start): done
+            return
+        yield page.object_list
+        if not page.has_next:
+            return
+        after = page.next_cursor
+
+
+EXPORT_FIELDS = ("number", "created_at", "customer_name", "customer_email", "customer__company", "channel", "status",
+                 "placed_by__username", "shipping_method", "payment_method", "subtotal", "shipping", "tax", "total",
+                 "confirmation_state")
 
 
 def order_search_numbers(query: str, *, limit: int) -> list[int]:
     """The numbers of the first ``limit`` orders the order list's search finds, in its order (for the admin)."""
     query = _normalized(query)
-    return seek_ids(_order_branches(query), limit=limit) if query else []
+    return seek_ids(_order_branches(query, OrderFilters()), limit=limit) if query else []
 
 
 def _normalized(query: str) -> str:
     return " ".join(query.split()).lstrip("#").lstrip()
 
 
-def _order_branches(query: str) -> list[Branch]:
+def _order_branches(query: str, filters: OrderFilters) -> list[Branch]:
     newest_first = Key("o.number", int, descending=True)
+    condition = filters.condition()
+
+    def where(*parts: Sql | None) -> Sql | None:
+        present = [part for part in (*parts, condition) if part is not None]
+        return reduce(operator.and_, present) if present else None
+
     if not query:
-        return [Branch("orders_order o", None, (newest_first,), row_id="o.number")]
+        return [Branch("orders_order o", where(), (newest_first,), row_id="o.number")]
     if ORDER_NUMBER.fullmatch(query):
         number = int(query) if len(query) < 19 else 0  # no order number has 19 digits
-        return [Branch("orders_order o", Sql("o.number = %s", (number,)), (newest_first,), row_id="o.number")]
+        return [Branch("orders_order o", where(Sql("o.number = %s", (number,))), (newest_first,), row_id="o.number")]
     # The customer search's ranges, each customer's orders after them: customers in that order, newest first.
-    return [Branch(CUSTOMER_ORDERS, where, (*order, newest_first), row_id="o.number")
-            for where, order in customer_search_ranges(query, "c")]
+    return [Branch(CUSTOMER_ORDERS, where(part), (*order, newest_first), row_id="o.number")
+            for part, order in customer_search_ranges(query, "c")]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ app_name = "orders"
 urlpatterns = [
     path("", views.order_list, name="list"),
     path("new/", views.order_new, name="new"),
+    path("export.csv", views.order_export, name="export"),
     path("<int:number>/", views.order_detail, name="detail"),
     path("<int:number>/resend-confirmation/", views.order_resend_confirmation, name="resend"),
     path("<int:number>/status/", views.order_status, name="status"),

@@ -84,7 +84,7 @@ RULES = {
     "orders:discard": "orders.place_order",
     "orders:resend": "orders.resend_confirmation", "orders:status": "orders.change_status",
     "orders:email": "orders.edit_order", "orders:cancel": "orders.cancel_order", "orders:note": "orders.add_note",
-    "orders:reorder": "orders.place_order",
+    "orders:reorder": "orders.place_order", "orders:export": "orders.view_order",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 

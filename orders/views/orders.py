@@ -1,4 +1,4 @@
-"""The order list, the order page, and starting or discarding an order in progress."""
+"""The order page and what its buttons do, and starting or discarding an order in progress."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -11,7 +11,7 @@ from oms.core.forms import parse_id
 from ..cart import Cart, CartError
 from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
 from ..models import Order
-from ..selectors import order_search_page, reorder_lines
+from ..selectors import reorder_lines
 from ..services import (
     ALLOWED_TRANSITIONS,
     CANCELLABLE,
@@ -23,18 +23,6 @@ from ..services import (
     order_status_change,
 )
 from .common import report_email, with_cart
-
-
-@permission_required("orders.view_order", raise_exception=True)
-def order_list(request):
-    query = request.GET.get("q", "").strip()[:200]
-    page = order_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
-    carts = Cart.all(request.session)
-    customers = Customer.objects.in_bulk([cart.customer_id for cart in carts if cart.customer_id])
-    in_progress = [(cart, customers.get(cart.customer_id)) for cart in carts]
-    return render(
-        request, "orders/order_list.html", {"page": page, "query": query, "in_progress": in_progress}
-    )
 
 
 @permission_required("orders.view_order", raise_exception=True)
