@@ -200,3 +200,37 @@ class OrderFilterForm(forms.Form):
         return OrderFilters(status=data.get("status") or "", channel=data.get("channel") or "",
                             taken_by=data.get("taken_by"), date_from=data.get("date_from"),
                             date_to=data.get("date_to") if "date_to" not in self.errors else None)
+
+
+KEEP_SHIPPING = "keep"
+
+
+class OrderEditForm(forms.Form):
+    """`Save changes` on an order being edited: addresses, shipping method, and the updated confirmation."""
+
+    same_as_billing = forms.BooleanField(label="Ship to the billing address", required=False)
+    shipping_method = forms.ChoiceField(
+        label="Shipping method", widget=forms.RadioSelect,
+        error_messages={"required": "Choose a shipping method.",
+                        "invalid_choice": "That shipping method is no longer offered; choose another."},
+    )
+    send_confirmation = forms.BooleanField(label="Send updated confirmation email", required=False)
+
+    def __init__(self, *args, order: Order, methods: list[ShippingMethod], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipping_method"].choices = [
+            (KEEP_SHIPPING, f"{order.shipping_method} ({format_money(order.shipping)}), as ordered"),
+            *[(str(method.pk), f"{method.name} ({format_money(method.price)})") for method in methods
+              if (method.name, method.price) != (order.shipping_method, order.shipping)],
+        ]
+        self.fields["shipping_method"].initial = KEEP_SHIPPING
+        self.fields["same_as_billing"].initial = order.billing_address == order.shipping_address
+        if not order.customer_email:
+            field = self.fields["send_confirmation"]
+            field.disabled = True
+            field.help_text = "The order has no email address: save one on the order page to send it."
+
+    def shipping_method_id(self) -> int | None:
+        """The chosen method's id (call after is_valid()); None keeps the order's."""
+        chosen = self.cleaned_data["shipping_method"]
+        return None if chosen == KEEP_SHIPPING else int(chosen)

@@ -105,6 +105,8 @@ class Order(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmation_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Raised by every saved edit: an edit started at another version is refused (two tabs, two people).
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         ordering = ["-number"]
@@ -182,6 +184,7 @@ class OrderEvent(models.Model):
         EMAIL_CHANGED = "email_changed", "Email address changed"
         CANCELLED = "cancelled", "Cancelled"
         NOTE_ADDED = "note_added", "Note added"
+        EDITED = "edited", "Edited"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -17,7 +17,8 @@ from oms.core.seek import Branch, Key, Sql, seek_ids, seek_page
 
 from .cart import Cart
 from .models import Order, OrderLine, ShippingMethod, TaxRate
-from .review import CartReview, ReviewLine, line_problem
+from .pricing import order_totals
+from .review import CartReview, EditLine, EditReview, ReviewLine, line_problem
 
 ORDER_NUMBER = re.compile(r"[0-9]+", re.ASCII)
 CUSTOMER_ORDERS = "customers_customer c JOIN orders_order o ON o.customer_id = c.id"
@@ -239,3 +240,24 @@ def last_ordered(customer_id: int, *, limit: int = 10, batches: int = 5) -> list
     products = Product.objects.in_bulk(list(seen))
     found = [LastOrdered(products[pk], *seen[pk]) for pk in seen if pk in products and products[pk].is_active]
     return found[:limit]
+
+
+def edit_review(order: Order, quantities: dict[int, int]) -> EditReview:
+    """The order's lines as an edit would leave them (two queries): ordered lines keep their price, new ones
+    take today's; added units are checked against stock as order_edit_save will check them."""
+    old = {line.product_id: line for line in order.lines.all()}
+    products = Product.objects.in_bulk([pk for pk, quantity in quantities.items()
+                                        if quantity > (old[pk].quantity if pk in old else 0)])
+    lines = []
+    for pk, quantity in quantities.items():
+        ordered, product = old.get(pk), products.get(pk)
+        before = ordered.quantity if ordered else 0
+        source = ordered or product
+        lines.append(EditLine(
+            pk, source.sku if source else f"(product {pk})", source.name if source else "This product no longer exists",
+            ordered.unit_price if ordered else (product.price if product else Decimal("0")), quantity, before,
+            line_problem(product, quantity - before) if quantity > before else "",
+        ))
+    totals = order_totals(line_totals=(line.line_total for line in lines), shipping=order.shipping,
+                          tax_rate=order.tax_rate)
+    return EditReview(lines, [line for pk, line in old.items() if pk not in quantities], totals)
