@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 
 from oms.core.forms import parse_id
@@ -169,15 +171,32 @@ class NoteForm(forms.Form):
     )
 
 
+class DatePickerInput(forms.DateInput):
+    """A date picker. A browser sends it a date or nothing; anything else (a forged or hand-typed URL) is shown
+    as empty, since HTML allows a date input no other value; the error beside it says what was wrong."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def format_value(self, value):
+        text = super().format_value(value)
+        try:
+            return date.fromisoformat(text).isoformat() if text and text.isascii() else None
+        except ValueError:
+            return None
+
+
 class OrderFilterForm(forms.Form):
     """The order list's filters, read from the URL (every field optional; the search box is read as before)."""
 
     status = forms.ChoiceField(label="Status", required=False)
     channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Any"), *Order.Channel.choices])
     taken_by = forms.TypedChoiceField(label="Taken by", required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    date_from = forms.DateField(label="From", required=False, widget=DatePickerInput(),
                                 error_messages={"invalid": "Enter a date such as 2026-11-27."})
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    date_to = forms.DateField(label="To", required=False, widget=DatePickerInput(),
                               error_messages={"invalid": "Enter a date such as 2026-11-27."})
 
     def __init__(self, *args, staff: list[tuple[int, str]], **kwargs):
