@@ -11,6 +11,7 @@ from catalog.models import Product
 from oms.accounts.roles import ORDER_ENTRY
 from orders.models import Order, OrderEvent
 from tests.factories import OrderFactory, ProductFactory, UserFactory
+from tests.helpers import submitted_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,22 +30,8 @@ def start(client, order) -> str:
 
 def save_form(client, order, edit_id, **changes) -> dict:
     """The Save changes form as the browser submits it with what the page shows, plus changes (None removes)."""
-    context = client.get(reverse("orders:edit", args=[order.number, edit_id])).context
-    data = {}
-    for form in (context["form"], context["billing_form"], context["shipping_form"]):
-        for bound in form:
-            value = bound.value()
-            if isinstance(value, bool):
-                if value:
-                    data[bound.html_name] = "on"
-            elif value is not None and not bound.field.disabled:
-                data[bound.html_name] = str(value)
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
+    response = client.get(reverse("orders:edit", args=[order.number, edit_id]))
+    return submitted_data(response, ("form", "billing_form", "shipping_form"), **changes)
 
 
 def test_edit_add_change_remove_and_save_shows_the_diff_in_the_timeline(staff_client, order):
