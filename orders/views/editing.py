@@ -1,5 +1,6 @@
 """Edit order: a placed order's lines, addresses and shipping changed in an editing view of its own, then saved."""
 
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -36,6 +37,9 @@ def _not_editable(order: Order) -> str:
             "can be edited.")
 
 
+EDIT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)  # what OrderEdit.create makes (no NUL for the database)
+
+
 def with_edit(view):
     """Load the order and this session's edit of it named in the URL, or go back to the order page."""
 
@@ -44,7 +48,8 @@ def with_edit(view):
         order = get_object_or_404(Order.objects.select_related("customer"), number=number)
         edit = OrderEdit.get(request.session, edit_id, number)
         if edit is None:
-            saved = order.events.filter(kind=OrderEvent.Kind.EDITED, data__token=edit_id).exists()
+            saved = bool(EDIT_ID.fullmatch(edit_id)) and order.events.filter(
+                kind=OrderEvent.Kind.EDITED, data__token=edit_id).exists()
             messages.info(request, "These changes were already saved." if saved
                           else "That edit was not found: it was saved or discarded. Press Edit order to start again.")
             return redirect(order)

@@ -194,3 +194,10 @@ def test_discard_leaves_the_order_as_it_was(staff_client, order):
     staff_client.post(reverse("orders:edit_discard", args=[order.number, edit_id]))
     assert Order.objects.get().lines.get().quantity == 3
     assert staff_client.get(reverse("orders:edit", args=[order.number, edit_id])).status_code == 302
+
+
+@pytest.mark.parametrize("edit_id", ["a%00b", "x" * 5000, "%D9%A3", "abc"])
+def test_a_garbage_edit_id_goes_back_to_the_order(staff_client, order, edit_id):
+    response = staff_client.get(f"/orders/{order.number}/edit/{edit_id}/", follow=True)
+    assert response.status_code == 200
+    assert "That edit was not found" in response.content.decode()
