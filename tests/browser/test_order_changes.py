@@ -102,3 +102,18 @@ def test_filter_the_order_list_and_download_the_csv(app, placed, tmp_path):
     lines = raw.decode("utf-8-sig").splitlines()
     fax = Order.objects.get(channel="fax")
     assert len(lines) == 2 and lines[1].startswith(f"{fax.number},") and ",Fax," in lines[1]
+
+
+def test_cancel_with_a_reason_and_see_the_stock_back_on_the_product_list(app, staff_user, placed):
+    staff_user.user_permissions.add(Permission.objects.get(codename="cancel_order"))
+    page = app
+    page.goto(f"{page.base_url}{placed.get_absolute_url()}")
+    page.get_by_role("link", name="Cancel order").click()
+    page.get_by_label("Reason").fill("customer called back")
+    page.get_by_role("button", name="Confirm cancellation").click()
+
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text(
+        "Cancelled: customer called back. Restocked 2 x WID-001, 1 x LMP-004.")
+    page.get_by_role("link", name="Products").click()
+    for sku, stock in (("WID-001", "40"), ("LMP-004", "12")):  # 38 and 11 while the order stood
+        expect(page.get_by_role("row").filter(has_text=sku).get_by_role("cell").nth(3)).to_have_text(stock)
