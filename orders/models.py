@@ -82,8 +82,8 @@ class Order(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLACED)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PHONE)
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    placed_by = models.ForeignKey(  # indexed with the number (order_taken_by_newest)
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     customer_name = models.CharField(max_length=201)
     customer_email = models.EmailField(blank=True)
@@ -105,6 +105,8 @@ class Order(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmation_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Raised by every saved edit: an edit started at another version is refused (two tabs, two people).
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         ordering = ["-number"]
@@ -114,7 +116,13 @@ class Order(models.Model):
                 name="order_money_gte_0",
             ),
         ]
-        indexes = [models.Index(fields=["customer", "-number"], name="order_customer_newest")]
+        indexes = [
+            models.Index(fields=["customer", "-number"], name="order_customer_newest"),
+            # The order list's filters, each read newest first along its own index.
+            models.Index(fields=["status", "-number"], name="order_status_newest"),
+            models.Index(fields=["channel", "-number"], name="order_channel_newest"),
+            models.Index(fields=["placed_by", "-number"], name="order_taken_by_newest"),
+        ]
         # What staff may do with orders beyond the model's own add/change/delete/view; the roles
         # (oms.accounts.roles) grant them, the views check them.
         permissions = [
@@ -176,6 +184,7 @@ class OrderEvent(models.Model):
         EMAIL_CHANGED = "email_changed", "Email address changed"
         CANCELLED = "cancelled", "Cancelled"
         NOTE_ADDED = "note_added", "Note added"
+        EDITED = "edited", "Edited"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -86,8 +86,13 @@ def checkout_form(client, cart_id: str, **changes) -> dict:
     """The checkout form as the browser would submit it with its defaults, plus changes (None removes)."""
     response = client.get(reverse("orders:checkout", args=[cart_id]))
     assert response.status_code == 200, response.content[:500]
+    return submitted_data(response, ("form", "billing_form", "shipping_form"), **changes)
+
+
+def submitted_data(response, form_names, **changes) -> dict:
+    """What the browser submits for the page's forms (context names) as shown, plus changes (None removes)."""
     data = {}
-    for form in (response.context["form"], response.context["billing_form"], response.context["shipping_form"]):
+    for form in (response.context[name] for name in form_names):
         for bound in form:
             if not bound.field.disabled:
                 data.update(_submitted(bound.html_name, bound.value()))
@@ -146,7 +151,7 @@ def production_settings(*names: str, **environment: str) -> dict:
     return json.loads(result.stdout)
 
 
-SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1}
+SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1, "edit_id": "abc"}
 
 
 def our_url_names(resolver=None, namespace=""):

@@ -84,6 +84,10 @@ RULES = {
     "orders:discard": "orders.place_order",
     "orders:resend": "orders.resend_confirmation", "orders:status": "orders.change_status",
     "orders:email": "orders.edit_order", "orders:cancel": "orders.cancel_order", "orders:note": "orders.add_note",
+    "orders:reorder": "orders.place_order", "orders:export": "orders.view_order",
+    "orders:edit_start": "orders.edit_order", "orders:edit": "orders.edit_order",
+    "orders:edit_add": "orders.edit_order", "orders:edit_line": "orders.edit_order",
+    "orders:edit_discard": "orders.edit_order",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 

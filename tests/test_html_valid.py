@@ -63,6 +63,8 @@ def pages(staff_client, checkout_setup):
 
     found = {
         "order-list": get(reverse("orders:list")),
+        "order-list-filtered": get(reverse("orders:list"), status="placed", channel="phone", date_from="2026-01-01"),
+        "order-list-filter-errors": get(reverse("orders:list"), status="lost", date_from="not a date"),
         "order": get(reverse("orders:detail", args=[order.number])),
         "order-email-error": post(reverse("orders:email", args=[order.number]), {"email": "not an email"}),
         "order-cancel": get(reverse("orders:cancel", args=[order.number])),
@@ -97,9 +99,14 @@ def pages(staff_client, checkout_setup):
     mia.groups.add(Group.objects.get(name=MANAGER))
     manager.force_login(mia)
     found["two-factor-setup"] = manager.get(reverse("accounts:setup"))
+    edit = staff_client.post(reverse("orders:edit_start", args=[order.number])).url
+    found["order-edit"] = get(edit)
+    found["order-edit-errors"] = post(edit, {"billing-line1": "", "shipping_method": "²"})
+    found["order-edit-choices"] = post(f"{edit}add/", {"query": "desk", "quantity": "1"})
     found["two-factor-code"] = manager.post(reverse("accounts:setup"), {"code": "000000"})
 
     expected = {"not-found": 404, "not-allowed": 403, "order-email-error": 400, "order-cancel-error": 400,
+                "order-list-filter-errors": 400, "order-edit-errors": 400,
                 "two-factor-code": found["two-factor-code"].status_code}
     for name, response in found.items():
         assert response.status_code == expected.get(name, 200), name

@@ -37,9 +37,9 @@ def test_every_page_renders_for_staff(staff_client, records):
 
 @pytest.mark.parametrize(
     ("url_name", "budget"),
-    # session, user, the page's keys, its rows (+ orders in progress); the permissions and the authenticator
-    # are checked at login and then once a minute
-    [("customers:list", 4), ("catalog:list", 4), ("orders:list", 5)],
+    # session, user, the page's keys, its rows (+ orders in progress, and the staff the order list's Taken by
+    # offers); the permissions and the authenticator are checked at login and then once a minute
+    [("customers:list", 4), ("catalog:list", 4), ("orders:list", 6)],
 )
 def test_list_pages_have_a_fixed_query_budget(staff_client, records, django_assert_max_num_queries, url_name, budget):
     customers = CustomerFactory.create_batch(60)

@@ -1,4 +1,4 @@
-"""The order list, the order page, and starting or discarding an order in progress."""
+"""The order page and what its buttons do, and starting or discarding an order in progress."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -8,10 +8,10 @@ from django.views.decorators.http import require_POST
 from customers.models import Customer
 from oms.core.forms import parse_id
 
-from ..cart import Cart
+from ..cart import Cart, CartError
 from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
 from ..models import Order
-from ..selectors import order_search_page
+from ..selectors import reorder_lines
 from ..services import (
     ALLOWED_TRANSITIONS,
     CANCELLABLE,
@@ -23,18 +23,6 @@ from ..services import (
     order_status_change,
 )
 from .common import report_email, with_cart
-
-
-@permission_required("orders.view_order", raise_exception=True)
-def order_list(request):
-    query = request.GET.get("q", "").strip()[:200]
-    page = order_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
-    carts = Cart.all(request.session)
-    customers = Customer.objects.in_bulk([cart.customer_id for cart in carts if cart.customer_id])
-    in_progress = [(cart, customers.get(cart.customer_id)) for cart in carts]
-    return render(
-        request, "orders/order_list.html", {"page": page, "query": query, "in_progress": in_progress}
-    )
 
 
 @permission_required("orders.view_order", raise_exception=True)
@@ -153,3 +141,28 @@ def cart_discard(request, cart: Cart):
     cart.discard()
     messages.info(request, "The order in progress was discarded.")
     return redirect("orders:list")
+
+
+@permission_required("orders.place_order", raise_exception=True)
+@require_POST
+def order_reorder(request, number: int):
+    """Reorder: a new order in progress for the same customer with the same lines at today's prices; lines
+    that cannot be sold as they were ordered are left out, each with why."""
+    order = get_object_or_404(Order, number=number)
+    cart = Cart.create(request.session, customer_id=order.customer_id)
+    not_added = []
+    for line in reorder_lines(order):
+        problem = line.problem
+        if not problem:
+            try:
+                cart.add(line.product, line.quantity)
+            except CartError as error:
+                problem = str(error)
+        if problem:
+            not_added.append(f"Not added: {line.product.sku} ({line.product.name}): {problem}")
+    added = len(cart)
+    messages.success(request, f"Reordering order #{order.number}: {added} line{'s' if added != 1 else ''} added "
+                              "at today's prices.")
+    for text in not_added:
+        messages.warning(request, text)
+    return redirect("orders:cart", cart_id=cart.id)

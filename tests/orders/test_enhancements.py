@@ -101,7 +101,7 @@ def test_cart_and_checkout_queries_do_not_grow_with_lines(staff_client, checkout
     for product in ProductFactory.create_batch(lines):
         cart.add(product, 2)
     session.save()
-    with django_assert_max_num_queries(4):  # session, user, products, customer
+    with django_assert_max_num_queries(5):  # session, user, products, customer, the customer's last ordered lines
         assert staff_client.get(reverse("orders:cart", args=[cart_id])).status_code == 200
     with django_assert_max_num_queries(10):  # the same, plus shipping methods and the tax rate
         response = staff_client.get(reverse("orders:checkout", args=[cart_id]))
