@@ -45,3 +45,17 @@ def test_bench_quick_run_measures_every_part(tmp_path):
     assert "customer list: common surname" in curve
     assert "order search by customer name, rare surname" in curve
     assert "×1.0" in curve
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_pages_only_without_the_stock_admin_measures_the_pages_alone(tmp_path):
+    call_command("bench", quick=True, repeats=1, pages_only=True, peer_repeats=0, results=tmp_path, verbosity=0,
+                 stdout=StringIO(), **SIZES)
+
+    run = json.loads((tmp_path / "bench-custom.json").read_text())
+    cases = [row["case"] for row in run["results"]]
+    assert {row["section"].split(".")[0] for row in run["results"]} == {"1", "2", "3", "7"}  # 7: the order pages
+    assert "order service, 1 process" not in cases and "edit and save, 20 lines" not in cases
+    assert any(case.startswith("customer list: common surname") for case in cases)
+    assert not any(case.startswith("PEER stock admin") for case in cases)
+    assert run["meta"]["plan"]["peer_repeats"] == 0

@@ -44,7 +44,10 @@ class Command(BaseCommand):
         parser.add_argument("--repeats", type=int, help="Timed repeats per page (after one warm-up).")
         parser.add_argument("--peer-repeats", type=int,
                             help="Timed repeats of the stock admin's searches (default: as --repeats; 1 at 10m, "
-                                 "where each takes about 45 s).")
+                                 "where each takes 20-110 s; 0 leaves the stock admin out).")
+        parser.add_argument("--pages-only", action="store_true",
+                            help="Only the pages (sections 1-3; the scale curve needs no more): no order placing, "
+                                 "edits, export or HTTP load.")
         parser.add_argument("--http-clients", type=int)
         parser.add_argument("--http-seconds", type=float)
         parser.add_argument("--results", type=Path, default=settings.BASE_DIR / "var",
@@ -61,22 +64,28 @@ class Command(BaseCommand):
         dataset = self.ensure_data(sizes | {"seed": options["seed"]}, options)
         size_bytes = database_bytes()
         user = self.bench_user()
-        plan["peer_repeats"] = min(options["peer_repeats"] or (1 if scale == "10m" else plan["repeats"]),
-                                   plan["repeats"])
+        default_peer = 1 if scale == "10m" else plan["repeats"]
+        peer_repeats = default_peer if options["peer_repeats"] is None else options["peer_repeats"]
+        plan["peer_repeats"] = min(peer_repeats, plan["repeats"])
         rows = self.page_rows(user, plan["repeats"], plan["peer_repeats"])
-        self.stdout.write("Placing orders ...")
-        rows += placing.service_rows(user, orders=plan["service_orders"], rounds=plan["rounds"], workers=4,
-                                     worker_orders=plan["worker_orders"])
-        rows += changes.service_rows(user, repeats=plan["repeats"])
-        self.stdout.write("Export CSV ...")
-        rows += changes.export_rows()
-        rows += self.load_rows(plan)
+        if not options["pages_only"]:
+            rows += self.other_rows(user, plan)
         meta = self.meta(scale, plan, dataset, size_bytes)
         self.stdout.write(report(rows, self.header(meta)))
         path = results_path(options["results"], scale)
         write_json(path, rows, meta)
         self.stdout.write(f"\nJSON: {path}")
         self.stdout.write(scale_curve(options["results"], list(SCALES)))
+
+    def other_rows(self, user, plan) -> list:
+        self.stdout.write("Placing orders ...")
+        rows = placing.service_rows(user, orders=plan["service_orders"], rounds=plan["rounds"], workers=4,
+                                     worker_orders=plan["worker_orders"])
+        rows += changes.service_rows(user, repeats=plan["repeats"])
+        self.stdout.write("Export CSV ...")
+        rows += changes.export_rows()
+        rows += self.load_rows(plan)
+        return rows
 
     @staticmethod
     def scale_and_sizes(options) -> tuple[str, dict[str, int]]:
