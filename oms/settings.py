@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_countries",
     "template_partials",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -221,6 +223,24 @@ else:
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "emails"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+
+# Background work (Django's Tasks API through the django-tasks backport): tasks are rows in our own database
+# (django-tasks-db), written in the transaction that needs them; `manage.py worker` runs them, on any number of
+# machines (PostgreSQL hands each task to one worker with FOR UPDATE SKIP LOCKED). TASKS_BACKEND=immediate runs
+# each task in the process at commit instead (the tests that are about something else use it).
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                 "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# A task still running after TASK_STUCK_SECONDS is taken as lost with its worker (killed, machine gone): workers
+# put it back in the queue, and /healthz reports a queue whose oldest due task has waited that long.
+TASK_STUCK_SECONDS = float(os.environ.get("TASK_STUCK_SECONDS", "300"))
+# An email that fails for a temporary reason (connection refused, timeout, a 4xx SMTP reply, a provider's 429
+# or 5xx) is tried again after EMAIL_RETRY_SECONDS, then twice that, and so on, EMAIL_TRIES times in all.
+EMAIL_TRIES = int(os.environ.get("EMAIL_TRIES", "5"))
+EMAIL_RETRY_SECONDS = float(os.environ.get("EMAIL_RETRY_SECONDS", "30"))
 
 # Content-Security-Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
