@@ -26,9 +26,10 @@ migrate: setup
 	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 	@echo "Wrote .env (DEBUG=1 and a development SECRET_KEY); manage.py reads it too."
 
+# The development server and a task worker in one command (honcho runs the Procfile; Ctrl-C stops both).
 run: .env migrate
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	WEB_PORT=$(PORT) $(VENV)/bin/honcho --no-colour start -f Procfile
 
 # Lint and layering first, so CI fails on either before the suite runs.
 lint: setup
