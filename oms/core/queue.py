@@ -109,3 +109,11 @@ def queue_status(*, failures: int = 5) -> QueueStatus:
         stuck_running=tasks.running().filter(started_at__lt=cutoff).count(),
         recent_failures=list(tasks.failed().order_by("-finished_at")[:failures]),
     )
+
+
+def queue_stuck() -> bool:
+    """What /healthz asks, in two cheap queries: has a due task waited, or a task run, over TASK_STUCK_SECONDS?"""
+    cutoff = timezone.now() - timedelta(seconds=settings.TASK_STUCK_SECONDS)
+    due = DBTaskResult.objects.ready()
+    waited = due.filter(run_after=get_date_max(), enqueued_at__lt=cutoff) | due.filter(run_after__lt=cutoff)
+    return waited.exists() or DBTaskResult.objects.running().filter(started_at__lt=cutoff).exists()
