@@ -125,6 +125,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Optional REDIS_URL (redis://host:6379/0): Django's Redis cache backs the cache, sessions read through it
+# (cached_db: written to the database too, read from Redis), and login throttling counts there. Unset, the
+# cache is per process, sessions and lockouts live in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "oms"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after login however
 # busy (oms.accounts.middleware). Changing a password ends the user's other sessions (Django's session hash).
 SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600)  # one working day
@@ -147,6 +155,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "oms.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "oms.accounts.proxy.client_ip"
 AXES_VERBOSE = False
+if REDIS_URL:
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"  # unlock with axes_reset_username / axes_reset_ip
 
 # Two-factor login (django-otp): required for Managers, Administrators and superusers, optional for
 # others, or required for everyone with OTP_REQUIRED_FOR_ALL.
