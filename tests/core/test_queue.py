@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
 
@@ -47,6 +48,24 @@ def start_worker(smtp_port: int, **environment) -> subprocess.Popen:
     } | environment
     command = [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+@contextmanager
+def smtp_sink(port: int, **options):
+    """An aiosmtpd server on ``port`` while the block runs; yields its handler (``.received``)."""
+    controller, handler = start_sink(port, **options)
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def run_worker_until(condition, port: int, **environment) -> None:
+    worker = start_worker(port, **environment)
+    try:
+        wait_for(condition, worker=worker)
+    finally:
+        stop(worker)
 
 
 def stop(worker: subprocess.Popen) -> str:
@@ -107,14 +126,9 @@ def test_resend_confirmation_queues_another_email_with_its_own_key(queue, checko
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_process_sends_the_confirmation_over_smtp(queue, checkout_setup):
     port = free_port()
-    sink, received = start_sink(port)
     order = place_with_confirmation(checkout_setup)
-    worker = start_worker(port)
-    try:
-        wait_for(lambda: state(order) == Order.EmailState.SENT, worker=worker)
-    finally:
-        stop(worker)
-        sink.stop()
+    with smtp_sink(port) as received:
+        run_worker_until(lambda: state(order) == Order.EmailState.SENT, port)
 
     [message] = received.received
     assert message["to"] == ["buyer@example.com"] and message["subject"] == f"Order #{order.number} confirmation"
@@ -128,16 +142,13 @@ def test_a_refused_connection_is_tried_again_with_backoff_until_sent(queue, chec
     port = free_port()  # nothing listens yet: connection refused
     order = place_with_confirmation(checkout_setup)
     worker = start_worker(port, EMAIL_RETRY_SECONDS="1")
-    sink = None
     try:
         failed = OrderEvent.objects.filter(order=order, kind=OrderEvent.Kind.CONFIRMATION_FAILED)
         wait_for(lambda: failed.exists(), worker=worker)
-        sink, received = start_sink(port)
-        wait_for(lambda: state(order) == Order.EmailState.SENT, worker=worker)
+        with smtp_sink(port) as received:
+            wait_for(lambda: state(order) == Order.EmailState.SENT, worker=worker)
     finally:
         stop(worker)
-        if sink:
-            sink.stop()
 
     assert len(received.received) == 1
     messages = timeline(order)
@@ -152,14 +163,10 @@ def test_a_refused_connection_is_tried_again_with_backoff_until_sent(queue, chec
 @pytest.mark.django_db(transaction=True)
 def test_temporary_refusals_stop_after_the_configured_tries(queue, checkout_setup):
     port = free_port()
-    sink, _ = start_sink(port, reply="451 4.3.0 Mailbox temporarily unavailable")
     order = place_with_confirmation(checkout_setup)
-    worker = start_worker(port, EMAIL_TRIES="3", EMAIL_RETRY_SECONDS="0.1")
-    try:
-        wait_for(lambda: state(order) == Order.EmailState.FAILED, worker=worker)
-    finally:
-        stop(worker)
-        sink.stop()
+    with smtp_sink(port, reply="451 4.3.0 Mailbox temporarily unavailable"):
+        run_worker_until(lambda: state(order) == Order.EmailState.FAILED, port, EMAIL_TRIES="3",
+                         EMAIL_RETRY_SECONDS="0.1")
 
     messages = timeline(order)
     assert [m.split(",")[0] for m in messages[-3:-1]] == ["Confirmation email: try 1 of 3 failed",
@@ -174,14 +181,9 @@ def test_temporary_refusals_stop_after_the_configured_tries(queue, checkout_setu
 @pytest.mark.django_db(transaction=True)
 def test_a_permanent_refusal_fails_at_once_and_the_status_command_lists_it(queue, checkout_setup):
     port = free_port()
-    sink, _ = start_sink(port, reply="550 5.1.1 No such user")
     order = place_with_confirmation(checkout_setup)
-    worker = start_worker(port)
-    try:
-        wait_for(lambda: state(order) == Order.EmailState.FAILED, worker=worker)
-    finally:
-        stop(worker)
-        sink.stop()
+    with smtp_sink(port, reply="550 5.1.1 No such user"):
+        run_worker_until(lambda: state(order) == Order.EmailState.FAILED, port)
 
     assert timeline(order)[-1].startswith("Confirmation email failed: SMTPDataError: (550")
     output = StringIO()
@@ -194,16 +196,15 @@ def test_a_permanent_refusal_fails_at_once_and_the_status_command_lists_it(queue
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_share_the_queue_and_send_each_email_once(queue, checkout_setup):
     port = free_port()
-    sink, received = start_sink(port)
     orders = [place_with_confirmation(checkout_setup, email=f"buyer{n}@example.com") for n in range(24)]
-    workers = [start_worker(port), start_worker(port)]
-    try:
-        sent = Order.objects.filter(pk__in=[o.pk for o in orders], confirmation_state=Order.EmailState.SENT)
-        wait_for(lambda: sent.count() == len(orders), timeout=60)
-    finally:
-        for worker in workers:
-            stop(worker)
-        sink.stop()
+    sent = Order.objects.filter(pk__in=[o.pk for o in orders], confirmation_state=Order.EmailState.SENT)
+    with smtp_sink(port) as received:
+        workers = [start_worker(port), start_worker(port)]
+        try:
+            wait_for(lambda: sent.count() == len(orders), timeout=60)
+        finally:
+            for worker in workers:
+                stop(worker)
 
     keys = [message["key"] for message in received.received]
     assert len(keys) == len(orders) and len(set(keys)) == len(orders)
@@ -213,26 +214,16 @@ def test_two_workers_share_the_queue_and_send_each_email_once(queue, checkout_se
 @pytest.mark.django_db(transaction=True)
 def test_a_task_whose_worker_died_is_put_back_and_never_sends_twice(queue, checkout_setup, settings):
     port = free_port()
-    sink, received = start_sink(port)
     sent_before_dying = place_with_confirmation(checkout_setup, email="sent@example.com")
-    worker = start_worker(port)
-    try:
-        wait_for(lambda: state(sent_before_dying) == Order.EmailState.SENT, worker=worker)
-    finally:
-        stop(worker)
-    # Two workers killed mid-task: one after sending and recording, one before sending.
-    died_before_sending = place_with_confirmation(checkout_setup, email="unsent@example.com")
-    long_ago = timezone.now() - timedelta(seconds=settings.TASK_STUCK_SECONDS + 1)
-    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=long_ago)
+    with smtp_sink(port) as received:
+        run_worker_until(lambda: state(sent_before_dying) == Order.EmailState.SENT, port)
+        # Two workers killed mid-task: one after sending and recording, one before sending.
+        died_before_sending = place_with_confirmation(checkout_setup, email="unsent@example.com")
+        long_ago = timezone.now() - timedelta(seconds=settings.TASK_STUCK_SECONDS + 1)
+        DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=long_ago)
 
-    assert tasks_requeue_stuck() == 2
-    worker = start_worker(port)
-    try:
-        wait_for(lambda: not DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).exists(),
-                 worker=worker)
-    finally:
-        stop(worker)
-        sink.stop()
+        assert tasks_requeue_stuck() == 2
+        run_worker_until(lambda: not DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).exists(), port)
 
     assert sorted(message["to"][0] for message in received.received) == ["sent@example.com", "unsent@example.com"]
     assert state(died_before_sending) == Order.EmailState.SENT
