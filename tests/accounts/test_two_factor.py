@@ -19,7 +19,7 @@ from tests.helpers import our_url_names, sample_url, totp_code
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-OPEN = {"login", "logout", "accounts:verify", "accounts:setup", "accounts:recovery_codes"}
+OPEN = {"login", "logout", "healthz", "accounts:verify", "accounts:setup", "accounts:recovery_codes"}
 PAGES = [sample_url(name, parameters) for name, parameters in our_url_names() if name not in OPEN]
 
 
