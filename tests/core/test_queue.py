@@ -12,6 +12,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -228,3 +229,11 @@ def test_a_task_whose_worker_died_is_put_back_and_never_sends_twice(queue, check
     assert sorted(message["to"][0] for message in received.received) == ["sent@example.com", "unsent@example.com"]
     assert state(died_before_sending) == Order.EmailState.SENT
     assert OrderEvent.objects.filter(order=sent_before_dying, kind=OrderEvent.Kind.CONFIRMATION_SENT).count() == 1
+
+
+@pytest.mark.django_db
+def test_staff_are_told_the_confirmation_is_queued(queue, staff_client, checkout_setup):
+    order = place_with_confirmation(checkout_setup)
+    response = staff_client.post(reverse("orders:resend", args=[order.number]), follow=True)
+    assert "Confirmation email queued for buyer@example.com." in response.content.decode()
+    assert DBTaskResult.objects.count() == 2
