@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ def order_email_handled(*, order: Order, email: OrderEmail, key: str, attempt: i
     """Whether this try of this email already ran to the end (a task run twice: its worker died before
     the queue heard of it): it was sent, or this try's failure is recorded (and the next try queued)."""
     outcomes = order.events.filter(kind__in=[email.sent_event, email.failed_event], data__key=key)
-    return outcomes.filter(kind=email.sent_event).exists() or outcomes.filter(data__attempt=attempt).exists()
+    return outcomes.filter(Q(kind=email.sent_event) | Q(data__attempt=attempt)).exists()
 
 
 def order_email_sent(*, order: Order, email: OrderEmail, key: str, attempt: int) -> None:
