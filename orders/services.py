@@ -3,7 +3,6 @@
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -146,9 +145,10 @@ def _save_addresses(customer: Customer, billing: dict, shipping: dict) -> None:
 
 
 def _send_confirmation_after_commit(order: Order) -> None:
-    from .emails import order_confirmation_send
+    """Queue the confirmation in the caller's transaction: it exists, and is sent, exactly when that commits."""
+    from .tasks import order_email_enqueue
 
-    transaction.on_commit(partial(order_confirmation_send, order.number), robust=True)
+    order_email_enqueue(order=order, kind="confirmation")
 
 
 def event_record(*, order: Order, kind: str, actor=None, message: str, data: dict | None = None) -> OrderEvent:

@@ -19,7 +19,7 @@ from tests.helpers import our_url_names, sample_url, totp_code
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-OPEN = {"login", "logout", "accounts:verify", "accounts:setup", "accounts:recovery_codes"}
+OPEN = {"login", "logout", "healthz", "accounts:verify", "accounts:setup", "accounts:recovery_codes"}
 PAGES = [sample_url(name, parameters) for name, parameters in our_url_names() if name not in OPEN]
 
 
@@ -233,7 +233,7 @@ def test_a_deleted_authenticator_stops_counting_within_a_minute_and_is_not_read_
     assert client.get(reverse("orders:list")).status_code == 200  # checks the device, then trusts it a minute
     device.delete()  # an Administrator's answer to a lost phone
 
-    with django_assert_num_queries(3):  # session, user, the page's orders: neither the device nor permissions
+    with django_assert_num_queries(4):  # session, user, the page's orders, Taken by's staff: no device or permissions
         assert client.get(reverse("orders:list")).status_code == 200
     session = client.session
     session[DEVICE_CHECKED] = [session[DEVICE_CHECKED][0], int(time.time()) - 61]
