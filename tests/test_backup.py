@@ -14,9 +14,9 @@ from django.urls import reverse
 from oms.accounts.roles import ORDER_ENTRY
 from oms.bench.cluster import Process, app_node, cluster_environment, login_url, wait_http
 from oms.bench.http_load import HttpClient, free_port
-from tests.core.test_queue import database_url, place_with_confirmation
 from tests.factories import UserFactory
 from tests.helpers import ROOT
+from tests.queueing import database_url, place_with_confirmation
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump and pg_restore are PostgreSQL's"),

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from oms.bench.http_load import free_port
 from orders.models import Order
-from tests.core.test_queue import DATABASE_TASKS, database_url, place_with_confirmation, wait_for
 from tests.helpers import ROOT
+from tests.queueing import DATABASE_TASKS, database_url, place_with_confirmation, wait_for
 
 
 def alive(pid: int) -> bool:

@@ -9,11 +9,26 @@ from playwright.sync_api import expect
 
 from catalog.models import Product
 from orders.models import Order
-from tests.browser.helpers import audit, screenshot
-from tests.browser.test_keyboard import tab_to
-from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory, TaxRateFactory, customer_with_address
+from tests.browser.helpers import PASSWORD, audit, screenshot, tab_to
+from tests.factories import (
+    OrderFactory,
+    ProductFactory,
+    ShippingMethodFactory,
+    TaxRateFactory,
+    UserFactory,
+    customer_with_address,
+)
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def staff_user(transactional_db):
+    """The operator may also edit and cancel orders: given before they log in (permissions are read at login,
+    then once a minute)."""
+    user = UserFactory(username="operator", password=PASSWORD)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["edit_order", "cancel_order"]))
+    return user
 
 
 @pytest.fixture
@@ -28,7 +43,6 @@ def placed(transactional_db):
 
 
 def test_edit_an_order_add_a_line_change_a_quantity_and_see_the_diff(app, staff_user, placed):
-    staff_user.user_permissions.add(Permission.objects.get(codename="edit_order"))
     page = app
     page.goto(f"{page.base_url}{placed.get_absolute_url()}")
     page.get_by_role("button", name="Edit order").click()
@@ -105,7 +119,6 @@ def test_filter_the_order_list_and_download_the_csv(app, placed, tmp_path):
 
 
 def test_cancel_with_a_reason_and_see_the_stock_back_on_the_product_list(app, staff_user, placed):
-    staff_user.user_permissions.add(Permission.objects.get(codename="cancel_order"))
     page = app
     page.goto(f"{page.base_url}{placed.get_absolute_url()}")
     page.get_by_role("link", name="Cancel order").click()

@@ -15,9 +15,9 @@ from django_tasks_db.models import DBTaskResult
 
 from oms.core import health
 from oms.core.requestid import current_request_id
-from tests.core.test_queue import DATABASE_TASKS, place_with_confirmation
 from tests.factories import ProductFactory
 from tests.helpers import ROOT, add, checkout_form
+from tests.queueing import DATABASE_TASKS, place_with_confirmation
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from orders.models import Order
-from tests.accounts.test_lockout import PASSWORD, log_in, logged_in
 from tests.factories import ProductFactory, UserFactory, customer_with_address
 from tests.helpers import add, checkout_form, production_settings
+from tests.logins import PASSWORD, log_in, logged_in
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

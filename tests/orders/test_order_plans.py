@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from customers.models import Customer
 from orders.selectors import OrderFilters, last_ordered, order_search_page
-from tests.core.test_search_plans import assert_reads_one_page, nodes, rows_read, scans
 from tests.factories import UserFactory
+from tests.plans import assert_reads_one_page, nodes, rows_read, scans
 
 pytestmark = [
     pytest.mark.django_db,
@@ -62,7 +62,7 @@ def plans(many_orders, db):
 
 
 def seek_plans(call) -> list[dict]:
-    from tests.core.test_search_plans import explained
+    from tests.plans import explained
 
     seeks, _ = explained(call)
     return seeks
