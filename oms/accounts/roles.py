@@ -59,5 +59,7 @@ ROLES: dict[str, list[str]] = {
 # Members of these roles (and superusers) must use a second factor; others may.
 TWO_FACTOR_ROLES = (MANAGER, ADMINISTRATOR)
 
-# Logins that demo data creates; `manage.py check --deploy` refuses them outside DEBUG.
-DEMO_USERNAMES = ("demo", "demo-entry", "demo-manager", "demo-admin")
+# Logins that demo data creates, one per role (`seed_demo`); `manage.py check --deploy` refuses them, and
+# the superuser "demo" that older demo data made, outside DEBUG.
+DEMO_LOGINS = {"demo-entry": ORDER_ENTRY, "demo-manager": MANAGER, "demo-admin": ADMINISTRATOR}
+DEMO_USERNAMES = ("demo", *DEMO_LOGINS)
