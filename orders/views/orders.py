@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from customers.models import Customer
 from oms.core.forms import parse_id
+from oms.core.search import search_query
 
 from ..cart import Cart
 from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
@@ -27,7 +28,7 @@ from .common import report_email, with_cart
 
 @permission_required("orders.view_order", raise_exception=True)
 def order_list(request):
-    query = request.GET.get("q", "").strip()[:200]
+    query = search_query(request)
     page = order_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
     carts = Cart.all(request.session)
     customers = Customer.objects.in_bulk([cart.customer_id for cart in carts if cart.customer_id])
