@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "oms.accounts",
+    "auditlog",
+    "oms.audit",
 ]
 # Tooling (scale seeding, the benchmark, demo data) for development, tests and `make bench`; never in production.
 if DEBUG or env_bool("OMS_TOOLING"):
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "oms.audit.middleware.AuditMiddleware",
     "oms.core.middleware.StaffRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "oms.core.middleware.AdminSearchCapMiddleware",

@@ -48,6 +48,8 @@ _ADMINISTRATOR = [
     # a lost phone: the administrator removes the user's devices, and the user sets up anew
     *_crud("otp_totp", "totpdevice", ("view", "delete")),
     *_crud("otp_static", "staticdevice", ("view", "delete")),
+    # the audit trail, read-only in the admin (Log entries)
+    "auditlog.view_logentry",
 ]
 
 ROLES: dict[str, list[str]] = {
