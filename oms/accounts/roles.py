@@ -43,6 +43,9 @@ _ADMINISTRATOR = [
     *_crud("orders", "taxrate"),
     "customers.delete_customer",
     "customers.delete_address",
+    # a customer's data: everything held about them as JSON, and erasing them (both audited)
+    "customers.export_customer_data",
+    "customers.erase_customer",
     # unlocking a locked-out login is deleting its access attempts in the admin
     *_crud("axes", "accessattempt", ("view", "delete")),
     # a lost phone: the administrator removes the user's devices, and the user sets up anew
