@@ -9,25 +9,15 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.services import customer_update
-from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY, TWO_FACTOR_ROLES
+from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
 from tests.factories import CustomerFactory, ProductFactory, ShippingMethodFactory, TaxRateFactory, UserFactory
-from tests.helpers import place, verified
+from tests.helpers import logged_in, place
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(role: str, username: str | None = None) -> tuple[Client, object]:
-    user = UserFactory(username=username or f"user-{role}".replace(" ", "-").lower(), role=role)
-    client = Client()
-    client.force_login(user)
-    if role in TWO_FACTOR_ROLES:
-        verified(client, user)
-    return client, user
 
 
 def entries_for(instance) -> list[LogEntry]:

@@ -7,26 +7,16 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
-from django.test import Client
 from django.urls import reverse
 
 from customers.services import customer_update
-from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY, TWO_FACTOR_ROLES
+from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
 from orders.models import Order
 from orders.services import order_cancel, order_email_change, order_note_add, order_status_change
-from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
-from tests.helpers import verified
+from tests.factories import OrderFactory, ProductFactory, customer_with_address
+from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(role: str) -> tuple[Client, object]:
-    user = UserFactory(username=f"user-{role}".replace(" ", "-").lower(), role=role)
-    client = Client()
-    client.force_login(user)
-    if role in TWO_FACTOR_ROLES:
-        verified(client, user)
-    return client, user
 
 
 @pytest.fixture
