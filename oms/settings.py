@@ -134,6 +134,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "orders:list"
 LOGOUT_REDIRECT_URL = "login"
 
+# The audit trail (django-auditlog, oms/audit): no correlation id taken from a request header, which any
+# client could set (a forged one, or one longer than its column, which PostgreSQL refuses with a 500).
+AUDITLOG_CID_HEADER = None
+
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one
 # address, that username or address is locked for LOGIN_LOCKOUT_MINUTES (each further try restarts the
 # wait). Administrators unlock in the admin (Access attempts) or with `manage.py axes_reset`.

@@ -41,6 +41,19 @@ def test_a_customer_edited_in_our_pages_is_recorded_with_who_and_before_after():
     assert entry.remote_addr == "127.0.0.1"
 
 
+def test_a_changes_record_takes_nothing_from_the_clients_headers():
+    customer = CustomerFactory(last_name="Before", phone="555-0100", email="")
+    client, clerk = logged_in(ORDER_ENTRY)
+
+    response = client.post(reverse("customers:edit", args=[customer.pk]), {
+        "first_name": customer.first_name, "last_name": "After", "email": "", "company": "", "phone": "555-0100",
+        "notes": ""}, HTTP_X_CORRELATION_ID="forged-" + "x" * 1000, HTTP_X_FORWARDED_FOR="10.9.9.9")
+
+    assert response.status_code == 302
+    entry = entries_for(customer)[-1]
+    assert (entry.cid, entry.remote_addr, entry.actor) == (None, "127.0.0.1", clerk)
+
+
 def admin_change(client, name: str, instance, data: dict):
     response = client.post(reverse(f"admin:{name}_change", args=[instance.pk]), data)
     assert response.status_code == 302, response.content[:2000]
