@@ -72,3 +72,4 @@ def test_every_admin_search_cuts_a_long_search_and_says_so(admin_client, name, q
     response = admin_client.get(reverse(name), {"q": query})
     assert response.status_code == 200
     assert notice in response.content.decode()
+
