@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 
+from oms.core.search import search_query
+
 from .selectors import product_search_page
 
 
 @permission_required("catalog.view_product", raise_exception=True)
 def product_list(request):
-    query = request.GET.get("q", "").strip()[:200]
+    query = search_query(request)
     page = product_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
     return render(request, "catalog/product_list.html", {"page": page, "query": query})

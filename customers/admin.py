@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from oms.core.admin_inlines import BoundedInline
 from oms.core.admin_search import search_first_matches
 
 from .models import Address, Customer
 from .selectors import customer_search_ids
 
 
-class AddressInline(admin.StackedInline):
+class AddressInline(BoundedInline, admin.StackedInline):
     model = Address
     extra = 0
 

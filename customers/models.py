@@ -26,6 +26,10 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="customer_alphabetical"),
         ]
+        permissions = [
+            ("export_customer_data", "Can export everything held about a customer"),
+            ("erase_customer", "Can erase a customer's personal data"),
+        ]
 
     def __str__(self) -> str:
         return self.name

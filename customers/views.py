@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 
+from oms.core.search import search_query
+
 from .forms import CustomerForm, NewCustomerAddressForm
 from .models import Customer
 from .selectors import customer_search_page
@@ -10,7 +12,7 @@ from .services import customer_create, customer_update
 
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request):
-    query = request.GET.get("q", "").strip()[:200]
+    query = search_query(request)
     page = customer_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
     return render(request, "customers/customer_list.html", {"page": page, "query": query})
 

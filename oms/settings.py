@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "oms.accounts",
+    "auditlog",
+    "oms.audit",
 ]
 # Tooling (scale seeding, the benchmark, demo data) for development, tests and `make bench`; never in production.
 if DEBUG or env_bool("OMS_TOOLING"):
@@ -81,8 +83,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oms.accounts.middleware.SessionOTPMiddleware",  # django-otp's, checking the device once a minute
+    "oms.audit.middleware.AuditMiddleware",
     "oms.core.middleware.StaffRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "oms.core.middleware.AdminSearchCapMiddleware",
     "oms.accounts.middleware.SessionLimitsMiddleware",
     "oms.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -140,6 +144,10 @@ SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "orders:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# The audit trail (django-auditlog, oms/audit): no correlation id taken from a request header, which any
+# client could set (a forged one, or one longer than its column, which PostgreSQL refuses with a 500).
+AUDITLOG_CID_HEADER = None
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one
 # address, that username or address is locked for LOGIN_LOCKOUT_MINUTES (each further try restarts the

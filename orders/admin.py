@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from oms.core.admin_inlines import BoundedInline
 from oms.core.admin_search import search_first_matches
 
 from .models import Order, OrderLine, ShippingMethod, TaxRate
@@ -7,7 +8,7 @@ from .selectors import order_search_numbers
 from .services import OrderRefused, order_cancel, order_status_change
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(BoundedInline, admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False

@@ -2,7 +2,7 @@ from datetime import date
 
 from django import forms
 
-from oms.core.forms import QuickNumberInput, parse_id
+from oms.core.forms import QuickNumberInput, SearchField, parse_id
 from oms.core.money import format_money
 from oms.core.validators import validate_no_card_number
 
@@ -27,8 +27,8 @@ def quantity_field(widget=forms.NumberInput, **kwargs) -> forms.IntegerField:
 
 
 class AddLineForm(forms.Form):
-    query = forms.CharField(
-        label="SKU or product", max_length=200,
+    query = SearchField(
+        label="SKU or product",
         error_messages={"required": "Enter a SKU or part of a product name."},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -49,12 +49,10 @@ class LineQuantityForm(forms.Form):
 
 
 class IdentifySearchForm(forms.Form):
-    last_name = forms.CharField(label="Last name", max_length=100, required=False,
-                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}))
-    company = forms.CharField(label="Company", max_length=200, required=False,
-                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    email = forms.CharField(label="Email", max_length=254, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    last_name = SearchField(label="Last name", required=False,
+                            widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}))
+    company = SearchField(label="Company", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = SearchField(label="Email", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     def is_empty(self) -> bool:
         return not any((self.cleaned_data or {}).values())

@@ -126,6 +126,22 @@ def verified(client, user):
     return device
 
 
+def logged_in(role: str, username: str | None = None):
+    """A test client logged in as a new staff user of ``role`` (past the second factor where the role needs
+    one), and the user."""
+    from django.test import Client
+
+    from oms.accounts.roles import TWO_FACTOR_ROLES
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=username or f"user-{role or 'none'}".replace(" ", "-").lower(), role=role)
+    client = Client()
+    client.force_login(user)
+    if role in TWO_FACTOR_ROLES:
+        verified(client, user)
+    return client, user
+
+
 def totp_code(device, *, offset: int = 0) -> str:
     """The code ``device``'s authenticator app shows now (``offset`` steps later or earlier)."""
     from django_otp.oath import TOTP

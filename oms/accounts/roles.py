@@ -43,11 +43,16 @@ _ADMINISTRATOR = [
     *_crud("orders", "taxrate"),
     "customers.delete_customer",
     "customers.delete_address",
+    # a customer's data: everything held about them as JSON, and erasing them (both audited)
+    "customers.export_customer_data",
+    "customers.erase_customer",
     # unlocking a locked-out login is deleting its access attempts in the admin
     *_crud("axes", "accessattempt", ("view", "delete")),
     # a lost phone: the administrator removes the user's devices, and the user sets up anew
     *_crud("otp_totp", "totpdevice", ("view", "delete")),
     *_crud("otp_static", "staticdevice", ("view", "delete")),
+    # the audit trail, read-only in the admin (Log entries)
+    "auditlog.view_logentry",
 ]
 
 ROLES: dict[str, list[str]] = {
@@ -59,5 +64,7 @@ ROLES: dict[str, list[str]] = {
 # Members of these roles (and superusers) must use a second factor; others may.
 TWO_FACTOR_ROLES = (MANAGER, ADMINISTRATOR)
 
-# Logins that demo data creates; `manage.py check --deploy` refuses them outside DEBUG.
-DEMO_USERNAMES = ("demo", "demo-entry", "demo-manager", "demo-admin")
+# Logins that demo data creates, one per role (`seed_demo`); `manage.py check --deploy` refuses them, and
+# the superuser "demo" that older demo data made, outside DEBUG.
+DEMO_LOGINS = {"demo-entry": ORDER_ENTRY, "demo-manager": MANAGER, "demo-admin": ADMINISTRATOR}
+DEMO_USERNAMES = ("demo", *DEMO_LOGINS)

@@ -37,8 +37,10 @@ class LogoutView(auth_views.LogoutView):
 
 
 def _next_url(request) -> str:
+    """Where to go after the code: a path on this site (redirect() would take any other word for a URL name)."""
     url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
+            url, {request.get_host()}, require_https=request.is_secure()):
         return url
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 

@@ -5,15 +5,16 @@ from collections.abc import Callable
 
 from django.contrib import messages
 
-SEARCH_MAX_LENGTH = 100
+from .search import search_capped
+
 SEARCH_LIMIT = 200
 
 
 def search_first_matches(modeladmin, request, queryset, search_term: str,
                          find: Callable[..., list[int]]) -> tuple:
     """``queryset`` narrowed to the first SEARCH_LIMIT matches of ``find(term, limit=...)``; for
-    ModelAdmin.get_search_results. The term is cut to SEARCH_MAX_LENGTH characters."""
-    term = " ".join(search_term.split())[:SEARCH_MAX_LENGTH]
+    ModelAdmin.get_search_results. The term is capped as every search is (oms.core.search)."""
+    term, _ = search_capped(search_term)
     if not term:
         return queryset, False
     ids = find(term, limit=SEARCH_LIMIT)

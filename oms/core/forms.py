@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 
+from .search import SEARCH_MAX_LENGTH, SEARCH_MAX_TERMS
+
 BIGINT_MAX = 2**63 - 1
 ASCII_ID = re.compile(r"[0-9]{1,20}")  # str.isdigit() also takes "²" and "٣"
 
@@ -84,3 +86,20 @@ class QuickEmailInput(QuickInputMixin, forms.EmailInput):
 
 class QuickNumberInput(QuickInputMixin, forms.NumberInput):
     pass
+
+
+class SearchField(forms.CharField):
+    """A search box in a form: whitespace collapsed, at most SEARCH_MAX_LENGTH characters and SEARCH_MAX_TERMS
+    words (oms.core.search), refused with a message beside the field beyond that."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split())
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value.split()) > SEARCH_MAX_TERMS:
+            raise ValidationError(f"Search for at most {SEARCH_MAX_TERMS} words.", code="max_terms")

@@ -1,5 +1,9 @@
+from django.contrib import messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import PermissionDenied
+
+from .search import search_capped
 
 
 class StaffRequiredMiddleware(LoginRequiredMiddleware):
@@ -39,3 +43,26 @@ class QueryNulMiddleware:
             cleaned._mutable = False
             request.GET = cleaned
         return self.get_response(request)
+
+
+class AdminSearchCapMiddleware:
+    """The admin's search box (``?q=``), for every ModelAdmin (ours, auth's, axes', django-otp's), cut to the
+    caps of oms.core.search before the changelist reads it; the page says so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match.app_name != "admin" or SEARCH_VAR not in request.GET:
+            return None
+        capped, notice = search_capped(request.GET[SEARCH_VAR])
+        if notice:
+            query = request.GET.copy()
+            query[SEARCH_VAR] = capped
+            query._mutable = False
+            request.GET = query
+            messages.warning(request, notice)
+        return None

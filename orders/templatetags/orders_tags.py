@@ -1,4 +1,5 @@
-"""What the orders app puts on other apps' pages: the customer record's `Place Order` and order history.
+"""What the orders app puts on other apps' pages: the customer record's `Place Order`, order history, and
+(for those allowed) `Export data` and `Erase customer`.
 
 The customers app knows nothing of orders; its template asks for these by tag."""
 
@@ -27,3 +28,8 @@ def customer_order_history(context, customer):
     )
     return {"customer": customer, "orders": orders, "more": len(orders) == HISTORY_LIMIT,
             "can_reorder": bool(perms and perms["orders"]["place_order"]), "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("orders/_customer_data.html", takes_context=True)
+def customer_data_controls(context, customer):
+    return {"customer": customer, "perms": context.get("perms"), "csrf_token": context.get("csrf_token")}

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from catalog.models import Product
 from catalog.selectors import product_by_sku, product_search_page
 from oms.core.htmx import render_page
+from oms.core.search import search_capped
 
 from ..cart import Cart, CartError
 from ..forms import AddLineForm, LineQuantityForm
@@ -65,9 +66,9 @@ def cart_detail(request, cart: Cart):
 @with_cart
 def product_suggest(request, cart: Cart):
     """Type-ahead for the SKU-or-product field: ten active products, one query per search branch it reaches."""
-    query = " ".join(request.GET.get("query", "").split())[:200]
+    query, notice = search_capped(request.GET.get("query", ""))
     choices = product_search_page(query, active_only=True, per_page=10).object_list if len(query) >= 2 else []
-    context = {"cart": cart, "choices": choices, "searched_for": query if len(query) >= 2 else ""}
+    context = {"cart": cart, "choices": choices, "searched_for": query if len(query) >= 2 else "", "notice": notice}
     return render(request, "orders/cart.html#suggestions", context)
 
 

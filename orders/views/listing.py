@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from customers.models import Customer
+from oms.core.search import search_query
 
 from ..cart import Cart
 from ..forms import OrderFilterForm
@@ -30,7 +31,7 @@ def _filter_form(request) -> OrderFilterForm:
 
 
 def _query(request) -> str:
-    return request.GET.get("q", "").strip()[:200]
+    return search_query(request)  # capped, with a message when cut
 
 
 @permission_required("orders.view_order", raise_exception=True)

@@ -132,6 +132,18 @@ def test_with_an_authenticator_the_right_code_lets_them_in():
     assert client.get(reverse("admin:index")).status_code == 200
 
 
+@pytest.mark.parametrize("next_url", ["²", "orders:list", "https://evil.example/", "//evil.example/", "\x00"])
+def test_a_next_that_is_no_path_of_ours_goes_to_the_order_list(next_url):
+    user = member(MANAGER)
+    device = with_authenticator(user)
+    client = logged_in_with_password(user)
+
+    response = enter_code(client, totp_code(device), next_url=next_url)
+
+    assert response.status_code == 302 and response.url == reverse("orders:list")
+    assert client.get(reverse("accounts:verify"), {"next": next_url}).url == reverse("orders:list")
+
+
 def test_a_code_works_only_once():
     user = member(MANAGER)
     device = with_authenticator(user)

@@ -89,3 +89,25 @@ def test_an_order_can_be_placed_with_javascript_off(browser, live_server, staff_
     order = placed_order(page)
     assert [(line.sku, line.quantity) for line in order.lines.all()] == [("NOJS-1", 4)]
     context.close()
+
+
+def test_search_pages_are_kept_in_no_browser_storage(app, transactional_db):
+    customer_with_address(first_name="Rosa", last_name="Delgado", company="Cedar Lane Cafe")
+    customer_with_address(first_name="Ivan", last_name="Petrov", company="Ironwood Labs")
+    page = app
+    page.get_by_role("button", name="New").click()
+    page.get_by_role("button", name="Identify").click()
+    search = page.get_by_role("search", name="Find a customer").get_by_label("Company")
+    search.press_sequentially("cedar", delay=30)
+    expect(page.get_by_role("button", name="Attach Rosa Delgado")).to_be_visible()
+    search.fill("")
+    search.press_sequentially("iron", delay=30)
+    expect(page.get_by_role("button", name="Attach Ivan Petrov")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"company=iron"))
+
+    page.go_back()  # the earlier search comes back from the server, not from a copy in the browser
+    expect(page.get_by_role("button", name="Attach Rosa Delgado")).to_be_visible()
+    stored = page.evaluate("() => [localStorage, sessionStorage].flatMap(s => Object.keys(s))")
+    assert "htmx-history-cache" not in stored
+    assert "Delgado" not in page.evaluate(
+        "() => [localStorage, sessionStorage].flatMap(s => Object.values(s)).join(' ')")

@@ -27,3 +27,22 @@ def query_string(context, **changes) -> str:
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
+
+
+@register.filter
+def can_use_admin(user) -> bool:
+    """Whether the admin would show ``user`` anything: staff with a permission on a model it has registered
+    (the navigation's `Admin` link). Reads the permissions the page's own checks have already cached."""
+    from django.contrib import admin
+
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    registered = {(model._meta.app_label, model._meta.model_name) for model in admin.site._registry}
+    for permission in user.get_all_permissions():
+        app_label, _, codename = permission.partition(".")
+        action, _, model_name = codename.partition("_")
+        if action in ("add", "change", "delete", "view") and (app_label, model_name) in registered:
+            return True
+    return False

@@ -1,6 +1,9 @@
-"""Demo data for trying the back office: products, customers, shipping, tax and a few orders.
+"""Demo data for trying the back office: products, customers, shipping, tax, a few orders and one login
+per role (none a superuser).
 
-Deterministic and idempotent: a second run finds the data and adds nothing.
+Deterministic and idempotent: a second run finds the data and adds nothing. The logins have a published
+password, so they are made only on a local SQLite database in development, or when ``--logins`` says so;
+``manage.py check --deploy`` refuses them (accounts.E001).
 """
 
 import random
@@ -9,12 +12,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from catalog.models import Product
 from customers.models import Customer
 from customers.services import customer_create
+from oms.accounts.roles import DEMO_LOGINS
 from orders.drafts import DraftLine, OrderDraft
 from orders.models import Order, ShippingMethod, TaxRate
 from orders.services import order_place
@@ -40,12 +45,16 @@ PRODUCTS = [("WID", "Widget", "9.50"), ("GAD", "Gadget", "24.00"), ("BOLT", "Hex
             ("TAPE", "Packing tape", "3.25")]
 VARIANTS = ["small", "medium", "large", "blue", "black"]
 
-DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "demo-orders"
+DEMO_PASSWORD = "demo-password"
 
 
 class Command(BaseCommand):
     help = "Load demo products, customers, shipping methods, a tax rate and a few orders (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--logins", action="store_true",
+                            help="make the demo logins on any database (they are made by default only on "
+                                 "SQLite with DEBUG on); check --deploy fails while they exist")
 
     def handle(self, *args, **options):
         rng = random.Random(20261127)
@@ -53,16 +62,16 @@ class Command(BaseCommand):
             self.seed_reference_data()
             products = self.seed_products(rng)
             customers = self.seed_customers(rng)
-        user = self.seed_user()
-        self.seed_orders(rng, products, customers, user)
+        users = self.seed_users(options["logins"])
+        self.seed_orders(rng, products, customers, users.get("demo-entry"))
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Product.objects.count()} products, {Customer.objects.count()} customers, "
             f"{Order.objects.count()} orders."
         ))
-        if user is not None:
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo staff login: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}"
-            ))
+        for username, role in DEMO_LOGINS.items():
+            if username in users:
+                self.stdout.write(self.style.SUCCESS(
+                    f"Demo login ({role}): username {username!r}, password {DEMO_PASSWORD!r}"))
 
     def seed_reference_data(self):
         for position, (name, price) in enumerate([("Ground", "8.95"), ("Two-day", "19.50"), ("Overnight", "34.00")]):
@@ -105,17 +114,20 @@ class Command(BaseCommand):
             ))
         return customers
 
-    def seed_user(self):
-        if not settings.DEBUG:
-            self.stdout.write("No demo login outside DEBUG: create one with manage.py createsuperuser.")
-            return None
-        user, created = get_user_model().objects.get_or_create(
-            username=DEMO_USERNAME, defaults={"is_staff": True, "is_superuser": True}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        return user
+    def seed_users(self, wanted: bool) -> dict:
+        if not (wanted or (settings.DEBUG and connection.vendor == "sqlite")):
+            self.stdout.write("No demo logins outside a development SQLite database (--logins makes them): "
+                              "create a user with manage.py createsuperuser.")
+            return {}
+        users = {}
+        for username, role in DEMO_LOGINS.items():
+            user, created = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                user.groups.add(Group.objects.get(name=role))
+            users[username] = user
+        return users
 
     def seed_orders(self, rng, products, customers, user):
         shipping = ShippingMethod.objects.order_by("position").first()
