@@ -2,7 +2,7 @@ from datetime import date
 
 from django import forms
 
-from oms.core.forms import QuickNumberInput, SearchField, parse_id
+from oms.core.forms import PlainFieldsMixin, QuickInputMixin, QuickNumberInput, QuickSelect, SearchField, parse_id
 from oms.core.money import format_money
 from oms.core.validators import validate_no_card_number
 
@@ -169,7 +169,7 @@ class NoteForm(forms.Form):
     )
 
 
-class DatePickerInput(forms.DateInput):
+class DatePickerInput(QuickInputMixin, forms.DateInput):
     """A date picker. A browser sends it a date or nothing; anything else (a forged or hand-typed URL) is shown
     as empty, since HTML allows a date input no other value; the error beside it says what was wrong."""
 
@@ -186,12 +186,15 @@ class DatePickerInput(forms.DateInput):
             return None
 
 
-class OrderFilterForm(forms.Form):
-    """The order list's filters, read from the URL (every field optional; the search box is read as before)."""
+class OrderFilterForm(PlainFieldsMixin, forms.Form):
+    """The order list's filters, read from the URL (every field optional; the search box is read as before).
+    Drawn with plain field groups and quick widgets: the form is on every order list page."""
 
-    status = forms.ChoiceField(label="Status", required=False)
-    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Any"), *Order.Channel.choices])
-    taken_by = forms.TypedChoiceField(label="Taken by", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="Status", required=False, widget=QuickSelect)
+    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Any"), *Order.Channel.choices],
+                                widget=QuickSelect)
+    taken_by = forms.TypedChoiceField(label="Taken by", required=False, coerce=int, empty_value=None,
+                                      widget=QuickSelect)
     date_from = forms.DateField(label="From", required=False, widget=DatePickerInput(),
                                 error_messages={"invalid": "Enter a date such as 2026-11-27."})
     date_to = forms.DateField(label="To", required=False, widget=DatePickerInput(),

@@ -79,3 +79,21 @@ def test_the_quick_number_input_draws_what_djangos_template_draws():
         django = forms.NumberInput(attrs=attrs).render("quantity", value, {"id": "q-1"})
         a, b = (LexborHTMLParser(html).css_first("input") for html in (quick, django))
         assert a.attributes == b.attributes
+
+
+def test_the_quick_select_draws_what_djangos_templates_draw():
+    from django import forms
+    from selectolax.lexbor import LexborHTMLParser
+
+    from oms.core.forms import QuickSelect
+
+    choices = [("", "Any"), ("1", "Ann <admin>"), ("2", "Bo & co")]
+    for value in ("", "2", "nope"):
+        quick = QuickSelect(attrs={"class": "form-select"}, choices=choices).render("who", value, {"id": "w"})
+        django = forms.Select(attrs={"class": "form-select"}, choices=choices).render("who", value, {"id": "w"})
+        a, b = (LexborHTMLParser(html).css_first("select") for html in (quick, django))
+        assert a.attributes == b.attributes
+        def options(select):
+            return [(option.attributes, option.text()) for option in select.css("option")]
+
+        assert options(a) == options(b)
