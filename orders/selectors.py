@@ -1,7 +1,9 @@
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from catalog.models import Product
 from customers.models import Customer
@@ -66,21 +68,31 @@ def identify_search(*, last_name: str, company: str, email: str, limit: int = 25
 
 
 def order_search_page(query: str, *, after: str | None = None, before: str | None = None,
-                      per_page: int = 25) -> Page:
+                      per_page: int = 25, overdue: bool = False) -> Page:
     """A page of the order list, by order number or by the customer's name, company, email or phone:
 
     - no term: every order, newest first;
     - a number (1234 or #1234): that order;
     - otherwise the orders of the customers the customer list's search finds, grouped by customer in that
-      search's order (customers.selectors.customer_search_ranges), each customer's newest first.
+      search's order (customers.selectors.customer_search_ranges), each customer's newest first;
+    - ``overdue``: only those past their due date with a balance left (the order_balance_open index).
 
     Each page reads its own rows along the indexes (the primary key, or the customer search's indexes
     and then each customer's orders by customer_id), however many orders match or how deep the page is.
     """
     query = _normalized(query)
     orders = Order.objects.select_related("customer")
-    return seek_page(_order_branches(query), orders, scope=f"orders:{query}", after=after, before=before,
-                     per_page=per_page)
+    branches = _order_branches(query)
+    if overdue:
+        branches = [replace(branch, where=_overdue() if branch.where is None else branch.where & _overdue())
+                    for branch in branches]
+    return seek_page(branches, orders, scope=f"orders:{query}:{'overdue' if overdue else ''}", after=after,
+                     before=before, per_page=per_page)
+
+
+def _overdue() -> Sql:
+    return Sql("o.due_date < %s AND o.payment_status IN ('unpaid', 'partially_paid') AND o.status <> 'cancelled'",
+               (timezone.localdate(),))
 
 
 def order_search_numbers(query: str, *, limit: int) -> list[int]:

@@ -143,7 +143,7 @@ def production_settings(*names: str, **environment: str) -> dict:
     return json.loads(result.stdout)
 
 
-SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1}
+SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1, "shipment_id": 1}
 
 
 def our_url_names(resolver=None, namespace=""):

@@ -84,6 +84,8 @@ RULES = {
     "orders:discard": "orders.place_order",
     "orders:resend": "orders.resend_confirmation", "orders:status": "orders.change_status",
     "orders:email": "orders.edit_order", "orders:cancel": "orders.cancel_order", "orders:note": "orders.add_note",
+    "orders:payment_new": "orders.record_payment", "orders:shipment_new": "orders.record_shipment",
+    "orders:shipment_resend": "orders.record_shipment",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 

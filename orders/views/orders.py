@@ -23,18 +23,20 @@ from ..services import (
     order_status_change,
 )
 from .common import report_email, with_cart
+from .fulfilment import fulfilment_context
 
 
 @permission_required("orders.view_order", raise_exception=True)
 def order_list(request):
     query = request.GET.get("q", "").strip()[:200]
-    page = order_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
+    overdue = request.GET.get("overdue") == "1"
+    page = order_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"),
+                             overdue=overdue)
     carts = Cart.all(request.session)
     customers = Customer.objects.in_bulk([cart.customer_id for cart in carts if cart.customer_id])
     in_progress = [(cart, customers.get(cart.customer_id)) for cart in carts]
-    return render(
-        request, "orders/order_list.html", {"page": page, "query": query, "in_progress": in_progress}
-    )
+    context = {"page": page, "query": query, "in_progress": in_progress, "overdue": overdue}
+    return render(request, "orders/order_list.html", context)
 
 
 @permission_required("orders.view_order", raise_exception=True)
@@ -49,7 +51,7 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
         "can_cancel": order.status in CANCELLABLE,
         "email_form": email_form or OrderEmailForm(initial={"email": order.customer_email}),
         "note_form": note_form or NoteForm(),
-    }
+    } | fulfilment_context(order)
     return render(request, "orders/order_detail.html", context, status=400 if email_form or note_form else 200)
 
 
