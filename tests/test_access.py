@@ -86,6 +86,9 @@ RULES = {
     "orders:email": "orders.edit_order", "orders:cancel": "orders.cancel_order", "orders:note": "orders.add_note",
     "orders:payment_new": "orders.record_payment", "orders:shipment_new": "orders.record_shipment",
     "orders:shipment_resend": "orders.record_shipment",
+    "orders:invoice": "orders.view_order", "orders:invoice_pdf": "orders.view_order",
+    "orders:packing_slip": "orders.view_order", "orders:packing_slip_pdf": "orders.view_order",
+    "orders:documents_batch": "orders.view_order",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 
