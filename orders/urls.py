@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:number>/packing-slip/", views.order_document, {"kind": "packing_slip"}, name="packing_slip"),
     path("<int:number>/packing-slip.pdf", views.order_document, {"kind": "packing_slip", "pdf": True},
          name="packing_slip_pdf"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("documents/", views.documents_batch, name="documents_batch"),
     path("cart/<str:cart_id>/", views.cart_detail, name="cart"),
     path("cart/<str:cart_id>/add/", views.cart_add, name="cart_add"),

@@ -88,7 +88,7 @@ RULES = {
     "orders:shipment_resend": "orders.record_shipment",
     "orders:invoice": "orders.view_order", "orders:invoice_pdf": "orders.view_order",
     "orders:packing_slip": "orders.view_order", "orders:packing_slip_pdf": "orders.view_order",
-    "orders:documents_batch": "orders.view_order",
+    "orders:documents_batch": "orders.view_order", "orders:dashboard": "orders.view_dashboard",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 

@@ -1,5 +1,6 @@
 from .cart import cart_add, cart_detail, cart_line, product_suggest
 from .checkout import cart_checkout
+from .dashboard import dashboard
 from .documents import documents_batch, order_document
 from .fulfilment import payment_new, shipment_new, shipment_resend
 from .identify import cart_attach, cart_create_customer, cart_identify
@@ -17,7 +18,7 @@ from .orders import (
 
 __all__ = [
     "cart_add", "cart_attach", "cart_checkout", "cart_create_customer", "cart_detail", "cart_discard",
-    "cart_identify", "cart_line", "documents_batch", "order_document", "order_cancel_view", "order_detail", "order_email", "order_list", "order_new",
-    "order_note", "order_resend_confirmation", "order_status", "payment_new", "product_suggest", "shipment_new",
-    "shipment_resend",
+    "cart_identify", "cart_line", "dashboard", "documents_batch", "order_cancel_view", "order_detail",
+    "order_document", "order_email", "order_list", "order_new", "order_note", "order_resend_confirmation",
+    "order_status", "payment_new", "product_suggest", "shipment_new", "shipment_resend",
 ]
