@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from .models import DailyProductSales, DailySales, Order, OrderLine
@@ -42,28 +43,24 @@ def _bump(model, key: dict, **amounts) -> None:
 
 
 def sales_rebuild() -> None:
-    """Recompute the whole summary from the orders that are not cancelled (after seeding or a bulk load)."""
+    """Recompute the whole summary from the orders that are not cancelled, in the database (INSERT ... SELECT:
+    a million orders never pass through Python). After seeding, a bulk load, or upgrading to the summary."""
     live = Order.objects.exclude(status=Order.Status.CANCELLED)
+    days = (live.annotate(sales_day=TruncDate("created_at"), staff=Coalesce("placed_by_id", Value(0)))
+            .values("sales_day", "channel", "staff").annotate(n=Count("pk"), money=Sum("total")).order_by()
+            .values_list("sales_day", "channel", "staff", "n", "money"))
+    products = (OrderLine.objects.filter(order__in=live).annotate(sales_day=TruncDate("order__created_at"))
+                .values("sales_day", "product_id").annotate(n=Sum("quantity"), money=Sum("line_total")).order_by()
+                .values_list("sales_day", "product_id", "n", "money"))
     with transaction.atomic():
         DailySales.objects.all().delete()
         DailyProductSales.objects.all().delete()
-        _insert(DailySales, live.values("created_at__date", "channel", "placed_by_id")
-                .annotate(n=Count("pk"), money=Sum("total")).values_list("created_at__date", "channel", "placed_by_id",
-                                                                      "n", "money"),
-                lambda day, channel, staff, n, money: DailySales(day=day, channel=channel, staff_id=staff or 0,
-                                                                 orders=n, revenue=money))
-        lines = OrderLine.objects.filter(order__in=live).values("order__created_at__date", "product_id")
-        _insert(DailyProductSales, lines.annotate(n=Sum("quantity"), money=Sum("line_total"))
-                .values_list("order__created_at__date", "product_id", "n", "money"),
-                lambda day, product, n, money: DailyProductSales(day=day, product_id=product, quantity=n,
-                                                                 revenue=money))
+        _insert_from(DailySales, ("day", "channel", "staff_id", "orders", "revenue"), days)
+        _insert_from(DailyProductSales, ("day", "product_id", "quantity", "revenue"), products)
 
 
-def _insert(model, rows, build, batch: int = 5_000) -> None:
-    pending = []
-    for row in rows.iterator(chunk_size=batch) if connection.vendor == "postgresql" else rows:
-        pending.append(build(*row))
-        if len(pending) >= batch:
-            model.objects.bulk_create(pending)
-            pending = []
-    model.objects.bulk_create(pending)
+def _insert_from(model, columns: tuple[str, ...], rows) -> None:
+    sql, params = rows.query.sql_with_params()
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) {sql}", params)

@@ -22,7 +22,7 @@ def test_bench_quick_run_measures_every_part(tmp_path):
 
     run = json.loads((tmp_path / "bench-custom.json").read_text())
     sections = {row["section"].split(".")[0] for row in run["results"]}
-    assert {"1", "2", "3", "4", "5-6"} <= sections
+    assert {"1", "2", "3", "4", "5-6", "7"} <= sections
     by_case = {row["case"]: row for row in run["results"]}
     assert any(case.startswith("PEER stock admin") for case in by_case)
     assert run["meta"]["data"] == "customers=300 products=60 orders=300 seed=1"

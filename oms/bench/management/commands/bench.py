@@ -18,7 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oms.accounts.roles import MANAGER
-from oms.bench import datasets, http_load, pages, placing
+from oms.bench import datasets, fulfilment, http_load, pages, placing
 from oms.bench.curve import results_path, scale_curve
 from oms.bench.measure import report, write_json
 from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use_database
@@ -128,7 +128,8 @@ class Command(BaseCommand):
             terms = pages.pick_terms()
             return (pages.customer_search_rows(bench, terms, cart_ids["empty"])
                     + pages.product_rows(bench, cart_ids["empty"])
-                    + pages.order_page_rows(bench, terms, cart_ids))
+                    + pages.order_page_rows(bench, terms, cart_ids)
+                    + fulfilment.rows(client, bench, user))
 
     def load_rows(self, plan) -> list:
         if connection.vendor != "postgresql":
