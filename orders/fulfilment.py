@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from oms.core.money import format_money
+from oms.core.validators import CARD_MESSAGE, contains_card_number
 
 from .models import Carrier, Order, OrderEvent, OrderLine, Payment, Shipment, ShipmentLine
 from .services import OrderRefused, event_record
@@ -41,11 +42,14 @@ def payment_record(*, order: Order, amount: Decimal, method: str, reference: str
                    allow_overpayment: bool = False, actor=None) -> Payment:
     """Record a payment against ``order`` and move its payment status.
 
-    Raises OrderRefused for a cancelled order or an amount that is not positive, and Overpayment when the
+    Raises OrderRefused for a cancelled order, an amount that is not positive or a reference holding a card
+    number, and Overpayment when the
     amount is more than the balance due and allow_overpayment is False.
     """
     if amount <= 0:
         raise OrderRefused(["Enter an amount greater than zero."])
+    if contains_card_number(reference):
+        raise OrderRefused([CARD_MESSAGE])
     with transaction.atomic():
         current = _locked(order)
         if current.status == Order.Status.CANCELLED:

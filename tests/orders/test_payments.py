@@ -106,3 +106,19 @@ def test_overdue_filter_lists_orders_past_due_with_a_balance(staff_client, check
     assert [order.number for order in response.context["page"]] == [late.number]
     assert not_due.due_date > date.today() - timedelta(days=1)
     assert b"Overdue" in staff_client.get(late.get_absolute_url()).content
+
+
+def test_the_service_itself_refuses_a_card_number_as_reference(order):
+    with pytest.raises(OrderRefused, match="card number"):
+        pay(order, "5.00", reference="4111-1111-1111-1111")
+    assert not Payment.objects.exists()
+
+
+def test_order_entry_staff_see_no_record_payment_and_a_forged_post_changes_nothing(client, order):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())  # Order entry
+    assert b"Record payment" not in client.get(order.get_absolute_url()).content
+    response = client.post(reverse("orders:payment_new", args=[order.number]),
+                           {"amount": "5", "method": "check", "received_on": timezone.localdate().isoformat()})
+    assert response.status_code == 403 and not Payment.objects.exists()

@@ -171,3 +171,28 @@ def test_the_ship_date_defaults_to_today_and_an_order_without_email_sends_none(s
     form = staff_client.get(reverse("orders:shipment_new", args=[order.number])).context["form"]
     assert form["shipped_on"].value() == timezone.localdate() and form["send_email"].value() is False
     assert timezone.localdate() - timedelta(days=1) < form["shipped_on"].value()
+
+
+def test_resending_a_shipment_of_another_order_is_not_found(staff_client, order, carrier, checkout_setup):
+    other = OrderFactory(shipping=checkout_setup[0])
+    shipment = ship(other, carrier)
+    response = staff_client.post(reverse("orders:shipment_resend", args=[order.number, shipment.pk]))
+    assert response.status_code == 404
+    assert not order.events.filter(kind="shipping_email_resent").exists()
+
+
+def test_order_entry_staff_see_no_mark_shipped_and_a_forged_post_changes_nothing(client, order, carrier):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())  # Order entry
+    assert b"Mark shipped" not in client.get(order.get_absolute_url()).content
+    assert post_shipment(client, order).status_code == 403
+    assert not Shipment.objects.exists()
+
+
+def test_the_resend_limit_holds_for_shipping_confirmations(settings, order, carrier):
+    settings.RESEND_LIMIT_PER_HOUR = 1
+    shipment = ship(order, carrier)
+    shipment_email_request(shipment=shipment)
+    with pytest.raises(OrderRefused, match="already resent 1 times"):
+        shipment_email_request(shipment=shipment)
