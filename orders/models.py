@@ -129,10 +129,14 @@ class Order(models.Model):
         ]
         indexes = [
             models.Index(fields=["customer", "-number"], name="order_customer_newest"),
-            # The overdue filter and the dashboard's awaiting payment / shipment read only open orders.
+            # The dashboard's awaiting payment / shipment and the overdue filter read only open orders, newest
+            # first; orders with no due date (bulk-loaded ones) are not in the overdue one at all.
             models.Index(fields=["-number"], name="order_balance_open",
                          condition=models.Q(payment_status__in=["unpaid", "partially_paid"])
                          & ~models.Q(status="cancelled")),
+            models.Index(fields=["-number"], name="order_balance_due",
+                         condition=models.Q(payment_status__in=["unpaid", "partially_paid"])
+                         & ~models.Q(status="cancelled") & models.Q(due_date__isnull=False)),
             models.Index(fields=["-number"], name="order_awaiting_shipment",
                          condition=models.Q(status__in=["placed", "processing", "partially_shipped"])),
         ]

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from oms.accounts.roles import ORDER_ENTRY
 from orders.dashboard import dashboard
@@ -11,6 +12,7 @@ from orders.models import DailyProductSales, DailySales
 from orders.sales import sales_rebuild
 from orders.services import order_cancel
 from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory, UserFactory
+from tests.helpers import postgres_only
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +73,27 @@ def test_order_entry_staff_neither_see_nor_open_the_dashboard(client, db):
     client.force_login(UserFactory(role=ORDER_ENTRY))
     assert b"Dashboard" not in client.get(reverse("orders:list")).content
     assert client.get(reverse("orders:dashboard")).status_code == 403
+
+
+@postgres_only
+def test_open_orders_are_counted_and_listed_along_the_partial_indexes(sales):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders.dashboard import awaiting
+    from orders.selectors import order_search_page
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows fit a page; at 1M a seq scan would not win
+    with CaptureQueriesContext(connection) as captured:
+        awaiting(timezone.localdate())
+        order_search_page("", overdue=True)
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            if "orders_order" in query["sql"] and "LIMIT" in query["sql"]:
+                cursor.execute(f"EXPLAIN {query['sql']}")
+                plans.append(" ".join(row[0] for row in cursor.fetchall()))
+    used = [next((name for name in ("order_awaiting_shipment", "order_balance_open", "order_balance_due")
+                  if name in plan), plan) for plan in plans]
+    assert used == ["order_awaiting_shipment", "order_balance_open", "order_balance_due", "order_balance_due"]
