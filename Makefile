@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 SCALE ?= 1m
 
-.PHONY: run test lint setup migrate bench lock audit clean
+.PHONY: run test lint setup migrate bench cluster lock audit clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,9 +26,10 @@ migrate: setup
 	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 	@echo "Wrote .env (DEBUG=1 and a development SECRET_KEY); manage.py reads it too."
 
+# The development server and a task worker in one command (honcho runs the Procfile; Ctrl-C stops both).
 run: .env migrate
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	WEB_PORT=$(PORT) $(VENV)/bin/honcho --no-colour start -f Procfile
 
 # Lint and layering first, so CI fails on either before the suite runs.
 lint: setup
@@ -49,6 +50,19 @@ bench: export DEBUG ?= 0
 bench: setup
 	@test -n "$(DATABASE_URL)" || { echo "make bench needs DATABASE_URL=postgres://..."; exit 2; }
 	$(PY) manage.py bench --scale $(SCALE)
+
+# Many nodes on this machine: nginx over two gunicorn app nodes, two task workers, an SMTP sink, and a PostgreSQL
+# database of its own (dropped afterwards); one node and one worker are SIGKILLed mid-load, then everything must
+# reconcile (oms/bench/management/commands/cluster.py). Needs nginx (.ci/run installs Debian's).
+CLUSTER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/oms_cluster
+cluster: export DATABASE_URL = $(CLUSTER_DATABASE_URL)
+cluster: export SECRET_KEY ?= insecure-key-for-the-cluster-only
+cluster: export SECURE_SSL_REDIRECT = 0
+cluster: export STATIC_MANIFEST = 0
+cluster: export OMS_TOOLING = 1
+cluster: export DEBUG = 0
+cluster: setup
+	$(PY) manage.py cluster
 
 # Known vulnerabilities in the pinned Python and npm packages, then bandit's scan of our code against the
 # findings already reviewed (.bandit-baseline.json). The first two need their advisory databases online: when

@@ -7,6 +7,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
 
+from oms.core.forms import PlainFieldsMixin, QuickEmailInput, QuickTextInput
+
 from .models import Address, Customer
 
 
@@ -33,11 +35,12 @@ class CountrySelect(forms.Select):
         return False
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(PlainFieldsMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = ["first_name", "last_name", "company", "email", "phone", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"first_name": QuickTextInput, "last_name": QuickTextInput, "company": QuickTextInput,
+                   "email": QuickEmailInput, "phone": QuickTextInput, "notes": forms.Textarea(attrs={"rows": 3})}
 
 
 class AddressForm(forms.ModelForm):
@@ -49,10 +52,10 @@ class AddressForm(forms.ModelForm):
         widgets = {"country": CountrySelect}
 
 
-class NewCustomerAddressForm(forms.ModelForm):
+class NewCustomerAddressForm(PlainFieldsMixin, forms.ModelForm):
     """The address part of a new customer: name, company and phone come from the customer."""
 
     class Meta:
         model = Address
         fields = ["line1", "line2", "city", "region", "postal_code", "country"]
-        widgets = {"country": CountrySelect}
+        widgets = {name: QuickTextInput for name in fields[:-1]} | {"country": CountrySelect}

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_countries",
     "template_partials",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -68,6 +70,7 @@ if DEBUG or env_bool("OMS_TOOLING"):
     INSTALLED_APPS.append("oms.bench")
 
 MIDDLEWARE = [
+    "oms.core.requestid.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -77,7 +80,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "oms.accounts.middleware.SessionOTPMiddleware",  # django-otp's, checking the device once a minute
     "oms.core.middleware.StaffRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "oms.accounts.middleware.SessionLimitsMiddleware",
@@ -122,6 +125,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Optional REDIS_URL (redis://host:6379/0): Django's Redis cache backs the cache, sessions read through it
+# (cached_db: written to the database too, read from Redis), and login throttling counts there. Unset, the
+# cache is per process, sessions and lockouts live in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "oms"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after login however
 # busy (oms.accounts.middleware). Changing a password ends the user's other sessions (Django's session hash).
 SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600)  # one working day
@@ -144,6 +155,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "oms.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "oms.accounts.proxy.client_ip"
 AXES_VERBOSE = False
+if REDIS_URL:
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"  # unlock with axes_reset_username / axes_reset_ip
 
 # Two-factor login (django-otp): required for Managers, Administrators and superusers, optional for
 # others, or required for everyone with OTP_REQUIRED_FOR_ALL.
@@ -151,7 +164,7 @@ OTP_REQUIRED_FOR_ALL = env_bool("OTP_REQUIRED_FOR_ALL")
 OTP_TOTP_ISSUER = "Order management"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "oms.accounts.hashers.Argon2Hasher",  # Argon2id at OWASP's 7 MiB setting (see the module)
     # older hashes still verify, and are upgraded to Argon2 at the next login
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
@@ -222,6 +235,24 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "emai
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 
+# Background work (Django's Tasks API through the django-tasks backport): tasks are rows in our own database
+# (django-tasks-db), written in the transaction that needs them; `manage.py worker` runs them, on any number of
+# machines (PostgreSQL hands each task to one worker with FOR UPDATE SKIP LOCKED). TASKS_BACKEND=immediate runs
+# each task in the process at commit instead (the tests that are about something else use it).
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                 "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# A task still running after TASK_STUCK_SECONDS is taken as lost with its worker (killed, machine gone): workers
+# put it back in the queue, and /healthz reports a queue whose oldest due task has waited that long.
+TASK_STUCK_SECONDS = float(os.environ.get("TASK_STUCK_SECONDS", "300"))
+# An email that fails for a temporary reason (connection refused, timeout, a 4xx SMTP reply, a provider's 429
+# or 5xx) is tried again after EMAIL_RETRY_SECONDS, then twice that, and so on, EMAIL_TRIES times in all.
+EMAIL_TRIES = int(os.environ.get("EMAIL_TRIES", "5"))
+EMAIL_RETRY_SECONDS = float(os.environ.get("EMAIL_RETRY_SECONDS", "30"))
+
 # Content-Security-Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -240,6 +271,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Security for deployment (manage.py check --deploy reports nothing with DEBUG off).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 # Only behind a proxy that sets X-Forwarded-Proto (and appends the client's address to X-Forwarded-For,
 # which login throttling then reads): anywhere else a client could claim HTTPS, or another address.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER") else None
@@ -251,9 +283,19 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Logs go to stderr: one JSON object a line in production (LOG_FORMAT=json, the default without DEBUG), with
+# the request id of the web request (or of the request that queued the task) on every line; text with DEBUG.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "oms.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(process)d",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "process": "pid"}},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

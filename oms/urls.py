@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from oms.core.health import healthz
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orders:list"), name="home"),
     path("accounts/", include("oms.accounts.auth_urls")),
@@ -10,6 +12,7 @@ urlpatterns = [
     path("products/", include("catalog.urls")),
     path("orders/", include("orders.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 admin.site.site_header = "Order management"

@@ -1,22 +1,42 @@
-"""The emails an order sends, through Django's mail API (so any anymail ESP works): the order confirmation
-and each shipment's shipping confirmation. Every kind goes through the same send, and records its outcome
-the same way: a state on its row (pending, sent, failed), the timeline, never an exception."""
+"""Order emails, sent through Django's mail API (so any anymail ESP works) by orders.tasks.
 
-import logging
+Each kind of email (the order confirmation, each shipment's shipping confirmation) is an ``OrderEmail``: how
+to build the message, which row keeps its pending/sent/failed state and which timeline kinds record its
+outcome. Register one with ``order_email_register`` and queue it with ``orders.tasks.order_email_enqueue``
+inside the transaction that calls for it; retries, idempotency and the timeline come with it.
+"""
+
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Order, OrderEvent, Shipment
 from .services import event_record
 
-logger = logging.getLogger(__name__)
+
+@dataclass(frozen=True)
+class OrderEmail:
+    kind: str  # the name tasks carry: "confirmation", "shipping"
+    label: str  # how the timeline names it: "Confirmation email"
+    build: Callable[[Order, int | None], EmailMessage]  # the order and the row the email is about (a shipment)
+    sent_event: str  # OrderEvent.Kind for "sent"
+    failed_event: str  # OrderEvent.Kind for a failed try (retried or final)
+    # The row whose <prefix>_state, _error and _sent_at follow this email, and that prefix (None: no such row).
+    state: Callable[[Order, int | None], tuple[models.QuerySet, str]] | None = None
+
+
+ORDER_EMAILS: dict[str, OrderEmail] = {}
+
+
+def order_email_register(email: OrderEmail) -> OrderEmail:
+    ORDER_EMAILS[email.kind] = email
+    return email
 
 
 def _customer_notes(order: Order) -> list[str]:
@@ -34,85 +54,89 @@ def _message(*, subject: str, template: str, context: dict, to: str, tag: str, o
     return message
 
 
-def confirmation_message(order: Order) -> EmailMultiAlternatives:
+def confirmation_message(order: Order, about: int | None = None) -> EmailMultiAlternatives:
     return _message(subject=f"Order #{order.number} confirmation", template="orders/email/confirmation",
                     context={"lines": list(order.lines.all())}, to=order.customer_email,
                     tag="order-confirmation", order=order)
 
 
-def shipping_message(shipment: Shipment) -> EmailMultiAlternatives:
-    order = shipment.order
+def shipping_message(order: Order, about: int | None) -> EmailMultiAlternatives:
+    """Shipment ``about`` of ``order``: what left, by which carrier, with tracking links; to the address the
+    shipment was queued for (the order's when it shipped or was resent)."""
+    shipment = Shipment.objects.select_related("carrier").get(pk=about, order=order)
     context = {"shipment": shipment, "lines": list(shipment.lines.select_related("order_line")),
                "tracking": [(number, shipment.carrier.tracking_link(number)) for number in shipment.tracking_numbers]}
     return _message(subject=f"Order #{order.number} has shipped", template="orders/email/shipping", context=context,
                     to=shipment.email_to, tag="shipping-confirmation", order=order)
 
 
-@dataclass(frozen=True)
-class EmailKind:
-    """One kind of email: the row that tracks it, its fields, its message and its timeline entries."""
-
-    rows: Callable[[], models.QuerySet]
-    prefix: str  # <prefix>_state, <prefix>_sent_at, <prefix>_error on the row
-    message: Callable
-    order_of: Callable
-    recipient: Callable
-    label: str
-    sent: str
-    failed: str
+CONFIRMATION = order_email_register(OrderEmail(
+    kind="confirmation", label="Confirmation email", build=confirmation_message,
+    sent_event=OrderEvent.Kind.CONFIRMATION_SENT, failed_event=OrderEvent.Kind.CONFIRMATION_FAILED,
+    state=lambda order, about: (Order.objects.filter(pk=order.pk), "confirmation"),
+))
+SHIPPING = order_email_register(OrderEmail(
+    kind="shipping", label="Shipping confirmation", build=shipping_message,
+    sent_event=OrderEvent.Kind.SHIPPING_EMAIL_SENT, failed_event=OrderEvent.Kind.SHIPPING_EMAIL_FAILED,
+    state=lambda order, about: (Shipment.objects.filter(pk=about, order=order), "email"),
+))
 
 
-KINDS = {
-    "confirmation": EmailKind(
-        rows=lambda: Order.objects.all(), prefix="confirmation", message=confirmation_message,
-        order_of=lambda order: order, recipient=lambda order: order.customer_email, label="Confirmation email",
-        sent=OrderEvent.Kind.CONFIRMATION_SENT, failed=OrderEvent.Kind.CONFIRMATION_FAILED),
-    "shipping": EmailKind(
-        rows=lambda: Shipment.objects.select_related("order", "carrier"), prefix="email", message=shipping_message,
-        order_of=lambda shipment: shipment.order, recipient=lambda shipment: shipment.email_to,
-        label="Shipping confirmation", sent=OrderEvent.Kind.SHIPPING_EMAIL_SENT,
-        failed=OrderEvent.Kind.SHIPPING_EMAIL_FAILED),
-}
+# Providers that refuse a second message with the same key, and the header anymail passes the key in.
+# Brevo keeps its idempotencyKey 15 minutes; Resend (its SMTP relay, too) 24 hours.
+IDEMPOTENCY_HEADERS = {"brevo": "idempotencyKey", "resend": "Resend-Idempotency-Key"}
+KEY_HEADER = "X-Order-Email-Key"  # on every message: which request it answers (the cluster's SMTP sink counts it)
 
 
-def email_after_commit(kind: str, pk: int) -> None:
-    """Send the email once the transaction that asked for it commits (the one place that queues emails)."""
-    transaction.on_commit(partial(email_send, kind, pk), robust=True)
+def stamp(message: EmailMessage, key: str) -> EmailMessage:
+    """Mark ``message`` with its email's key, where the provider honours one as an idempotency key."""
+    message.extra_headers[KEY_HEADER] = key
+    if header := IDEMPOTENCY_HEADERS.get(settings.ANYMAIL_ESP):
+        message.extra_headers[header] = key
+    return message
 
 
-def email_send(kind: str, pk: int) -> Order.EmailState:
-    """Send the ``kind`` email of row ``pk`` now and record the outcome; never raises.
-
-    Runs after the order's transaction commits, so a failing or slow provider (bounded by
-    EMAIL_TIMEOUT) cannot lose or roll back the order.
-    """
-    spec = KINDS[kind]
-    row = spec.rows().get(pk=pk)
-    try:
-        spec.message(row).send()
-    except Exception as error:  # any backend, any failure: the order stands, staff see why
-        logger.exception("%s for %s failed", spec.label, row)
-        detail = f"{type(error).__name__}: {error}"[:1000]
-        _record_outcome(spec, row, Order.EmailState.FAILED, error=detail)
-        return Order.EmailState.FAILED
-    _record_outcome(spec, row, Order.EmailState.SENT)
-    return Order.EmailState.SENT
+def order_email_handled(*, order: Order, email: OrderEmail, key: str, attempt: int) -> bool:
+    """Whether this try of this email already ran to the end (a task run twice: its worker died before
+    the queue heard of it): it was sent, or this try's failure is recorded (and the next try queued)."""
+    outcomes = order.events.filter(kind__in=[email.sent_event, email.failed_event], data__key=key)
+    return outcomes.filter(Q(kind=email.sent_event) | Q(data__attempt=attempt)).exists()
 
 
-def order_confirmation_send(order_number: int) -> Order.EmailState:
-    return email_send("confirmation", order_number)
+def _state_update(order: Order, email: OrderEmail, about: int | None, **changes) -> None:
+    """Set ``changes`` (state=, error=, sent_at=) on the row that keeps this email's state, if it has one."""
+    if email.state is not None:
+        rows, prefix = email.state(order, about)
+        rows.update(**{f"{prefix}_{name}": value for name, value in changes.items()})
 
 
-def _record_outcome(spec: EmailKind, row, state: Order.EmailState, *, error: str = "") -> None:
-    """The email's outcome on its row and the order's timeline, in one transaction."""
-    sent, to, prefix = state == Order.EmailState.SENT, spec.recipient(row), spec.prefix
-    changes = {f"{prefix}_state": state, f"{prefix}_error": error} | ({f"{prefix}_sent_at": timezone.now()}
-                                                                      if sent else {})
+def _data(about: int | None, **data) -> dict:
+    return data | ({"shipment": about} if about is not None else {})
+
+
+def order_email_sent(*, order: Order, email: OrderEmail, key: str, attempt: int, to: str,
+                     about: int | None = None) -> None:
     with transaction.atomic():
-        type(row).objects.filter(pk=row.pk).update(**changes)
-        order = spec.order_of(row)
-        if sent:
-            event_record(order=order, kind=spec.sent, data={"to": to}, message=f"{spec.label} sent to {to}.")
-        else:
-            event_record(order=order, kind=spec.failed, data={"error": error},
-                         message=f"{spec.label} failed: {error[:400]}")
+        _state_update(order, email, about, state=Order.EmailState.SENT, error="", sent_at=timezone.now())
+        event_record(order=order, kind=email.sent_event, data=_data(about, to=to, key=key, attempt=attempt),
+                     message=f"{email.label} sent to {to}.")
+
+
+def order_email_retrying(*, order: Order, email: OrderEmail, key: str, attempt: int, error: str, retry_at,
+                         about: int | None = None) -> None:
+    """A try failed for a temporary reason; call in the transaction that queues the next try."""
+    _state_update(order, email, about, error=error)
+    at = timezone.localtime(retry_at).strftime("%H:%M:%S")
+    event_record(order=order, kind=email.failed_event,
+                 data=_data(about, key=key, attempt=attempt, error=error, retry_at=retry_at.isoformat()),
+                 message=f"{email.label}: try {attempt} of {settings.EMAIL_TRIES} failed, "
+                         f"trying again at {at}: {error[:300]}")
+
+
+def order_email_failed(*, order: Order, email: OrderEmail, key: str, attempt: int, error: str,
+                       about: int | None = None) -> None:
+    with transaction.atomic():
+        _state_update(order, email, about, state=Order.EmailState.FAILED, error=error)
+        tries = f" after {attempt} tries" if attempt > 1 else ""
+        event_record(order=order, kind=email.failed_event, data=_data(about, key=key, attempt=attempt, error=error),
+                     message=f"{email.label} failed{tries}: {error[:400]}")

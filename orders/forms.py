@@ -1,12 +1,15 @@
+from datetime import date
+
 from django import forms
 
-from oms.core.forms import parse_id
+from oms.core.forms import QuickNumberInput, parse_id
 from oms.core.money import format_money
 from oms.core.validators import validate_no_card_number
 
 from .cart import MAX_QUANTITY
 from .drafts import DraftLine, OrderDraft
 from .models import Order, ShippingMethod
+from .selectors import ORDER_STATUSES, OrderFilters
 
 QUANTITY_ERRORS = {
     "required": "Enter a quantity.",
@@ -16,10 +19,10 @@ QUANTITY_ERRORS = {
 }
 
 
-def quantity_field(**kwargs) -> forms.IntegerField:
+def quantity_field(widget=forms.NumberInput, **kwargs) -> forms.IntegerField:
     return forms.IntegerField(
         label="Quantity", min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_ERRORS,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}), **kwargs,
+        widget=widget(attrs={"inputmode": "numeric"}), **kwargs,
     )
 
 
@@ -34,7 +37,7 @@ class AddLineForm(forms.Form):
 
 
 class LineQuantityForm(forms.Form):
-    quantity = quantity_field()
+    quantity = quantity_field(QuickNumberInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,3 +169,89 @@ class NoteForm(forms.Form):
         label="Visible to customer", required=False,
         help_text="Shown in later emails to the customer; otherwise for staff only.",
     )
+
+
+class DatePickerInput(forms.DateInput):
+    """A date picker. A browser sends it a date or nothing; anything else (a forged or hand-typed URL) is shown
+    as empty, since HTML allows a date input no other value; the error beside it says what was wrong."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def format_value(self, value):
+        text = super().format_value(value)
+        try:
+            return date.fromisoformat(text).isoformat() if text and text.isascii() else None
+        except ValueError:
+            return None
+
+
+class OrderFilterForm(forms.Form):
+    """The order list's filters, read from the URL (every field optional; the search box is read as before)."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Any"), *Order.Channel.choices])
+    taken_by = forms.TypedChoiceField(label="Taken by", required=False, coerce=int, empty_value=None)
+    date_from = forms.DateField(label="From", required=False, widget=DatePickerInput(),
+                                error_messages={"invalid": "Enter a date such as 2026-11-27."})
+    date_to = forms.DateField(label="To", required=False, widget=DatePickerInput(),
+                              error_messages={"invalid": "Enter a date such as 2026-11-27."})
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+
+    def __init__(self, *args, staff: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any"), *[(status.value, status.label) for status in ORDER_STATUSES]]
+        self.fields["taken_by"].choices = [("", "Anyone"), *[(str(pk), name) for pk, name in staff]]
+        for name in ("status", "channel", "taken_by"):
+            self.fields[name].error_messages["invalid_choice"] = "Choose one of the options in the list."
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The To date is before the From date.")
+        return cleaned
+
+    def filters(self) -> OrderFilters:
+        """The filters that are valid (call after is_valid(); a field with an error filters nothing)."""
+        data = self.cleaned_data
+        return OrderFilters(status=data.get("status") or "", channel=data.get("channel") or "",
+                            taken_by=data.get("taken_by"), date_from=data.get("date_from"),
+                            date_to=data.get("date_to") if "date_to" not in self.errors else None,
+                            overdue=bool(data.get("overdue")))
+
+
+KEEP_SHIPPING = "keep"
+
+
+class OrderEditForm(forms.Form):
+    """`Save changes` on an order being edited: addresses, shipping method, and the updated confirmation."""
+
+    same_as_billing = forms.BooleanField(label="Ship to the billing address", required=False)
+    shipping_method = forms.ChoiceField(
+        label="Shipping method", widget=forms.RadioSelect,
+        error_messages={"required": "Choose a shipping method.",
+                        "invalid_choice": "That shipping method is no longer offered; choose another."},
+    )
+    send_confirmation = forms.BooleanField(label="Send updated confirmation email", required=False)
+
+    def __init__(self, *args, order: Order, methods: list[ShippingMethod], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipping_method"].choices = [
+            (KEEP_SHIPPING, f"{order.shipping_method} ({format_money(order.shipping)}), as ordered"),
+            *[(str(method.pk), f"{method.name} ({format_money(method.price)})") for method in methods
+              if (method.name, method.price) != (order.shipping_method, order.shipping)],
+        ]
+        self.fields["shipping_method"].initial = KEEP_SHIPPING
+        self.fields["same_as_billing"].initial = order.billing_address == order.shipping_address
+        if not order.customer_email:
+            field = self.fields["send_confirmation"]
+            field.disabled = True
+            field.help_text = "The order has no email address: save one on the order page to send it."
+
+    def shipping_method_id(self) -> int | None:
+        """The chosen method's id (call after is_valid()); None keeps the order's."""
+        chosen = self.cleaned_data["shipping_method"]
+        return None if chosen == KEEP_SHIPPING else int(chosen)

@@ -18,6 +18,7 @@ from oms.core.validators import CARD_MESSAGE, contains_card_number
 
 from .models import Carrier, Order, OrderEvent, OrderLine, Payment, Shipment, ShipmentLine
 from .services import OrderRefused, event_record
+from .tasks import order_email_enqueue
 from .terms import balance_due, payment_status_for
 
 SHIPPABLE = {Order.Status.PLACED, Order.Status.PROCESSING, Order.Status.PARTIALLY_SHIPPED}
@@ -148,11 +149,10 @@ def _after_shipping(order: Order, shipment: Shipment, lines, shipping, actor) ->
 
 
 def _queue_shipping_email(order: Order, shipment: Shipment, actor) -> None:
-    from .emails import email_after_commit
-
+    """Queue the shipping confirmation in the shipment's transaction: it exists, and is sent, when that commits."""
     event_record(order=order, kind=OrderEvent.Kind.SHIPPING_EMAIL_QUEUED, actor=actor,
                  message=f"Shipping confirmation queued for {shipment.email_to}.", data={"shipment": shipment.pk})
-    email_after_commit("shipping", shipment.pk)
+    order_email_enqueue(order=order, kind="shipping", about=shipment.pk)
 
 
 def shipment_email_request(*, shipment: Shipment, actor=None) -> Shipment:
@@ -176,7 +176,5 @@ def shipment_email_request(*, shipment: Shipment, actor=None) -> Shipment:
         event_record(order=order, kind=OrderEvent.Kind.SHIPPING_EMAIL_RESENT, actor=actor,
                      message=f"Shipping confirmation resend requested, to {order.customer_email}.",
                      data={"shipment": current.pk, "to": order.customer_email})
-        from .emails import email_after_commit
-
-        email_after_commit("shipping", current.pk)
+        order_email_enqueue(order=order, kind="shipping", about=current.pk)
     return current

@@ -89,8 +89,8 @@ class Order(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLACED)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PHONE)
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    placed_by = models.ForeignKey(  # indexed with the number (order_taken_by_newest)
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     customer_name = models.CharField(max_length=201)
     customer_email = models.EmailField(blank=True)
@@ -118,6 +118,8 @@ class Order(models.Model):
     payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID,
                                       db_default=PaymentStatus.UNPAID)
     due_date = models.DateField(null=True, blank=True)
+    # Raised by every saved edit: an edit started at another version is refused (two tabs, two people).
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         ordering = ["-number"]
@@ -139,6 +141,10 @@ class Order(models.Model):
                          & ~models.Q(status="cancelled") & models.Q(due_date__isnull=False)),
             models.Index(fields=["-number"], name="order_awaiting_shipment",
                          condition=models.Q(status__in=["placed", "processing", "partially_shipped"])),
+            # The order list's filters, each read newest first along its own index.
+            models.Index(fields=["status", "-number"], name="order_status_newest"),
+            models.Index(fields=["channel", "-number"], name="order_channel_newest"),
+            models.Index(fields=["placed_by", "-number"], name="order_taken_by_newest"),
         ]
         # What staff may do with orders beyond the model's own add/change/delete/view; the roles
         # (oms.accounts.roles) grant them, the views check them.
@@ -215,6 +221,7 @@ class OrderEvent(models.Model):
         SHIPPING_EMAIL_SENT = "shipping_email_sent", "Shipping confirmation sent"
         SHIPPING_EMAIL_FAILED = "shipping_email_failed", "Shipping confirmation failed"
         SHIPPING_EMAIL_RESENT = "shipping_email_resent", "Shipping confirmation resend requested"
+        EDITED = "edited", "Edited"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=40, choices=Kind.choices)

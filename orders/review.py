@@ -17,7 +17,7 @@ def line_problem(product: Product | None, quantity: int) -> str:
 
     The cart, checkout and order_place all say it this way."""
     if product is None or not product.is_active:
-        return "No longer sold: remove this line."
+        return "No longer sold."
     if not product.available(quantity):
         return f"{quantity:,} ordered, only {product.stock:,} in stock."
     return ""
@@ -81,3 +81,33 @@ class CartReview:
             f"{line.product_id}:{line.quantity}:{line.unit_price}" for line in self.lines
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+@dataclass
+class EditLine:
+    """A line of an order being edited: as ordered (its snapshot price) or new (today's price)."""
+
+    product_id: int
+    sku: str
+    name: str
+    unit_price: Decimal
+    quantity: int
+    before: int  # the quantity on the order; 0 for a new line
+    problem: str = ""  # why the added units cannot be ordered
+
+    @property
+    def line_total(self) -> Decimal:
+        return line_total(self.unit_price, self.quantity)
+
+    @property
+    def change(self) -> str:
+        if not self.before:
+            return "New"
+        return f"Was {self.before:,}" if self.before != self.quantity else ""
+
+
+@dataclass
+class EditReview:
+    lines: list[EditLine]
+    removed: list  # the order's lines left out (OrderLine)
+    totals: Totals

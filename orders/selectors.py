@@ -1,7 +1,11 @@
+import operator
 import re
-from dataclasses import replace
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import reduce
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -12,8 +16,9 @@ from oms.core.paging import Page
 from oms.core.seek import Branch, Key, Sql, seek_ids, seek_page
 
 from .cart import Cart
-from .models import Order, ShippingMethod, TaxRate
-from .review import CartReview, ReviewLine
+from .models import Order, OrderLine, ShippingMethod, TaxRate
+from .pricing import order_totals
+from .review import CartReview, EditLine, EditReview, ReviewLine, line_problem
 
 ORDER_NUMBER = re.compile(r"[0-9]+", re.ASCII)
 CUSTOMER_ORDERS = "customers_customer c JOIN orders_order o ON o.customer_id = c.id"
@@ -67,51 +72,197 @@ def identify_search(*, last_name: str, company: str, email: str, limit: int = 25
     return seek_page([branch], customers, scope="identify", per_page=limit).object_list
 
 
-def order_search_page(query: str, *, after: str | None = None, before: str | None = None,
-                      per_page: int = 25, overdue: bool = False) -> Page:
+ORDER_STATUSES = [status for status in Order.Status if status != "note_added"]  # what an order can be
+# Orders are numbered as they are stamped (created_at is set just before the INSERT that draws the number), so a
+# date range is also a range of numbers; the number bounds are found with this much slack for app servers' clocks.
+CLOCK_SLACK = timedelta(hours=1)
+NO_NUMBER = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    """The order list's filters; each empty one filters nothing. Dates are whole days in TIME_ZONE."""
+
+    status: str = ""
+    channel: str = ""
+    taken_by: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    overdue: bool = False  # past the due date with a balance left (the order_balance_due partial index)
+
+    def key(self) -> str:
+        return (f"{self.status}|{self.channel}|{self.taken_by or ''}|{self.date_from or ''}|{self.date_to or ''}"
+                f"|{'overdue' if self.overdue else ''}")
+
+    def condition(self) -> Sql | None:
+        """The filters on orders_order ``o``; each is a range of one of its (column, number) indexes. Dates also
+        bound the number (one probe of the created_at index each), so that the primary key's range stops at the
+        dates' edges and the planner knows how wide it is."""
+        parts = [Sql(f"o.{column} = %s", (value,)) for column, value in
+                 (("status", self.status), ("channel", self.channel), ("placed_by_id", self.taken_by)) if value]
+        if self.date_from:
+            start = _day_start(self.date_from)
+            before = Order.objects.filter(created_at__lt=start - CLOCK_SLACK).order_by("-created_at")
+            parts += [Sql("o.created_at >= %s", (_db_time(start),)),
+                      Sql("o.number > %s", (before.values_list("number", flat=True).first() or 0,))]
+        if self.date_to:
+            end = _day_start(self.date_to + timedelta(days=1))
+            after = Order.objects.filter(created_at__gte=end + CLOCK_SLACK).order_by("created_at")
+            parts += [Sql("o.created_at < %s", (_db_time(end),)),
+                      Sql("o.number < %s", (after.values_list("number", flat=True).first() or NO_NUMBER,))]
+        if self.overdue:
+            parts.append(Sql("o.due_date < %s AND o.payment_status IN ('unpaid', 'partially_paid') "
+                             "AND o.status <> 'cancelled'", (timezone.localdate(),)))
+        return reduce(operator.and_, parts) if parts else None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _db_time(moment: datetime):
+    """``moment`` as the database compares it in raw SQL (SQLite: naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def order_search_page(query: str, *, filters: OrderFilters | None = None, after: str | None = None,
+                      before: str | None = None, per_page: int = 25) -> Page:
     """A page of the order list, by order number or by the customer's name, company, email or phone:
 
     - no term: every order, newest first;
     - a number (1234 or #1234): that order;
     - otherwise the orders of the customers the customer list's search finds, grouped by customer in that
-      search's order (customers.selectors.customer_search_ranges), each customer's newest first;
-    - ``overdue``: only those past their due date with a balance left (the order_balance_open index).
+      search's order (customers.selectors.customer_search_ranges), each customer's newest first.
 
-    Each page reads its own rows along the indexes (the primary key, or the customer search's indexes
-    and then each customer's orders by customer_id), however many orders match or how deep the page is.
+    ``filters`` narrow each of these. Each page reads its own rows along the indexes (the primary key or a
+    filter's (column, number) index, or the customer search's indexes and then each customer's orders by
+    customer_id), however many orders match or how deep the page is.
     """
-    query = _normalized(query)
+    query, filters = _normalized(query), filters or OrderFilters()
     orders = Order.objects.select_related("customer")
-    branches = _order_branches(query)
-    if overdue:
-        branches = [replace(branch, where=_overdue() if branch.where is None else branch.where & _overdue())
-                    for branch in branches]
-    return seek_page(branches, orders, scope=f"orders:{query}:{'overdue' if overdue else ''}", after=after,
+    return seek_page(_order_branches(query, filters), orders, scope=f"orders:{query}:{filters.key()}", after=after,
                      before=before, per_page=per_page)
 
 
-def _overdue() -> Sql:
-    return Sql("o.due_date < %s AND o.payment_status IN ('unpaid', 'partially_paid') AND o.status <> 'cancelled'",
-               (timezone.localdate(),))
+def order_export_pages(query: str, *, filters: OrderFilters, per_page: int = 1000):
+    """The orders the list shows for ``query`` and ``filters``, in its order, a page at a time (a list of orders
+    with their customer and who took them): memory holds one page, however many orders match."""
+    query = _normalized(query)
+    branches = _order_branches(query, filters)
+    orders = Order.objects.select_related("customer", "placed_by").only(*EXPORT_FIELDS)
+    after = None
+    while True:
+        page = seek_page(branches, orders, scope=f"export:{query}:{filters.key()}", after=after, per_page=per_page)
+        if after and not page.has_previous:  # the cursor led nowhere (seek_page went back to the start): done
+            return
+        yield page.object_list
+        if not page.has_next:
+            return
+        after = page.next_cursor
+
+
+EXPORT_FIELDS = ("number", "created_at", "customer_name", "customer_email", "customer__company", "channel", "status",
+                 "placed_by__username", "shipping_method", "payment_method", "subtotal", "shipping", "tax", "total",
+                 "confirmation_state")
 
 
 def order_search_numbers(query: str, *, limit: int) -> list[int]:
     """The numbers of the first ``limit`` orders the order list's search finds, in its order (for the admin)."""
     query = _normalized(query)
-    return seek_ids(_order_branches(query), limit=limit) if query else []
+    return seek_ids(_order_branches(query, OrderFilters()), limit=limit) if query else []
 
 
 def _normalized(query: str) -> str:
     return " ".join(query.split()).lstrip("#").lstrip()
 
 
-def _order_branches(query: str) -> list[Branch]:
+def _order_branches(query: str, filters: OrderFilters) -> list[Branch]:
     newest_first = Key("o.number", int, descending=True)
+    condition = filters.condition()
+
+    def where(*parts: Sql | None) -> Sql | None:
+        present = [part for part in (*parts, condition) if part is not None]
+        return reduce(operator.and_, present) if present else None
+
     if not query:
-        return [Branch("orders_order o", None, (newest_first,), row_id="o.number")]
+        return [Branch("orders_order o", where(), (newest_first,), row_id="o.number")]
     if ORDER_NUMBER.fullmatch(query):
         number = int(query) if len(query) < 19 else 0  # no order number has 19 digits
-        return [Branch("orders_order o", Sql("o.number = %s", (number,)), (newest_first,), row_id="o.number")]
+        return [Branch("orders_order o", where(Sql("o.number = %s", (number,))), (newest_first,), row_id="o.number")]
     # The customer search's ranges, each customer's orders after them: customers in that order, newest first.
-    return [Branch(CUSTOMER_ORDERS, where, (*order, newest_first), row_id="o.number")
-            for where, order in customer_search_ranges(query, "c")]
+    return [Branch(CUSTOMER_ORDERS, where(part), (*order, newest_first), row_id="o.number")
+            for part, order in customer_search_ranges(query, "c")]
+
+
+@dataclass(frozen=True)
+class ReorderLine:
+    product: Product
+    quantity: int
+    problem: str  # why it cannot be added (orders.review.line_problem), empty when it can
+
+
+def reorder_lines(order: Order) -> list[ReorderLine]:
+    """The order's lines against today's catalogue (two queries): each product as it is now, and why a line
+    can no longer be sold as ordered."""
+    lines = list(order.lines.only("product_id", "quantity"))
+    products = Product.objects.in_bulk([line.product_id for line in lines])
+    return [ReorderLine(product, line.quantity, line_problem(product, line.quantity))
+            for line in lines if (product := products[line.product_id])]
+
+
+@dataclass(frozen=True)
+class LastOrdered:
+    product: Product
+    quantity: int
+    ordered_at: object  # the datetime of the newest order that had it
+
+
+LAST_ORDERED_BATCH = 200
+
+
+def last_ordered(customer_id: int, *, limit: int = 10, batches: int = 5) -> list[LastOrdered]:
+    """The customer's most recently ordered distinct products that are still sold, newest first, up to ``limit``.
+
+    Reads their lines newest order first along order_customer_newest and the lines' (order, product) index,
+    a batch of lines at a time until ``limit`` products are found (at most ``batches`` batches), so a
+    customer with thousands of orders costs what one with ten does."""
+    seen: dict[int, tuple[int, object]] = {}
+    lines = (OrderLine.objects.filter(order__customer_id=customer_id).order_by("-order_id")
+             .values_list("order_id", "product_id", "quantity", "order__created_at"))
+    below = None
+    for _ in range(batches):
+        batch = list((lines if below is None else lines.filter(order_id__lt=below))[:LAST_ORDERED_BATCH])
+        if not batch:
+            break
+        end, full = batch[-1][0], len(batch) == LAST_ORDERED_BATCH
+        below = end
+        if full and batch[0][0] != end:  # the batch may end mid-order: that order goes to the next batch
+            batch, below = [row for row in batch if row[0] != end], end + 1
+        for _number, product_id, quantity, created_at in batch:
+            seen.setdefault(product_id, (quantity, created_at))
+        if not full or len(seen) >= 2 * limit:
+            break
+    products = Product.objects.in_bulk(list(seen))
+    found = [LastOrdered(products[pk], *seen[pk]) for pk in seen if pk in products and products[pk].is_active]
+    return found[:limit]
+
+
+def edit_review(order: Order, quantities: dict[int, int]) -> EditReview:
+    """The order's lines as an edit would leave them (two queries): ordered lines keep their price, new ones
+    take today's; added units are checked against stock as order_edit_save will check them."""
+    old = {line.product_id: line for line in order.lines.all()}
+    products = Product.objects.in_bulk([pk for pk, quantity in quantities.items()
+                                        if quantity > (old[pk].quantity if pk in old else 0)])
+    lines = []
+    for pk, quantity in quantities.items():
+        ordered, product = old.get(pk), products.get(pk)
+        before = ordered.quantity if ordered else 0
+        source = ordered or product
+        lines.append(EditLine(
+            pk, source.sku if source else f"(product {pk})", source.name if source else "This product no longer exists",
+            ordered.unit_price if ordered else (product.price if product else Decimal("0")), quantity, before,
+            line_problem(product, quantity - before) if quantity > before else "",
+        ))
+    totals = order_totals(line_totals=(line.line_total for line in lines), shipping=order.shipping,
+                          tax_rate=order.tax_rate)
+    return EditReview(lines, [line for pk, line in old.items() if pk not in quantities], totals)

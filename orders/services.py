@@ -149,9 +149,10 @@ def _save_addresses(customer: Customer, billing: dict, shipping: dict) -> None:
 
 
 def _send_confirmation_after_commit(order: Order) -> None:
-    from .emails import email_after_commit
+    """Queue the confirmation in the caller's transaction: it exists, and is sent, exactly when that commits."""
+    from .tasks import order_email_enqueue
 
-    email_after_commit("confirmation", order.number)
+    order_email_enqueue(order=order, kind="confirmation")
 
 
 def event_record(*, order: Order, kind: str, actor=None, message: str, data: dict | None = None) -> OrderEvent:

@@ -18,6 +18,7 @@ from django.db import connection
 from django.urls import reverse
 
 from orders.drafts import DraftLine, OrderDraft
+from orders.models import DailyProductSales, DailySales
 from orders.services import PlacedOrder, order_place
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,8 +87,13 @@ def checkout_form(client, cart_id: str, **changes) -> dict:
     """The checkout form as the browser would submit it with its defaults, plus changes (None removes)."""
     response = client.get(reverse("orders:checkout", args=[cart_id]))
     assert response.status_code == 200, response.content[:500]
+    return submitted_data(response, ("form", "billing_form", "shipping_form"), **changes)
+
+
+def submitted_data(response, form_names, **changes) -> dict:
+    """What the browser submits for the page's forms (context names) as shown, plus changes (None removes)."""
     data = {}
-    for form in (response.context["form"], response.context["billing_form"], response.context["shipping_form"]):
+    for form in (response.context[name] for name in form_names):
         for bound in form:
             if not bound.field.disabled:
                 data.update(_submitted(bound.html_name, bound.value()))
@@ -111,9 +117,12 @@ def verified(client, user):
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from oms.accounts.sessions import DEVICE_CHECKED
+
     device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[DEVICE_CHECKED] = [device.persistent_id, int(time.time())]  # as the code page leaves it
     session.save()
     return device
 
@@ -143,7 +152,7 @@ def production_settings(*names: str, **environment: str) -> dict:
     return json.loads(result.stdout)
 
 
-SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1, "shipment_id": 1}
+SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1, "shipment_id": 1, "edit_id": "abc"}
 
 
 def our_url_names(resolver=None, namespace=""):
@@ -171,3 +180,8 @@ class CheapArgon2PasswordHasher(Argon2PasswordHasher):
     memory_cost = 8
     parallelism = 1
 
+
+def sales_summary():
+    """The dashboard's summary: (day, channel, staff, orders, revenue) and (day, product, quantity, revenue) rows."""
+    return (sorted(DailySales.objects.values_list("day", "channel", "staff_id", "orders", "revenue")),
+            sorted(DailyProductSales.objects.values_list("day", "product_id", "quantity", "revenue")))

@@ -8,7 +8,7 @@ from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY, ROLES, TWO_F
 from tests.factories import UserFactory
 from tests.helpers import our_url_names, sample_url, verified
 
-PUBLIC = {"login", "logout"}
+PUBLIC = {"login", "logout", "healthz"}
 # Pages for any logged-in user, staff or not, and before the second factor: entering the code, setting it up.
 ANY_USER = {"accounts:verify", "accounts:setup", "accounts:recovery_codes"}
 
@@ -70,7 +70,7 @@ def test_login_page_is_open_and_logs_staff_in(client):
 # here fails test_every_url_has_a_rule. OPEN: no login; LOGGED_IN: any logged-in user.
 OPEN, LOGGED_IN = "open", "logged in"
 RULES = {
-    "home": LOGGED_IN, "login": OPEN, "logout": OPEN, "password_change": LOGGED_IN,
+    "home": LOGGED_IN, "login": OPEN, "logout": OPEN, "healthz": OPEN, "password_change": LOGGED_IN,
     "password_change_done": LOGGED_IN, "accounts:verify": LOGGED_IN, "accounts:setup": LOGGED_IN,
     "accounts:recovery_codes": LOGGED_IN,
     "customers:list": "customers.view_customer", "customers:detail": "customers.view_customer",
@@ -89,6 +89,10 @@ RULES = {
     "orders:invoice": "orders.view_order", "orders:invoice_pdf": "orders.view_order",
     "orders:packing_slip": "orders.view_order", "orders:packing_slip_pdf": "orders.view_order",
     "orders:documents_batch": "orders.view_order", "orders:dashboard": "orders.view_dashboard",
+    "orders:reorder": "orders.place_order", "orders:export": "orders.view_order",
+    "orders:edit_start": "orders.edit_order", "orders:edit": "orders.edit_order",
+    "orders:edit_add": "orders.edit_order", "orders:edit_line": "orders.edit_order",
+    "orders:edit_discard": "orders.edit_order",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 

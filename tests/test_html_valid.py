@@ -63,6 +63,8 @@ def pages(staff_client, checkout_setup):
 
     found = {
         "order-list": get(reverse("orders:list")),
+        "order-list-filtered": get(reverse("orders:list"), status="placed", channel="phone", date_from="2026-01-01"),
+        "order-list-filter-errors": get(reverse("orders:list"), status="lost", date_from="not a date"),
         "order": get(reverse("orders:detail", args=[order.number])),
         "order-email-error": post(reverse("orders:email", args=[order.number]), {"email": "not an email"}),
         "order-cancel": get(reverse("orders:cancel", args=[order.number])),
@@ -87,6 +89,11 @@ def pages(staff_client, checkout_setup):
         "checkout": get(reverse("orders:checkout", args=[full])),
         "not-found": get("/no-such-page/"),
     }
+    # The editing view before the order ships (a shipped order cannot be edited).
+    edit = staff_client.post(reverse("orders:edit_start", args=[order.number])).url
+    found["order-edit"] = get(edit)
+    found["order-edit-errors"] = post(edit, {"billing-line1": "", "shipping_method": "²"})
+    found["order-edit-choices"] = post(f"{edit}add/", {"query": "desk", "quantity": "1"})
     found |= _fulfilment_pages(staff_client, order)
     visitor = Client()
     found["login"] = visitor.get(reverse("login"))
@@ -102,6 +109,7 @@ def pages(staff_client, checkout_setup):
 
     expected = {"not-found": 404, "not-allowed": 403, "order-email-error": 400, "order-cancel-error": 400,
                 "payment-error": 400, "shipment-error": 400,
+                "order-list-filter-errors": 400, "order-edit-errors": 400,
                 "two-factor-code": found["two-factor-code"].status_code}
     for name, response in found.items():
         assert response.status_code == expected.get(name, 200), name

@@ -21,7 +21,7 @@ from orders.services import order_place
 from .measure import Row, Stats, time_ms, within
 from .pages import PageBench
 
-SECTION = "7. Documents, dashboard, fulfilled order page"
+SECTION = "8. Documents, dashboard, fulfilled order page"
 
 
 def fulfilled_order(user, lines: int = 50) -> Order:

@@ -14,25 +14,29 @@ class Stats:
     low: float
     high: float
     repeats: int
+    cpu: float | None = None  # median CPU time of this process per call, ms: steadier than the clock on a busy machine
 
     def __str__(self) -> str:
         return f"{self.median:.1f} [{self.low:.1f}–{self.high:.1f}]"
 
 
-def stats(samples: list[float]) -> Stats:
-    return Stats(statistics.median(samples), min(samples), max(samples), len(samples))
+def stats(samples: list[float], cpu: list[float] | None = None) -> Stats:
+    return Stats(statistics.median(samples), min(samples), max(samples), len(samples),
+                 statistics.median(cpu) if cpu else None)
 
 
 def time_ms(call: Callable[[], object], *, repeats: int, warmup: int = 1) -> Stats:
-    """Run ``call`` warmup times untimed, then ``repeats`` times; milliseconds per call."""
+    """Run ``call`` warmup times untimed, then ``repeats`` times; milliseconds per call, by the clock and in
+    this process's CPU time (which other work on the machine barely moves; the database's is not in it)."""
     for _ in range(warmup):
         call()
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call()
         samples.append((time.perf_counter() - started) * 1000)
-    return stats(samples)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return stats(samples, cpu)
 
 
 @dataclass

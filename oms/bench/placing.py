@@ -89,8 +89,11 @@ WRITERS = {"ours": place_ours, "floor": place_floor}
 
 def run_serial(staged: Stage, writer: str, orders: int, seed: int) -> float:
     """Orders per second, one after another in this process."""
+    return run_serial_with(WRITERS[writer], staged, orders, seed)
+
+
+def run_serial_with(place, staged: Stage, orders: int, seed: int) -> float:
     rng = random.Random(seed)
-    place = WRITERS[writer]
     started = time.perf_counter()
     for _ in range(orders):
         place(staged, rng)

@@ -16,11 +16,14 @@ def place_order_button(context, customer):
     return {"customer": customer, "csrf_token": context.get("csrf_token")}
 
 
-@register.inclusion_tag("orders/_customer_orders.html")
-def customer_order_history(customer):
-    """The customer's newest orders (one query over order_customer_newest)."""
+@register.inclusion_tag("orders/_customer_orders.html", takes_context=True)
+def customer_order_history(context, customer):
+    """The customer's newest orders (one query over order_customer_newest), each with `Reorder` for staff
+    who may place orders."""
+    perms = context.get("perms")
     orders = list(
         Order.objects.filter(customer=customer).only("number", "customer", "created_at", "status", "total")
         [:HISTORY_LIMIT]
     )
-    return {"customer": customer, "orders": orders, "more": len(orders) == HISTORY_LIMIT}
+    return {"customer": customer, "orders": orders, "more": len(orders) == HISTORY_LIMIT,
+            "can_reorder": bool(perms and perms["orders"]["place_order"]), "csrf_token": context.get("csrf_token")}

@@ -12,7 +12,7 @@ from oms.core.htmx import render_page
 
 from ..cart import Cart, CartError
 from ..forms import AddLineForm, LineQuantityForm
-from ..selectors import cart_review
+from ..selectors import cart_review, last_ordered
 from .common import with_cart
 
 
@@ -50,6 +50,7 @@ def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_li
         "choices": choices,
         "line_forms": line_forms,
         "totals": review.totals(),
+        "last_ordered": last_ordered(review.customer.pk) if review.customer else [],
     }
     return render_page(request, "orders/cart.html", context, partials=("cart-body",))
 
@@ -70,14 +71,9 @@ def product_suggest(request, cart: Cart):
     return render(request, "orders/cart.html#suggestions", context)
 
 
-@permission_required("orders.place_order", raise_exception=True)
-@require_POST
-@with_cart
-def cart_add(request, cart: Cart):
-    form = AddLineForm(request.POST)
-    if not form.is_valid():
-        return _render_cart(request, cart, add_form=form)
-    quantity = form.cleaned_data["quantity"]
+def product_to_add(form: AddLineForm) -> tuple[Product | None, list[Product] | None]:
+    """The one active product a valid add-item form names (by the product_id of a choice, a SKU, or part of a
+    name); else (None, the choices) when several match, or (None, None) with the reason on the form."""
     query = form.cleaned_data["query"]
     if form.cleaned_data["product_id"]:
         product = Product.objects.filter(pk=form.cleaned_data["product_id"], is_active=True).first()
@@ -86,14 +82,27 @@ def cart_add(request, cart: Cart):
         product = product_by_sku(query)
         if product is not None and not product.is_active:
             form.add_error("query", f"{product.sku} ({product.name}) is no longer sold.")
-            return _render_cart(request, cart, add_form=form)
+            return None, None
         matches = [product] if product else product_search_page(query, active_only=True, per_page=21).object_list
     if not matches:
         form.add_error("query", f"No active product matches “{query}”. Check the SKU, or type part of the name.")
-        return _render_cart(request, cart, add_form=form)
+        return None, None
     if len(matches) > 1:
-        return _render_cart(request, cart, add_form=form, choices=matches[:20])
-    product = matches[0]
+        return None, matches[:20]
+    return matches[0], None
+
+
+@permission_required("orders.place_order", raise_exception=True)
+@require_POST
+@with_cart
+def cart_add(request, cart: Cart):
+    form = AddLineForm(request.POST)
+    if not form.is_valid():
+        return _render_cart(request, cart, add_form=form)
+    product, choices = product_to_add(form)
+    if product is None:
+        return _render_cart(request, cart, add_form=form, choices=choices)
+    quantity = form.cleaned_data["quantity"]
     try:
         cart.add(product, quantity)
     except CartError as error:

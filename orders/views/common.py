@@ -54,3 +54,5 @@ def report_email(request, order: Order) -> None:
         messages.success(request, f"Confirmation email sent to {order.customer_email}.")
     elif order.confirmation_state == Order.EmailState.FAILED:
         messages.error(request, "The confirmation email could not be sent; see below and use Resend confirmation.")
+    elif order.confirmation_state == Order.EmailState.PENDING:  # a worker sends it from the task queue
+        messages.info(request, f"Confirmation email queued for {order.customer_email}.")

@@ -1,4 +1,4 @@
-"""The order list, the order page, and starting or discarding an order in progress."""
+"""The order page and what its buttons do, and starting or discarding an order in progress."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 from customers.models import Customer
 from oms.core.forms import parse_id
 
-from ..cart import Cart
+from ..cart import Cart, CartError
+from ..editing import EDITABLE
 from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
 from ..models import Order
-from ..selectors import order_search_page
+from ..selectors import reorder_lines
 from ..services import (
     ALLOWED_TRANSITIONS,
     CANCELLABLE,
@@ -27,19 +28,6 @@ from .fulfilment import fulfilment_context
 
 
 @permission_required("orders.view_order", raise_exception=True)
-def order_list(request):
-    query = request.GET.get("q", "").strip()[:200]
-    overdue = request.GET.get("overdue") == "1"
-    page = order_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"),
-                             overdue=overdue)
-    carts = Cart.all(request.session)
-    customers = Customer.objects.in_bulk([cart.customer_id for cart in carts if cart.customer_id])
-    in_progress = [(cart, customers.get(cart.customer_id)) for cart in carts]
-    context = {"page": page, "query": query, "in_progress": in_progress, "overdue": overdue}
-    return render(request, "orders/order_list.html", context)
-
-
-@permission_required("orders.view_order", raise_exception=True)
 def order_detail(request, number: int, *, email_form: OrderEmailForm | None = None,
                  note_form: NoteForm | None = None):
     order = get_object_or_404(Order.objects.select_related("customer", "placed_by"), number=number)
@@ -49,6 +37,7 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
         "events": list(order.events.select_related("actor")),
         "next_statuses": [Order.Status(status) for status in ALLOWED_TRANSITIONS[order.status]],
         "can_cancel": order.status in CANCELLABLE,
+        "can_edit": order.status in EDITABLE,  # not once anything has shipped
         "email_form": email_form or OrderEmailForm(initial={"email": order.customer_email}),
         "note_form": note_form or NoteForm(),
     } | fulfilment_context(order)
@@ -155,3 +144,28 @@ def cart_discard(request, cart: Cart):
     cart.discard()
     messages.info(request, "The order in progress was discarded.")
     return redirect("orders:list")
+
+
+@permission_required("orders.place_order", raise_exception=True)
+@require_POST
+def order_reorder(request, number: int):
+    """Reorder: a new order in progress for the same customer with the same lines at today's prices; lines
+    that cannot be sold as they were ordered are left out, each with why."""
+    order = get_object_or_404(Order, number=number)
+    cart = Cart.create(request.session, customer_id=order.customer_id)
+    not_added = []
+    for line in reorder_lines(order):
+        problem = line.problem
+        if not problem:
+            try:
+                cart.add(line.product, line.quantity)
+            except CartError as error:
+                problem = str(error)
+        if problem:
+            not_added.append(f"Not added: {line.product.sku} ({line.product.name}): {problem}")
+    added = len(cart)
+    messages.success(request, f"Reordering order #{order.number}: {added} line{'s' if added != 1 else ''} added "
+                              "at today's prices.")
+    for text in not_added:
+        messages.warning(request, text)
+    return redirect("orders:cart", cart_id=cart.id)

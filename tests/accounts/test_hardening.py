@@ -9,16 +9,25 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from oms.accounts.hashers import Argon2Hasher
 from tests.factories import UserFactory
 from tests.helpers import production_settings
 
 
-def test_production_settings_hash_passwords_with_argon2_first():
+def test_production_settings_hash_passwords_with_argon2id_at_owasps_small_memory_setting():
     hashers = production_settings("PASSWORD_HASHERS")["PASSWORD_HASHERS"]
-    assert hashers[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
-    hasher = Argon2PasswordHasher()  # argon2-cffi is installed: it hashes and checks
+    assert hashers[0] == "oms.accounts.hashers.Argon2Hasher"
+    hasher = Argon2Hasher()  # argon2-cffi is installed: it hashes and checks
     encoded = hasher.encode("a long enough passphrase", hasher.salt())
-    assert encoded.startswith("argon2$argon2id$") and hasher.verify("a long enough passphrase", encoded)
+    assert encoded.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
+    assert hasher.verify("a long enough passphrase", encoded)
+
+
+def test_a_hash_made_with_djangos_default_argon2_still_verifies_and_is_redone_with_ours():
+    old = Argon2PasswordHasher().encode("a long enough passphrase", Argon2PasswordHasher().salt())
+    assert "m=102400" in old
+    hasher = Argon2Hasher()
+    assert hasher.verify("a long enough passphrase", old) and hasher.must_update(old)
 
 
 def test_passwords_need_twelve_characters():

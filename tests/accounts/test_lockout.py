@@ -10,19 +10,9 @@ from django.urls import reverse
 from oms.accounts.roles import ADMINISTRATOR
 from tests.factories import UserFactory
 from tests.helpers import production_settings, verified
+from tests.logins import log_in, logged_in
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(client, username, password=PASSWORD, address="10.0.0.1", **headers):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address, **headers)
-
-
-def logged_in(client) -> bool:
-    return "_auth_user_id" in client.session
-
 
 def test_thirty_wrong_passwords_then_the_right_one_does_not_log_in(client):
     UserFactory(username="bob")

@@ -105,3 +105,16 @@ def test_session_limits_come_from_the_environment():
         "SESSION_IDLE_MINUTES": 30, "SESSION_COOKIE_AGE": 12 * 3600}
     assert production_settings("SESSION_IDLE_MINUTES", "SESSION_COOKIE_AGE", SESSION_IDLE_MINUTES="10",
                                SESSION_MAX_HOURS="8") == {"SESSION_IDLE_MINUTES": 10, "SESSION_COOKIE_AGE": 8 * 3600}
+
+
+def test_a_role_taken_away_applies_within_the_minute_and_permissions_cost_no_query_meanwhile(
+        staff_client, django_assert_num_queries):
+    order_list = reverse("orders:list")
+    assert staff_client.get(order_list).status_code == 200  # reads the Manager's permissions into the session
+    user = UserFactory._meta.model.objects.get(username="alice")
+    user.groups.clear()
+
+    with django_assert_num_queries(4):  # session, user, orders, Taken by's staff: no permission or device query
+        assert staff_client.get(order_list).status_code == 200  # within the minute: as it was
+    back_date(staff_client, SEEN_AT, 61)
+    assert staff_client.get(order_list).status_code == 403  # re-read: no role, no order list

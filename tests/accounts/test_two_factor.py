@@ -12,14 +12,14 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
-from oms.accounts.sessions import SEEN_AT
+from oms.accounts.sessions import DEVICE_CHECKED, SEEN_AT
 from tests.factories import UserFactory
 from tests.helpers import our_url_names, sample_url, totp_code
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-OPEN = {"login", "logout", "accounts:verify", "accounts:setup", "accounts:recovery_codes"}
+OPEN = {"login", "logout", "healthz", "accounts:verify", "accounts:setup", "accounts:recovery_codes"}
 PAGES = [sample_url(name, parameters) for name, parameters in our_url_names() if name not in OPEN]
 
 
@@ -222,3 +222,20 @@ def test_a_password_alone_cannot_add_a_second_authenticator():
 
     assert response.url.startswith(reverse("accounts:verify"))
     assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+def test_a_deleted_authenticator_stops_counting_within_a_minute_and_is_not_read_on_every_page(
+        django_assert_num_queries):
+    user = member(MANAGER)
+    device = with_authenticator(user)
+    client = logged_in_with_password(user)
+    assert enter_code(client, totp_code(device)).status_code == 302
+    assert client.get(reverse("orders:list")).status_code == 200  # checks the device, then trusts it a minute
+    device.delete()  # an Administrator's answer to a lost phone
+
+    with django_assert_num_queries(4):  # session, user, the page's orders, Taken by's staff: no device or permissions
+        assert client.get(reverse("orders:list")).status_code == 200
+    session = client.session
+    session[DEVICE_CHECKED] = [session[DEVICE_CHECKED][0], int(time.time()) - 61]
+    session.save()
+    assert client.get(reverse("orders:list")).url.startswith(reverse("accounts:setup"))

@@ -2,6 +2,7 @@
 gunicorn load only on PostgreSQL), and the load's orders reconcile with no errors."""
 
 import json
+import re
 import shutil
 from io import StringIO
 
@@ -22,13 +23,18 @@ def test_bench_quick_run_measures_every_part(tmp_path):
 
     run = json.loads((tmp_path / "bench-custom.json").read_text())
     sections = {row["section"].split(".")[0] for row in run["results"]}
-    assert {"1", "2", "3", "4", "5-6", "7"} <= sections
+    assert {"1", "2", "3", "4", "4b", "5-6", "7", "8"} <= sections
     by_case = {row["case"]: row for row in run["results"]}
     assert any(case.startswith("PEER stock admin") for case in by_case)
+    assert by_case["now / before"]["value"].endswith("%")
     assert run["meta"]["data"] == "customers=300 products=60 orders=300 seed=1"
     assert run["meta"]["load_seconds"] > 0 and run["meta"]["database_bytes"] > 0
     assert "Scale curve" in output.getvalue()
+    assert by_case["order page, 200-event timeline"]["extra"]["queries"] < 20
+    assert "order list, Status cancelled" in by_case and "edit and save, 20 lines" in by_case
     if connection.vendor == "postgresql":
+        assert any(re.fullmatch(r"Export CSV, [0-9,]+ orders", case) for case in by_case)  # in a second process
+        assert by_case["Export CSV, peak RSS of the exporting process"]["met"] is not None
         assert by_case["errors"]["value"] == "0"
         assert by_case["stock and order counts reconcile"]["value"] == "exact"
         assert by_case["ours / floor, 4 worker threads"]["value"].endswith("%")
@@ -40,3 +46,17 @@ def test_bench_quick_run_measures_every_part(tmp_path):
     assert "customer list: common surname" in curve
     assert "order search by customer name, rare surname" in curve
     assert "×1.0" in curve
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_pages_only_without_the_stock_admin_measures_the_pages_alone(tmp_path):
+    call_command("bench", quick=True, repeats=1, pages_only=True, peer_repeats=0, results=tmp_path, verbosity=0,
+                 stdout=StringIO(), **SIZES)
+
+    run = json.loads((tmp_path / "bench-custom.json").read_text())
+    cases = [row["case"] for row in run["results"]]
+    assert {row["section"].split(".")[0] for row in run["results"]} == {"1", "2", "3", "7"}  # 7: the order pages
+    assert "order service, 1 process" not in cases and "edit and save, 20 lines" not in cases
+    assert any(case.startswith("customer list: common surname") for case in cases)
+    assert not any(case.startswith("PEER stock admin") for case in cases)
+    assert run["meta"]["plan"]["peer_repeats"] == 0

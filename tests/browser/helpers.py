@@ -51,3 +51,12 @@ def placed_order(page):
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text(re.compile(r"^Order #\d+$"))
     return Order.objects.get(number=int(heading.inner_text().removeprefix("Order #")))
+
+
+def tab_to(page, name: str, *, limit: int = 40) -> None:
+    """Press Tab until the element named ``name`` has focus."""
+    for _ in range(limit):
+        if focused_name(page).startswith(name):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{name!r} never got focus; last focus: {focused_name(page)!r}")

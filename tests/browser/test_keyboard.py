@@ -7,19 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from orders.models import Order
-from tests.browser.helpers import focused_name
+from tests.browser.helpers import tab_to
 from tests.factories import ProductFactory, ShippingMethodFactory, TaxRateFactory, customer_with_address
 
 pytestmark = pytest.mark.browser
-
-
-def tab_to(page, name: str, *, limit: int = 40) -> None:
-    """Press Tab until the element named ``name`` has focus."""
-    for _ in range(limit):
-        if focused_name(page).startswith(name):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{name!r} never got focus; last focus: {focused_name(page)!r}")
 
 
 def test_place_an_order_with_the_keyboard_alone(app, transactional_db):

@@ -196,6 +196,8 @@ def test_submit_order_cannot_fire_twice(app, shop):
     place_order_for(page, customer_with_address())
     add_line(page, "WID-001", 1)
     page.get_by_role("button", name="Checkout").click()
+    submit = page.get_by_role("button", name="Submit order")
+    submit.wait_for()  # the checkout page has loaded
     # Count submissions of the checkout form, and keep the page here so a second click is possible.
     page.evaluate("""() => {
         window.submissions = 0;
@@ -205,7 +207,6 @@ def test_submit_order_cannot_fire_twice(app, shop):
         });
     }""")
 
-    submit = page.get_by_role("button", name="Submit order")
     submit.click()
     expect(submit).to_be_disabled()
     submit.click(force=True)

@@ -65,3 +65,17 @@ def test_a_nul_byte_in_the_type_ahead_is_dropped(staff_client, new_cart):
     response = staff_client.get(reverse("orders:product_suggest", args=[cart_id]), {"query": "NUL-\x00SKU"})
     assert response.status_code == 200
     assert b"NUL-SKU" in response.content
+
+
+def test_the_quick_number_input_draws_what_djangos_template_draws():
+    from django import forms
+    from selectolax.lexbor import LexborHTMLParser
+
+    from oms.core.forms import QuickNumberInput
+
+    attrs = {"min": 1, "max": 9999, "required": True, "disabled": False, "class": "a \"b\"", "inputmode": "numeric"}
+    for value in (3, None, "²<x>"):
+        quick = QuickNumberInput(attrs=attrs).render("quantity", value, {"id": "q-1"})
+        django = forms.NumberInput(attrs=attrs).render("quantity", value, {"id": "q-1"})
+        a, b = (LexborHTMLParser(html).css_first("input") for html in (quick, django))
+        assert a.attributes == b.attributes

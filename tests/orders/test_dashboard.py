@@ -8,11 +8,10 @@ from django.utils import timezone
 
 from oms.accounts.roles import ORDER_ENTRY
 from orders.dashboard import dashboard
-from orders.models import DailyProductSales, DailySales
 from orders.sales import sales_rebuild
 from orders.services import order_cancel
 from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory, UserFactory
-from tests.helpers import postgres_only
+from tests.helpers import postgres_only, sales_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +26,10 @@ def sales(checkout_setup, staff):
     return orders
 
 
-def summary():
-    return (sorted(DailySales.objects.values_list("day", "channel", "staff_id", "orders", "revenue")),
-            sorted(DailyProductSales.objects.values_list("day", "product_id", "quantity", "revenue")))
-
-
 def test_placing_and_cancelling_keep_the_summary_that_a_rebuild_gives(sales):
-    kept = summary()
+    kept = sales_summary()
     sales_rebuild()
-    rebuilt = summary()
+    rebuilt = sales_summary()
     assert [row for row in kept[0] if row[3]] == rebuilt[0]  # a cancelled order leaves its row at zero
     assert [row for row in kept[1] if row[2]] == rebuilt[1]
 
@@ -61,11 +55,17 @@ def test_the_dashboard_page_draws_svg_charts_with_tables(staff_client, sales):
     assert "Awaiting shipment" in page and "Dashboard" in page
 
 
+# session, user (permissions and the second factor come from the session, re-read once a minute), the period
+# totals, awaiting shipment, awaiting payment, overdue, by channel, by staff member and their users, top products
+# and the products, revenue per day
+DASHBOARD_QUERIES = 12
+
+
 def test_the_dashboard_reads_a_fixed_number_of_queries(staff_client, sales, django_assert_max_num_queries):
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
         staff_client.get(reverse("orders:dashboard"))
     OrderFactory.create_batch(5, shipping=ShippingMethodFactory())
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
         staff_client.get(reverse("orders:dashboard"))
 
 
@@ -81,20 +81,23 @@ def test_open_orders_are_counted_and_listed_along_the_partial_indexes(sales):
     from django.test.utils import CaptureQueriesContext
 
     from orders.dashboard import awaiting
-    from orders.selectors import order_search_page
+    from orders.selectors import OrderFilters, order_search_page
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE orders_order")  # statistics of these rows, not of rows earlier tests left behind
         cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows fit a page; at 1M a seq scan would not win
     with CaptureQueriesContext(connection) as captured:
         awaiting(timezone.localdate())
-        order_search_page("", overdue=True)
+        order_search_page("", filters=OrderFilters(overdue=True))
     plans = []
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
             if "orders_order" in query["sql"] and "LIMIT" in query["sql"]:
                 cursor.execute(f"EXPLAIN {query['sql']}")
                 plans.append(" ".join(row[0] for row in cursor.fetchall()))
-    used = [next((name for name in ("order_awaiting_shipment", "order_balance_open", "order_balance_due")
-                  if name in plan), plan) for plan in plans]
-    assert used == ["order_awaiting_shipment", "order_balance_open", "order_balance_due", "order_balance_due"]
+    names = ("order_awaiting_shipment", "order_status_newest", "order_balance_open", "order_balance_due")
+    used = [next((name for name in names if name in plan), plan) for plan in plans]
+    # Awaiting shipment may also read the order list's (status, number) index (issue 10): it too holds only the open
+    # statuses' entries; with a few rows the planner picks either (only the partial one stops at the cap unsorted).
+    assert used[0] in ("order_awaiting_shipment", "order_status_newest")
+    assert used[1:] == ["order_balance_open", "order_balance_due", "order_balance_due"]

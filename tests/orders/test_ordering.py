@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from catalog.models import Product
 from customers.models import Customer
@@ -273,3 +274,22 @@ def test_order_status_moves_only_along_allowed_transitions(staff_client, checkou
     assert b"cannot become placed" in refused.content
     bogus = staff_client.post(reverse("orders:status", args=[order.number]), {"status": "<b>"}, follow=True)
     assert b"Choose one of the statuses offered" in bogus.content
+
+
+def test_identify_new_customer_errors_sit_next_to_their_field_and_keep_what_was_typed(staff_client, new_cart):
+    cart_id = new_cart()
+    response = staff_client.post(reverse("orders:create_customer", args=[cart_id]), {
+        "new-first_name": "Ola", "new-last_name": "Zubrowski", "new-email": "ola at example", "new-line1": "5 Pier Rd",
+        "new-city": "Boise", "new-country": "US",
+    })
+
+    page = HTMLParser(response.content.decode())
+    email = page.css_first("#id_new-email")
+    assert email.attributes["value"] == "ola at example"
+    assert "is-invalid" in email.attributes["class"] and email.attributes["aria-invalid"] == "true"
+    message = page.css_first(f"#{email.attributes['aria-describedby']}")
+    assert message.text() == "Enter a valid email address."
+    assert message.parent == email.parent  # in the Email field's own group, under its label
+    assert page.css_first("#id_new-last_name").attributes["value"] == "Zubrowski"
+    assert "is-invalid" not in page.css_first("#id_new-last_name").attributes["class"]
+    assert not Customer.objects.filter(last_name="Zubrowski").exists()

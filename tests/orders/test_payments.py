@@ -122,3 +122,15 @@ def test_order_entry_staff_see_no_record_payment_and_a_forged_post_changes_nothi
     response = client.post(reverse("orders:payment_new", args=[order.number]),
                            {"amount": "5", "method": "check", "received_on": timezone.localdate().isoformat()})
     assert response.status_code == 403 and not Payment.objects.exists()
+
+
+def test_overdue_only_sits_in_the_order_list_filters_and_combines_with_them(staff_client, checkout_setup):
+    customer = customer_with_address(payment_terms_days=30)
+    phone, fax, _ = (OrderFactory(customer=customer, shipping=checkout_setup[0], channel=channel)
+                     for channel in ("phone", "fax", "fax"))
+    Order.objects.filter(pk__in=[phone.pk, fax.pk]).update(due_date=timezone.localdate() - timedelta(days=1))
+    response = staff_client.get(reverse("orders:list"), {"overdue": "1", "channel": "fax"})
+    assert [order.number for order in response.context["page"]] == [fax.number]
+    form = response.content.decode()
+    assert 'name="overdue"' in form and "checked" in form.split('name="overdue"')[1].split(">")[0]
+    assert "Overdue only" in form and "overdue=1" in form.split("Export CSV")[0]  # the export keeps the filter

@@ -196,3 +196,43 @@ def test_the_resend_limit_holds_for_shipping_confirmations(settings, order, carr
     shipment_email_request(shipment=shipment)
     with pytest.raises(OrderRefused, match="already resent 1 times"):
         shipment_email_request(shipment=shipment)
+
+
+def test_the_shipping_confirmation_is_a_task_written_in_the_shipments_transaction(settings, order, carrier):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ship(order, carrier, send_email=True)
+        raise RuntimeError("the request failed after the shipment")
+    assert not DBTaskResult.objects.exists() and not Shipment.objects.exists()
+
+    shipment = ship(order, carrier, send_email=True)
+    [task] = DBTaskResult.objects.all()
+    assert task.task_path == "orders.tasks.order_email_send"
+    assert task.args_kwargs["args"][:2] == [order.number, "shipping"]
+    assert task.args_kwargs["kwargs"]["about"] == shipment.pk
+    assert not mail.outbox  # a worker sends it
+
+
+def test_a_shipping_confirmation_try_run_twice_sends_once_and_retries_are_on_the_timeline(
+        settings, order, carrier, django_capture_on_commit_callbacks):
+    from orders.tasks import order_email_send
+    from tests.queueing import FlakyBackend
+
+    settings.EMAIL_BACKEND = "tests.queueing.FlakyBackend"
+    FlakyBackend.calls = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        shipment = ship(order, carrier, send_email=True)
+    shipment.refresh_from_db()
+    assert shipment.email_state == "sent" and shipment.email_error == "" and len(mail.outbox) == 1
+    messages = list(order.events.filter(kind__startswith="shipping_email").order_by("pk")
+                    .values_list("message", flat=True))
+    assert messages[1].startswith("Shipping confirmation: try 1 of 5 failed")
+    assert messages[-1] == f"Shipping confirmation sent to {order.customer_email}."
+    sent = order.events.get(kind="shipping_email_sent")
+    assert sent.data["shipment"] == shipment.pk
+    assert order_email_send.call(order.number, "shipping", sent.data["key"], about=shipment.pk) == "already handled"
+    assert len(mail.outbox) == 1
+    assert Order.objects.get().confirmation_state == order.confirmation_state  # the order's own email untouched

@@ -18,7 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oms.accounts.roles import MANAGER
-from oms.bench import datasets, fulfilment, http_load, pages, placing
+from oms.bench import changes, datasets, fulfilment, http_load, pages, placing, queueing
 from oms.bench.curve import results_path, scale_curve
 from oms.bench.measure import report, write_json
 from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use_database
@@ -42,6 +42,12 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Let seed_scale replace non-seed data.")
         parser.add_argument("--quick", action="store_true", help="Few repeats and a short load: a smoke run.")
         parser.add_argument("--repeats", type=int, help="Timed repeats per page (after one warm-up).")
+        parser.add_argument("--peer-repeats", type=int,
+                            help="Timed repeats of the stock admin's searches (default: as --repeats; 1 at 10m, "
+                                 "where each takes 20-110 s; 0 leaves the stock admin out).")
+        parser.add_argument("--pages-only", action="store_true",
+                            help="Only the pages (sections 1-3; the scale curve needs no more): no order placing, "
+                                 "edits, export or HTTP load.")
         parser.add_argument("--http-clients", type=int)
         parser.add_argument("--http-seconds", type=float)
         parser.add_argument("--results", type=Path, default=settings.BASE_DIR / "var",
@@ -58,17 +64,30 @@ class Command(BaseCommand):
         dataset = self.ensure_data(sizes | {"seed": options["seed"]}, options)
         size_bytes = database_bytes()
         user = self.bench_user()
-        rows = self.page_rows(user, plan["repeats"])
-        self.stdout.write("Placing orders ...")
-        rows += placing.service_rows(user, orders=plan["service_orders"], rounds=plan["rounds"], workers=4,
-                                     worker_orders=plan["worker_orders"])
-        rows += self.load_rows(plan)
+        default_peer = 1 if scale == "10m" else plan["repeats"]
+        peer_repeats = default_peer if options["peer_repeats"] is None else options["peer_repeats"]
+        plan["peer_repeats"] = min(peer_repeats, plan["repeats"])
+        rows = self.page_rows(user, plan["repeats"], plan["peer_repeats"])
+        if not options["pages_only"]:
+            rows += self.other_rows(user, plan)
         meta = self.meta(scale, plan, dataset, size_bytes)
         self.stdout.write(report(rows, self.header(meta)))
         path = results_path(options["results"], scale)
         write_json(path, rows, meta)
         self.stdout.write(f"\nJSON: {path}")
         self.stdout.write(scale_curve(options["results"], list(SCALES)))
+
+    def other_rows(self, user, plan) -> list:
+        self.stdout.write("Placing orders ...")
+        rows = placing.service_rows(user, orders=plan["service_orders"], rounds=plan["rounds"], workers=4,
+                                     worker_orders=plan["worker_orders"])
+        rows += queueing.confirmation_rows(user, orders=plan["service_orders"], rounds=plan["rounds"])
+        rows += changes.service_rows(user, repeats=plan["repeats"])
+        self.stdout.write("Export CSV ...")
+        rows += changes.export_rows()
+        rows += self.fulfilment_rows(user, plan["repeats"])
+        rows += self.load_rows(plan)
+        return rows
 
     @staticmethod
     def scale_and_sizes(options) -> tuple[str, dict[str, int]]:
@@ -115,21 +134,35 @@ class Command(BaseCommand):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
 
-    def page_rows(self, user, repeats: int) -> list:
+    @staticmethod
+    def page_settings():
+        # The peer admin is mounted for the run only; the test client speaks plain HTTP as 'testserver'.
+        return override_settings(ROOT_URLCONF="oms.bench.urls", SECURE_SSL_REDIRECT=False,
+                                 ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"])
+
+    def page_client(self, user) -> Client:
+        client = Client()
+        client.force_login(user)
+        self.past_second_factor(client, user)
+        return client
+
+    def page_rows(self, user, repeats: int, peer_repeats: int | None) -> list:
         self.stdout.write("Timing pages ...")
-        # The peer admin is mounted for this run only; the test client speaks plain HTTP as 'testserver'.
-        with override_settings(ROOT_URLCONF="oms.bench.urls", SECURE_SSL_REDIRECT=False,
-                               ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-            client = Client()
-            client.force_login(user)
-            self.past_second_factor(client, user)
+        with self.page_settings():
+            client = self.page_client(user)
             cart_ids = pages.carts(client, lines=50)
-            bench = pages.PageBench(client, repeats)
+            bench = pages.PageBench(client, repeats, peer_repeats)
             terms = pages.pick_terms()
             return (pages.customer_search_rows(bench, terms, cart_ids["empty"])
                     + pages.product_rows(bench, cart_ids["empty"])
                     + pages.order_page_rows(bench, terms, cart_ids)
-                    + fulfilment.rows(client, bench, user))
+                    + changes.page_rows(bench, user))
+
+    def fulfilment_rows(self, user, repeats: int) -> list:
+        self.stdout.write("Documents and the dashboard ...")
+        with self.page_settings():
+            client = self.page_client(user)
+            return fulfilment.rows(client, pages.PageBench(client, repeats), user)
 
     def load_rows(self, plan) -> list:
         if connection.vendor != "postgresql":
@@ -162,4 +195,5 @@ class Command(BaseCommand):
         return (f"\nBenchmark {meta['when']} on {meta['machine']}, {meta['database']}\n"
                 f"Scale {meta['scale']}: {meta['data']}; seeded {meta['seeded_at'][:10]} ({load}); "
                 f"database {meta['database_bytes'] / 2**30:.2f} GiB\n"
-                f"Medians [min-max] over {meta['plan']['repeats']} repeats{warning}")
+                f"Medians [min-max] over {meta['plan']['repeats']} repeats "
+                f"(the stock admin: {meta['plan'].get('peer_repeats', meta['plan']['repeats'])}){warning}")

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalog', '0003_search_sort_indexes'),
         ('customers', '0004_payment_terms'),
-        ('orders', '0003_order_permissions'),
+        ('orders', '0004_order_edit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='orderevent',
             name='kind',
-            field=models.CharField(choices=[('placed', 'Placed'), ('status_changed', 'Status changed'), ('confirmation_queued', 'Confirmation queued'), ('confirmation_sent', 'Confirmation sent'), ('confirmation_failed', 'Confirmation failed'), ('confirmation_resent', 'Confirmation resend requested'), ('email_changed', 'Email address changed'), ('cancelled', 'Cancelled'), ('note_added', 'Note added'), ('payment_recorded', 'Payment recorded'), ('shipment_recorded', 'Shipment recorded'), ('shipping_email_queued', 'Shipping confirmation queued'), ('shipping_email_sent', 'Shipping confirmation sent'), ('shipping_email_failed', 'Shipping confirmation failed'), ('shipping_email_resent', 'Shipping confirmation resend requested')], max_length=40),
+            field=models.CharField(choices=[('placed', 'Placed'), ('status_changed', 'Status changed'), ('confirmation_queued', 'Confirmation queued'), ('confirmation_sent', 'Confirmation sent'), ('confirmation_failed', 'Confirmation failed'), ('confirmation_resent', 'Confirmation resend requested'), ('email_changed', 'Email address changed'), ('cancelled', 'Cancelled'), ('note_added', 'Note added'), ('payment_recorded', 'Payment recorded'), ('shipment_recorded', 'Shipment recorded'), ('shipping_email_queued', 'Shipping confirmation queued'), ('shipping_email_sent', 'Shipping confirmation sent'), ('shipping_email_failed', 'Shipping confirmation failed'), ('shipping_email_resent', 'Shipping confirmation resend requested'), ('edited', 'Edited')], max_length=40),
         ),
         migrations.AddIndex(
             model_name='order',

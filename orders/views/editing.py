@@ -1,0 +1,164 @@
+"""Edit order: a placed order's lines, addresses and shipping changed in an editing view of its own, then saved."""
+
+import re
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from customers.forms import AddressForm
+
+from ..cart import CartError
+from ..editing import EDITABLE, OrderChange, OrderEditConflict, not_editable_message, order_edit_save
+from ..edits import OrderEdit
+from ..forms import AddLineForm, LineQuantityForm, OrderEditForm
+from ..models import Order, OrderEvent
+from ..selectors import edit_review, shipping_methods
+from ..services import OrderRefused
+from .cart import product_to_add
+
+
+@permission_required("orders.edit_order", raise_exception=True)
+@require_POST
+def order_edit_start(request, number: int):
+    """Edit order: a new edit of the order as it is now, at its own URL."""
+    order = get_object_or_404(Order, number=number)
+    if order.status not in EDITABLE:
+        messages.error(request, not_editable_message(order))
+        return redirect(order)
+    edit = OrderEdit.create(request.session, order)
+    return redirect("orders:edit", number=order.number, edit_id=edit.id)
+
+
+EDIT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)  # what OrderEdit.create makes (no NUL for the database)
+
+
+def with_edit(view):
+    """Load the order and this session's edit of it named in the URL, or go back to the order page."""
+
+    @wraps(view)
+    def wrapper(request, number: int, edit_id: str, *args, **kwargs):
+        order = get_object_or_404(Order.objects.select_related("customer"), number=number)
+        edit = OrderEdit.get(request.session, edit_id, number)
+        if edit is None:
+            saved = bool(EDIT_ID.fullmatch(edit_id)) and order.events.filter(
+                kind=OrderEvent.Kind.EDITED, data__token=edit_id).exists()
+            messages.info(request, "These changes were already saved." if saved
+                          else "That edit was not found: it was saved or discarded. Press Edit order to start again.")
+            return redirect(order)
+        if order.status not in EDITABLE:
+            edit.discard()
+            messages.error(request, not_editable_message(order))
+            return redirect(order)
+        return view(request, order, edit, *args, **kwargs)
+
+    return wrapper
+
+
+def _render(request, order: Order, edit: OrderEdit, *, form=None, billing_form=None, shipping_form=None,
+            add_form=None, choices=None, line_forms=None, problems=(), status=200):
+    review = edit_review(order, edit.quantities)
+    forms = {line.product_id: LineQuantityForm(initial={"quantity": line.quantity},
+                                               auto_id=f"line-{line.product_id}-%s") for line in review.lines}
+    context = {
+        "order": order, "edit": edit, "review": review, "choices": choices, "problems": list(problems),
+        "line_forms": forms | (line_forms or {}),
+        "add_form": add_form or AddLineForm(),
+        "form": form or OrderEditForm(order=order, methods=shipping_methods()),
+        "billing_form": billing_form or AddressForm(prefix="billing", initial=order.billing_address),
+        "shipping_form": shipping_form or AddressForm(prefix="shipping", initial=order.shipping_address),
+    }
+    return render(request, "orders/order_edit.html", context, status=status)
+
+
+@permission_required("orders.edit_order", raise_exception=True)
+@with_edit
+def order_edit(request, order: Order, edit: OrderEdit):
+    """The editing view; its form's `Save changes` applies the edit."""
+    if request.method != "POST":
+        return _render(request, order, edit)
+    form = OrderEditForm(request.POST, order=order, methods=shipping_methods())
+    billing_form = AddressForm(request.POST, prefix="billing")
+    shipping_form = AddressForm(request.POST, prefix="shipping")
+    same = request.POST.get("same_as_billing") == "on"
+    if not all([form.is_valid(), billing_form.is_valid(), same or shipping_form.is_valid()]):
+        return _render(request, order, edit, form=form, billing_form=billing_form, shipping_form=shipping_form,
+                       status=400)
+    billing = _snapshot(billing_form)
+    change = OrderChange(version=edit.version, token=edit.id, quantities=edit.quantities, billing_address=billing,
+                         shipping_address=billing if same else _snapshot(shipping_form),
+                         shipping_method_id=form.shipping_method_id())
+    try:
+        saved = order_edit_save(order=order, change=change, actor=request.user,
+                                send_confirmation=form.cleaned_data["send_confirmation"])
+    except OrderRefused as refused:
+        conflict = isinstance(refused, OrderEditConflict)
+        return _render(request, order, edit, form=form, billing_form=billing_form, shipping_form=shipping_form,
+                       problems=refused.problems, status=409 if conflict else 400)
+    edit.discard()
+    _report(request, saved)
+    return redirect(order)
+
+
+def _snapshot(form: AddressForm) -> dict:
+    return {key: str(value or "") for key, value in form.cleaned_data.items()}
+
+
+def _report(request, saved) -> None:
+    number = saved.order.number
+    if saved.already_saved:
+        messages.info(request, f"These changes to order #{number} were already saved.")
+    elif not saved.changed:
+        messages.info(request, f"Nothing was different: order #{number} is unchanged.")
+    else:
+        messages.success(request, f"Order #{number} saved. {saved.event.message}")
+        if saved.confirmation_problem:
+            messages.error(request, f"The updated confirmation was not sent: {saved.confirmation_problem}")
+
+
+@permission_required("orders.edit_order", raise_exception=True)
+@require_POST
+@with_edit
+def order_edit_add(request, order: Order, edit: OrderEdit):
+    form = AddLineForm(request.POST)
+    if not form.is_valid():
+        return _render(request, order, edit, add_form=form, status=400)
+    product, choices = product_to_add(form)
+    if product is None:
+        return _render(request, order, edit, add_form=form, choices=choices, status=200 if choices else 400)
+    try:
+        edit.add(product, form.cleaned_data["quantity"])
+    except CartError as error:
+        form.add_error("quantity", str(error))
+        return _render(request, order, edit, add_form=form, status=400)
+    messages.success(request, f"Added {form.cleaned_data['quantity']:,} × {product.sku} {product.name}.")
+    return redirect("orders:edit", number=order.number, edit_id=edit.id)
+
+
+@permission_required("orders.edit_order", raise_exception=True)
+@require_POST
+@with_edit
+def order_edit_line(request, order: Order, edit: OrderEdit, product_id: int):
+    if product_id not in edit.quantities:
+        messages.warning(request, "That line is not in this order.")
+    elif "remove" in request.POST:
+        edit.remove(product_id)
+        messages.info(request, "Line removed: its stock goes back when you save.")
+    else:
+        form = LineQuantityForm(request.POST, auto_id=f"line-{product_id}-%s")
+        if not form.is_valid():
+            return _render(request, order, edit, line_forms={product_id: form}, status=400)
+        edit.set_quantity(product_id, form.cleaned_data["quantity"])
+        messages.success(request, "Quantity updated.")
+    return redirect("orders:edit", number=order.number, edit_id=edit.id)
+
+
+@permission_required("orders.edit_order", raise_exception=True)
+@require_POST
+@with_edit
+def order_edit_discard(request, order: Order, edit: OrderEdit):
+    edit.discard()
+    messages.info(request, f"Changes to order #{order.number} discarded.")
+    return redirect(order)

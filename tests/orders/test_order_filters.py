@@ -1,0 +1,151 @@
+"""The order list's filters (Status, Channel, Taken by, From, To) with the search and keyset pages, and Export CSV."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from orders.models import Order
+from orders.selectors import OrderFilters, order_export_pages, order_search_page
+from orders.views.listing import excel_safe
+from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def orders(checkout_setup, staff):
+    """Twelve orders over twelve days (the newest today): every third by fax, every fourth cancelled,
+    the even ones taken by alice; customers Quill (first six) and Ruiz."""
+    product = ProductFactory(stock=1000)
+    quill, ruiz = customer_with_address(last_name="Quill"), customer_with_address(last_name="Ruiz")
+    made = []
+    for index in range(12):
+        order = OrderFactory(customer=quill if index < 6 else ruiz, lines=[(product, 1)], shipping=checkout_setup[0],
+                             channel="fax" if index % 3 == 0 else "phone", placed_by=staff if index % 2 == 0 else None)
+        created = timezone.now() - timedelta(days=11 - index)
+        Order.objects.filter(pk=order.pk).update(created_at=created, status="cancelled" if index % 4 == 0 else "placed")
+        made.append(Order.objects.get(pk=order.pk))
+    return made
+
+
+def numbers(page) -> list[int]:
+    return [order.number for order in page]
+
+
+def expected(orders, test) -> list[int]:
+    return [order.number for order in reversed(orders) if test(order)]
+
+
+@pytest.mark.parametrize(
+    ("fields", "test"),
+    [({"status": "cancelled"}, lambda o: o.status == "cancelled"),
+     ({"channel": "fax"}, lambda o: o.channel == "fax"),
+     ({"status": "placed", "channel": "fax"}, lambda o: o.status == "placed" and o.channel == "fax")],
+)
+def test_each_filter_narrows_the_list_newest_first(orders, fields, test):
+    assert numbers(order_search_page("", filters=OrderFilters(**fields))) == expected(orders, test)
+
+
+def test_taken_by_and_dates_narrow_the_list(orders, staff):
+    today = timezone.localdate()
+    filters = OrderFilters(taken_by=staff.pk, date_from=today - timedelta(days=5), date_to=today - timedelta(days=1))
+    window = {order.number for order in orders[6:11]}
+    assert numbers(order_search_page("", filters=filters)) == expected(
+        orders, lambda o: o.placed_by_id == staff.pk and o.number in window)
+    assert numbers(order_search_page("", filters=OrderFilters(date_to=today - timedelta(days=20)))) == []
+    assert numbers(order_search_page("", filters=OrderFilters(date_from=today))) == [orders[-1].number]
+
+
+def test_filters_combine_with_the_search_and_the_pages(orders):
+    filters = OrderFilters(status="placed")
+    first = order_search_page("quill", filters=filters, per_page=2)
+    second = order_search_page("quill", filters=filters, per_page=2, after=first.next_cursor)
+    found = numbers(first) + numbers(second)
+    assert found == expected(orders[:6], lambda o: o.status == "placed")
+    assert not second.has_next
+    # a cursor made for other filters is not taken for these: the first page instead
+    other = order_search_page("quill", per_page=2)
+    assert numbers(order_search_page("quill", filters=filters, per_page=2, after=other.next_cursor)) == numbers(first)
+
+
+def test_the_filters_are_kept_in_the_url_and_the_next_link(staff_client, orders):
+    response = staff_client.get(reverse("orders:list"), {"status": "placed", "channel": "phone"})
+    page = response.context["page"]
+    assert numbers(page) == expected(orders, lambda o: o.status == "placed" and o.channel == "phone")
+    html = response.content.decode()
+    assert '<option value="placed" selected>Placed</option>' in html
+    assert "status=placed&amp;channel=phone" in html  # the Export CSV link carries them
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [({"status": "lost"}, "status", "Choose one of the options in the list."),
+     ({"channel": "a\x00b"}, "channel", "Choose one of the options in the list."),
+     ({"taken_by": "²"}, "taken_by", "Choose one of the options in the list."),
+     ({"taken_by": "999999"}, "taken_by", "Choose one of the options in the list."),
+     ({"date_from": "x" * 10_000}, "date_from", "Enter a date such as 2026-11-27."),
+     ({"date_from": "٢٠٢٦-١١-٢٧"}, "date_from", "Enter a date such as 2026-11-27."),
+     ({"date_from": "2026-11-27", "date_to": "2026-11-01"}, "date_to", "The To date is before the From date.")],
+)
+def test_a_bad_filter_is_refused_next_to_the_field_and_kept(staff_client, orders, params, field, message):
+    response = staff_client.get(reverse("orders:list"), params)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert message in form.errors[field]
+    assert form[field].value() == params[field].replace("\x00", "")  # NUL bytes are dropped on the way in
+    assert response.context["page"] is not None  # the other filters still list
+
+
+def test_taken_by_offers_staff_only(staff_client, orders):
+    UserFactory(username="outsider", is_staff=False)
+    choices = dict(staff_client.get(reverse("orders:list")).context["form"].fields["taken_by"].choices)
+    assert "alice" in choices.values() and "outsider" not in choices.values()
+
+
+def read_csv(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_export_streams_the_filtered_orders_one_row_each(staff_client, orders, staff):
+    response = staff_client.get(reverse("orders:export"), {"q": "ruiz", "status": "placed"})
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="orders-')
+    rows = read_csv(response)
+    assert rows[0][:4] == ["Order", "Placed at", "Customer", "Company"]
+    wanted = expected(orders[6:], lambda o: o.status == "placed")
+    assert [int(row[0]) for row in rows[1:]] == wanted
+    newest = next(order for order in orders if order.number == wanted[0])
+    row = rows[1]
+    assert row[2] == newest.customer_name and row[5] == newest.get_channel_display() and row[6] == "Placed"
+    assert row[7] == ("alice" if newest.placed_by_id else "") and row[13] == str(newest.total)
+
+
+def test_export_reads_a_page_at_a_time(orders):
+    pages = list(order_export_pages("", filters=OrderFilters(), per_page=5))
+    assert [len(page) for page in pages] == [5, 5, 2]
+    assert [order.number for page in pages for order in page] == expected(orders, lambda o: True)
+
+
+def test_export_cells_cannot_start_a_formula(staff_client, checkout_setup):
+    customer = customer_with_address(first_name="=HYPERLINK(\"http://x\")", last_name="-Ünïcødé", company="@corp")
+    OrderFactory(customer=customer, shipping=checkout_setup[0])
+    rows = read_csv(staff_client.get(reverse("orders:export")))
+    assert rows[1][2] == "'=HYPERLINK(\"http://x\") -Ünïcødé" and rows[1][3] == "'@corp"
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_excel_safe_quotes_what_a_spreadsheet_would_run(text):
+    assert excel_safe(text) == "'" + text
+    assert excel_safe("Plain, text") == "Plain, text"
+
+
+def test_a_bad_filter_exports_with_the_valid_ones_only(staff_client, orders):
+    rows = read_csv(staff_client.get(reverse("orders:export"), {"status": "lost", "channel": "fax"}))
+    assert [int(row[0]) for row in rows[1:]] == expected(orders, lambda o: o.channel == "fax")
