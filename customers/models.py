@@ -10,6 +10,8 @@ class Customer(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     notes = models.TextField(blank=True)
+    # Until customer types carry terms: days after placing that an order's balance falls due (0: on placing).
+    payment_terms_days = models.PositiveSmallIntegerField("payment terms (days)", default=0, db_default=0)
     default_billing_address = models.ForeignKey(
         "Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -45,8 +45,9 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["customer"]
     show_full_result_count = False
     # No date_hierarchy: its year links cost a DISTINCT over every order; list_filter covers dates.
-    actions = [_status_action(status) for status in (Order.Status.PROCESSING, Order.Status.SHIPPED,
-                                                     Order.Status.COMPLETED)] + ["cancel_with_restock"]
+    # Shipped comes from recording shipments on the order page (orders.fulfilment), not from a status action.
+    actions = [_status_action(status) for status in (Order.Status.PROCESSING, Order.Status.COMPLETED)] + [
+        "cancel_with_restock"]
     inlines = [OrderLineInline]
     # Everything on an order is a snapshot of the moment it was placed; status moves by the actions.
     readonly_fields = [field.name for field in Order._meta.fields if field.name not in ("staff_note",)]
@@ -95,3 +96,6 @@ class TaxRateAdmin(admin.ModelAdmin):
     list_display = ["name", "rate", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name"]
+
+
+from . import admin_fulfilment  # noqa: E402,F401  carriers, merchant settings

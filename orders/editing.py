@@ -5,6 +5,7 @@ order_cancel does), then the products whose quantity changes, in primary-key ord
 only; totals come from orders.pricing; the timeline gets the diff.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -16,9 +17,18 @@ from .cart import MAX_QUANTITY
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
 from .pricing import line_total, order_totals
 from .review import line_problem
+from .sales import sales_add
 from .services import OrderRefused, event_record, order_confirmation_request
+from .terms import payment_status_for
 
-EDITABLE = {Order.Status.PLACED, Order.Status.PROCESSING}
+EDITABLE = {Order.Status.PLACED, Order.Status.PROCESSING}  # not partially shipped or shipped: goods have left
+
+
+def not_editable_message(order: Order) -> str:
+    shipped = (" Once anything has shipped the order's lines stay as they are."
+               if order.status in (Order.Status.PARTIALLY_SHIPPED, Order.Status.SHIPPED) else "")
+    return (f"Order #{order.number} is {order.get_status_display().lower()}: only placed or processing orders "
+            f"can be edited.{shipped}")
 
 
 class OrderEditConflict(OrderRefused):
@@ -55,6 +65,8 @@ class _Diff:
     other: dict = field(default_factory=dict)  # addresses and shipping: {"before": ..., "after": ...}
     restocked: dict = field(default_factory=dict)
     taken: dict = field(default_factory=dict)
+    before: tuple = ()  # (total, lines) as the order was, for the dashboard's summary
+    lines: list = field(default_factory=list)  # the lines the order now has
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed or self.other)
@@ -75,8 +87,7 @@ def order_edit_save(*, order: Order, change: OrderChange, actor=None, send_confi
                 return EditSaved(current, changed=False, already_saved=True)
             raise OrderEditConflict([_conflict_message(current)])
         if current.status not in EDITABLE:
-            raise OrderRefused([f"Order #{current.number} is {current.get_status_display().lower()}: only placed "
-                                "or processing orders can be edited."])
+            raise OrderRefused([not_editable_message(current)])
         diff = _apply(current, change)
         if not diff:
             return EditSaved(current, changed=False)
@@ -110,13 +121,13 @@ def _apply(current: Order, change: OrderChange) -> _Diff:
                 Product.objects.select_for_update().filter(pk__in=deltas).order_by("pk")}
     method = (ShippingMethod.objects.filter(pk=change.shipping_method_id, is_active=True).first()
               if change.shipping_method_id else None)
-    problems = _delta_problems(products, deltas, old)
+    problems = _shipped_problems(old, change.quantities) + _delta_problems(products, deltas, old)
     if change.shipping_method_id and method is None:
         problems.append("Choose a shipping method that is still offered.")
     if problems:
         raise OrderRefused(problems)
-    diff = _Diff()
-    lines = _apply_lines(current, old, products, change.quantities, diff)
+    diff = _Diff(before=(current.total, [copy.copy(line) for line in old.values()]))
+    lines = diff.lines = _apply_lines(current, old, products, change.quantities, diff)
     _move_stock(products, deltas, diff)
     _apply_addresses_and_shipping(current, change, method, diff)
     if diff:
@@ -125,6 +136,18 @@ def _apply(current: Order, change: OrderChange) -> _Diff:
         diff.other["total"] = {"before": str(current.total), "after": str(totals.total)}
         current.subtotal, current.tax, current.total = totals.subtotal, totals.tax, totals.total
     return diff
+
+
+def _shipped_problems(old: dict[int, OrderLine], quantities: dict[int, int]) -> list[str]:
+    """A line cannot go below what has already left the warehouse, nor a shipped line be removed."""
+    problems = []
+    for pk, line in old.items():
+        if line.quantity_shipped and pk not in quantities:
+            problems.append(f"{line.sku}: {line.quantity_shipped:,} already shipped; it cannot be removed.")
+        elif line.quantity_shipped and quantities[pk] < line.quantity_shipped:
+            problems.append(f"{line.sku}: {line.quantity_shipped:,} already shipped; the quantity cannot be "
+                            f"less than that.")
+    return problems
 
 
 def _delta_problems(products: dict[int, Product], deltas: dict[int, int], old: dict[int, OrderLine]) -> list[str]:
@@ -184,10 +207,28 @@ def _apply_addresses_and_shipping(current: Order, change: OrderChange, method, d
         current.shipping_method, current.shipping = method.name, method.price
 
 
+def _follow_total(current: Order, diff: _Diff) -> None:
+    """The payment status (paid may now be short of, or over, the new total) and the dashboard's daily summary
+    (the order as it was taken out, as it is put in) follow the edit, in its transaction."""
+    status = payment_status_for(total=current.total, paid=current.amount_paid)
+    if status != current.payment_status:
+        diff.other["payment_status"] = {"before": Order.PaymentStatus(current.payment_status).label.lower(),
+                                        "after": status.label.lower()}
+        current.payment_status = status
+    total, lines = diff.before
+    if total == current.total and not (diff.added or diff.removed or diff.changed):
+        return
+    was = copy.copy(current)
+    was.total = total
+    sales_add(order=was, lines=lines, sign=-1)
+    sales_add(order=current, lines=diff.lines)
+
+
 def _record(current: Order, diff: _Diff, token: str, actor) -> OrderEvent:
+    _follow_total(current, diff)
     current.version += 1
     current.save(update_fields=["version", "subtotal", "shipping", "tax", "total", "shipping_method",
-                                "billing_address", "shipping_address"])
+                                "billing_address", "shipping_address", "payment_status"])
     return event_record(order=current, kind=OrderEvent.Kind.EDITED, actor=actor, message=edit_message(diff),
                         data={"token": token, "added": diff.added, "removed": diff.removed, "changed": diff.changed,
                               "restocked": diff.restocked, "taken": diff.taken, **diff.other})
@@ -205,6 +246,8 @@ def edit_message(diff: _Diff) -> str:
         parts.append("restocked " + ", ".join(f"{quantity:,} x {sku}" for sku, quantity in diff.restocked.items()))
     total = diff.other["total"]
     parts.append(f"total {total['before']} → {total['after']}")
+    if payment := diff.other.get("payment_status"):
+        parts.append(f"now {payment['after']} (was {payment['before']})")
     message = "Edited: " + "; ".join(parts) + "."
     return message if len(message) <= 500 else message[:499] + "…"
 

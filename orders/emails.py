@@ -1,9 +1,9 @@
 """Order emails, sent through Django's mail API (so any anymail ESP works) by orders.tasks.
 
-Each kind of email (the confirmation here; the updated and the shipping confirmation follow) is an
-``OrderEmail``: how to build the message and which timeline kinds record its outcome. Register one with
-``order_email_register`` and queue it with ``orders.tasks.order_email_enqueue`` inside the transaction
-that calls for it; retries, idempotency and the timeline come with it.
+Each kind of email (the order confirmation, each shipment's shipping confirmation) is an ``OrderEmail``: how
+to build the message, which row keeps its pending/sent/failed state and which timeline kinds record its
+outcome. Register one with ``order_email_register`` and queue it with ``orders.tasks.order_email_enqueue``
+inside the transaction that calls for it; retries, idempotency and the timeline come with it.
 """
 
 from collections.abc import Callable
@@ -11,23 +11,24 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Order, OrderEvent
+from .models import Order, OrderEvent, Shipment
 from .services import event_record
 
 
 @dataclass(frozen=True)
 class OrderEmail:
-    kind: str  # the name tasks carry: "confirmation"
+    kind: str  # the name tasks carry: "confirmation", "shipping"
     label: str  # how the timeline names it: "Confirmation email"
-    build: Callable[[Order], EmailMessage]
+    build: Callable[[Order, int | None], EmailMessage]  # the order and the row the email is about (a shipment)
     sent_event: str  # OrderEvent.Kind for "sent"
     failed_event: str  # OrderEvent.Kind for a failed try (retried or final)
-    tracks_state: bool = False  # the order's confirmation_state, _error and _sent_at follow this email
+    # The row whose <prefix>_state, _error and _sent_at follow this email, and that prefix (None: no such row).
+    state: Callable[[Order, int | None], tuple[models.QuerySet, str]] | None = None
 
 
 ORDER_EMAILS: dict[str, OrderEmail] = {}
@@ -38,26 +39,46 @@ def order_email_register(email: OrderEmail) -> OrderEmail:
     return email
 
 
-def confirmation_message(order: Order) -> EmailMultiAlternatives:
-    notes = [event.data["text"] for event in order.events.filter(kind=OrderEvent.Kind.NOTE_ADDED).order_by("pk")
-             if event.data.get("visible_to_customer")]
-    context = {"order": order, "lines": list(order.lines.all()), "notes": notes, "currency": settings.CURRENCY}
-    message = EmailMultiAlternatives(
-        subject=f"Order #{order.number} confirmation",
-        body=render_to_string("orders/email/confirmation.txt", context),
-        to=[order.customer_email],
-    )
-    message.attach_alternative(render_to_string("orders/email/confirmation.html", context), "text/html")
+def _customer_notes(order: Order) -> list[str]:
+    return [event.data["text"] for event in order.events.filter(kind=OrderEvent.Kind.NOTE_ADDED).order_by("pk")
+            if event.data.get("visible_to_customer")]
+
+
+def _message(*, subject: str, template: str, context: dict, to: str, tag: str, order: Order) -> EmailMultiAlternatives:
+    context = context | {"order": order, "notes": _customer_notes(order), "currency": settings.CURRENCY}
+    message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"{template}.txt", context), to=[to])
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     # Anymail passes these to the ESP; Django's own backends ignore them.
-    message.tags = ["order-confirmation"]
+    message.tags = [tag]
     message.metadata = {"order_number": str(order.number)}
     return message
+
+
+def confirmation_message(order: Order, about: int | None = None) -> EmailMultiAlternatives:
+    return _message(subject=f"Order #{order.number} confirmation", template="orders/email/confirmation",
+                    context={"lines": list(order.lines.all())}, to=order.customer_email,
+                    tag="order-confirmation", order=order)
+
+
+def shipping_message(order: Order, about: int | None) -> EmailMultiAlternatives:
+    """Shipment ``about`` of ``order``: what left, by which carrier, with tracking links; to the address the
+    shipment was queued for (the order's when it shipped or was resent)."""
+    shipment = Shipment.objects.select_related("carrier").get(pk=about, order=order)
+    context = {"shipment": shipment, "lines": list(shipment.lines.select_related("order_line")),
+               "tracking": [(number, shipment.carrier.tracking_link(number)) for number in shipment.tracking_numbers]}
+    return _message(subject=f"Order #{order.number} has shipped", template="orders/email/shipping", context=context,
+                    to=shipment.email_to, tag="shipping-confirmation", order=order)
 
 
 CONFIRMATION = order_email_register(OrderEmail(
     kind="confirmation", label="Confirmation email", build=confirmation_message,
     sent_event=OrderEvent.Kind.CONFIRMATION_SENT, failed_event=OrderEvent.Kind.CONFIRMATION_FAILED,
-    tracks_state=True,
+    state=lambda order, about: (Order.objects.filter(pk=order.pk), "confirmation"),
+))
+SHIPPING = order_email_register(OrderEmail(
+    kind="shipping", label="Shipping confirmation", build=shipping_message,
+    sent_event=OrderEvent.Kind.SHIPPING_EMAIL_SENT, failed_event=OrderEvent.Kind.SHIPPING_EMAIL_FAILED,
+    state=lambda order, about: (Shipment.objects.filter(pk=about, order=order), "email"),
 ))
 
 
@@ -82,32 +103,40 @@ def order_email_handled(*, order: Order, email: OrderEmail, key: str, attempt: i
     return outcomes.filter(Q(kind=email.sent_event) | Q(data__attempt=attempt)).exists()
 
 
-def order_email_sent(*, order: Order, email: OrderEmail, key: str, attempt: int) -> None:
+def _state_update(order: Order, email: OrderEmail, about: int | None, **changes) -> None:
+    """Set ``changes`` (state=, error=, sent_at=) on the row that keeps this email's state, if it has one."""
+    if email.state is not None:
+        rows, prefix = email.state(order, about)
+        rows.update(**{f"{prefix}_{name}": value for name, value in changes.items()})
+
+
+def _data(about: int | None, **data) -> dict:
+    return data | ({"shipment": about} if about is not None else {})
+
+
+def order_email_sent(*, order: Order, email: OrderEmail, key: str, attempt: int, to: str,
+                     about: int | None = None) -> None:
     with transaction.atomic():
-        if email.tracks_state:
-            Order.objects.filter(pk=order.pk).update(confirmation_state=Order.EmailState.SENT, confirmation_error="",
-                                                     confirmation_sent_at=timezone.now())
-        event_record(order=order, kind=email.sent_event, data={"to": order.customer_email, "key": key,
-                                                               "attempt": attempt},
-                     message=f"{email.label} sent to {order.customer_email}.")
+        _state_update(order, email, about, state=Order.EmailState.SENT, error="", sent_at=timezone.now())
+        event_record(order=order, kind=email.sent_event, data=_data(about, to=to, key=key, attempt=attempt),
+                     message=f"{email.label} sent to {to}.")
 
 
-def order_email_retrying(*, order: Order, email: OrderEmail, key: str, attempt: int, error: str, retry_at) -> None:
+def order_email_retrying(*, order: Order, email: OrderEmail, key: str, attempt: int, error: str, retry_at,
+                         about: int | None = None) -> None:
     """A try failed for a temporary reason; call in the transaction that queues the next try."""
-    if email.tracks_state:
-        Order.objects.filter(pk=order.pk).update(confirmation_error=error)
+    _state_update(order, email, about, error=error)
     at = timezone.localtime(retry_at).strftime("%H:%M:%S")
     event_record(order=order, kind=email.failed_event,
-                 data={"key": key, "attempt": attempt, "error": error, "retry_at": retry_at.isoformat()},
+                 data=_data(about, key=key, attempt=attempt, error=error, retry_at=retry_at.isoformat()),
                  message=f"{email.label}: try {attempt} of {settings.EMAIL_TRIES} failed, "
                          f"trying again at {at}: {error[:300]}")
 
 
-def order_email_failed(*, order: Order, email: OrderEmail, key: str, attempt: int, error: str) -> None:
+def order_email_failed(*, order: Order, email: OrderEmail, key: str, attempt: int, error: str,
+                       about: int | None = None) -> None:
     with transaction.atomic():
-        if email.tracks_state:
-            Order.objects.filter(pk=order.pk).update(confirmation_state=Order.EmailState.FAILED,
-                                                     confirmation_error=error)
+        _state_update(order, email, about, state=Order.EmailState.FAILED, error=error)
         tries = f" after {attempt} tries" if attempt > 1 else ""
-        event_record(order=order, kind=email.failed_event, data={"key": key, "attempt": attempt, "error": error},
+        event_record(order=order, kind=email.failed_event, data=_data(about, key=key, attempt=attempt, error=error),
                      message=f"{email.label} failed{tries}: {error[:400]}")

@@ -199,6 +199,7 @@ class OrderFilterForm(PlainFieldsMixin, forms.Form):
                                 error_messages={"invalid": "Enter a date such as 2026-11-27."})
     date_to = forms.DateField(label="To", required=False, widget=DatePickerInput(),
                               error_messages={"invalid": "Enter a date such as 2026-11-27."})
+    overdue = forms.BooleanField(label="Overdue only", required=False)
 
     def __init__(self, *args, staff: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,7 +220,8 @@ class OrderFilterForm(PlainFieldsMixin, forms.Form):
         data = self.cleaned_data
         return OrderFilters(status=data.get("status") or "", channel=data.get("channel") or "",
                             taken_by=data.get("taken_by"), date_from=data.get("date_from"),
-                            date_to=data.get("date_to") if "date_to" not in self.errors else None)
+                            date_to=data.get("date_to") if "date_to" not in self.errors else None,
+                            overdue=bool(data.get("overdue")))
 
 
 KEEP_SHIPPING = "keep"

@@ -53,6 +53,7 @@ class Order(models.Model):
     class Status(models.TextChoices):
         PLACED = "placed", "Placed"
         PROCESSING = "processing", "Processing"
+        PARTIALLY_SHIPPED = "partially_shipped", "Partially shipped"
         SHIPPED = "shipped", "Shipped"
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
@@ -69,6 +70,12 @@ class Order(models.Model):
         PURCHASE_ORDER = "purchase_order", "Purchase order"
         ON_ACCOUNT = "on_account", "On account"
         CARD_BY_PHONE = "card_by_phone", "Card by phone (external terminal)"
+
+    class PaymentStatus(models.TextChoices):
+        UNPAID = "unpaid", "Unpaid"
+        PARTIALLY_PAID = "partially_paid", "Partially paid"
+        PAID = "paid", "Paid"
+        OVERPAID = "overpaid", "Overpaid"
 
     class EmailState(models.TextChoices):
         NOT_REQUESTED = "not_requested", "Not requested"
@@ -105,6 +112,12 @@ class Order(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmation_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Payments and terms (orders.fulfilment keeps them): the sum of the payments, what that makes the
+    # order, and when the balance falls due (the customer's terms at placing). db_default: bulk loads skip them.
+    amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
+    payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID,
+                                      db_default=PaymentStatus.UNPAID)
+    due_date = models.DateField(null=True, blank=True)
     # Raised by every saved edit: an edit started at another version is refused (two tabs, two people).
     version = models.PositiveIntegerField(default=1, db_default=1)
 
@@ -118,6 +131,16 @@ class Order(models.Model):
         ]
         indexes = [
             models.Index(fields=["customer", "-number"], name="order_customer_newest"),
+            # The dashboard's awaiting payment / shipment and the overdue filter read only open orders, newest
+            # first; orders with no due date (bulk-loaded ones) are not in the overdue one at all.
+            models.Index(fields=["-number"], name="order_balance_open",
+                         condition=models.Q(payment_status__in=["unpaid", "partially_paid"])
+                         & ~models.Q(status="cancelled")),
+            models.Index(fields=["-number"], name="order_balance_due",
+                         condition=models.Q(payment_status__in=["unpaid", "partially_paid"])
+                         & ~models.Q(status="cancelled") & models.Q(due_date__isnull=False)),
+            models.Index(fields=["-number"], name="order_awaiting_shipment",
+                         condition=models.Q(status__in=["placed", "processing", "partially_shipped"])),
             # The order list's filters, each read newest first along its own index.
             models.Index(fields=["status", "-number"], name="order_status_newest"),
             models.Index(fields=["channel", "-number"], name="order_channel_newest"),
@@ -153,10 +176,14 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField()
     line_total = models.DecimalField(max_digits=14, decimal_places=2)
+    quantity_shipped = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
+            # Never more shipped than ordered, whatever the code above it does (orders.fulfilment locks too).
+            models.CheckConstraint(condition=models.Q(quantity_shipped__lte=models.F("quantity")),
+                                   name="line_shipped_lte_ordered"),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="line_quantity_gt_0"),
             models.CheckConstraint(
                 condition=models.Q(unit_price__gte=0, line_total__gte=0),
@@ -167,6 +194,10 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sku}"
+
+    @property
+    def quantity_unshipped(self) -> int:
+        return self.quantity - self.quantity_shipped
 
 
 class OrderEvent(models.Model):
@@ -184,6 +215,12 @@ class OrderEvent(models.Model):
         EMAIL_CHANGED = "email_changed", "Email address changed"
         CANCELLED = "cancelled", "Cancelled"
         NOTE_ADDED = "note_added", "Note added"
+        PAYMENT_RECORDED = "payment_recorded", "Payment recorded"
+        SHIPMENT_RECORDED = "shipment_recorded", "Shipment recorded"
+        SHIPPING_EMAIL_QUEUED = "shipping_email_queued", "Shipping confirmation queued"
+        SHIPPING_EMAIL_SENT = "shipping_email_sent", "Shipping confirmation sent"
+        SHIPPING_EMAIL_FAILED = "shipping_email_failed", "Shipping confirmation failed"
+        SHIPPING_EMAIL_RESENT = "shipping_email_resent", "Shipping confirmation resend requested"
         EDITED = "edited", "Edited"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
@@ -204,3 +241,20 @@ class OrderEvent(models.Model):
     @property
     def actor_name(self) -> str:
         return self.actor.get_username() if self.actor else "system"
+
+
+# Shipments, payments, the merchant's details and the sales summary live in a module of their own.
+from .models_fulfilment import (  # noqa: E402
+    Carrier,
+    DailyProductSales,
+    DailySales,
+    MerchantSettings,
+    Payment,
+    Shipment,
+    ShipmentLine,
+)
+
+__all__ = [
+    "Carrier", "DailyProductSales", "DailySales", "MerchantSettings", "Order", "OrderEvent", "OrderLine", "Payment",
+    "Shipment", "ShipmentLine", "ShippingMethod", "TaxRate",
+]

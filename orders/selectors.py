@@ -88,9 +88,11 @@ class OrderFilters:
     taken_by: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    overdue: bool = False  # past the due date with a balance left (the order_balance_due partial index)
 
     def key(self) -> str:
-        return f"{self.status}|{self.channel}|{self.taken_by or ''}|{self.date_from or ''}|{self.date_to or ''}"
+        return (f"{self.status}|{self.channel}|{self.taken_by or ''}|{self.date_from or ''}|{self.date_to or ''}"
+                f"|{'overdue' if self.overdue else ''}")
 
     def condition(self) -> Sql | None:
         """The filters on orders_order ``o``; each is a range of one of its (column, number) indexes. Dates also
@@ -108,6 +110,9 @@ class OrderFilters:
             after = Order.objects.filter(created_at__gte=end + CLOCK_SLACK).order_by("created_at")
             parts += [Sql("o.created_at < %s", (_db_time(end),)),
                       Sql("o.number < %s", (after.values_list("number", flat=True).first() or NO_NUMBER,))]
+        if self.overdue:
+            parts.append(Sql("o.due_date < %s AND o.payment_status IN ('unpaid', 'partially_paid') "
+                             "AND o.status <> 'cancelled'", (timezone.localdate(),)))
         return reduce(operator.and_, parts) if parts else None
 
 

@@ -16,6 +16,8 @@ from .drafts import OrderDraft
 from .models import Order, OrderEvent, OrderLine, ShippingMethod, TaxRate
 from .pricing import Totals, line_total, order_totals
 from .review import line_problem
+from .sales import sales_add
+from .terms import due_date_for
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +89,7 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     for line in line_rows:
         line.order = order
     OrderLine.objects.bulk_create(line_rows)
+    sales_add(order=order, lines=line_rows)
     _take_stock(products, quantities)
     if draft.save_addresses:
         _save_addresses(customer, draft.billing_address, draft.shipping_address)
@@ -113,6 +116,7 @@ def _order_create(draft: OrderDraft, customer: Customer, shipping_method: Shippi
         subtotal=totals.subtotal, shipping=totals.shipping, tax_rate=totals.tax_rate, tax=totals.tax,
         total=totals.total,
         confirmation_state=Order.EmailState.PENDING if send else Order.EmailState.NOT_REQUESTED,
+        due_date=due_date_for(terms_days=customer.payment_terms_days, placed_on=timezone.localdate()),
     )
 
 
@@ -206,7 +210,10 @@ def order_note_add(*, order: Order, text: str, visible_to_customer: bool, actor=
 
 ALLOWED_TRANSITIONS = {
     Order.Status.PLACED: {Order.Status.PROCESSING},
-    Order.Status.PROCESSING: {Order.Status.SHIPPED},
+    # Shipping goes through shipments (orders.fulfilment), which move placed/processing orders to partially
+    # shipped or shipped; a status change alone would leave lines unshipped.
+    Order.Status.PROCESSING: set(),
+    Order.Status.PARTIALLY_SHIPPED: set(),
     Order.Status.SHIPPED: {Order.Status.COMPLETED},
     Order.Status.COMPLETED: set(),
     Order.Status.CANCELLED: set(),
@@ -252,6 +259,7 @@ def order_cancel(*, order: Order, reason: str, actor=None) -> CancelledOrder:
         restocked = _restock({line.product_id: line.quantity for line in current.lines.all()})
         current.status = Order.Status.CANCELLED
         current.save(update_fields=["status"])
+        sales_add(order=current, lines=current.lines.all(), sign=-1)
         given_back = ", ".join(f"{quantity:,} x {sku}" for sku, quantity in restocked.items()) or "nothing tracked"
         event_record(order=current, kind=OrderEvent.Kind.CANCELLED, actor=actor,
                      message=f"Cancelled: {reason}. Restocked {given_back}.",

@@ -18,6 +18,7 @@ from django.db import connection
 from django.urls import reverse
 
 from orders.drafts import DraftLine, OrderDraft
+from orders.models import DailyProductSales, DailySales
 from orders.services import PlacedOrder, order_place
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,7 +168,7 @@ def production_settings(*names: str, **environment: str) -> dict:
     return json.loads(result.stdout)
 
 
-SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1, "edit_id": "abc"}
+SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1, "shipment_id": 1, "edit_id": "abc"}
 
 
 def our_url_names(resolver=None, namespace=""):
@@ -195,3 +196,8 @@ class CheapArgon2PasswordHasher(Argon2PasswordHasher):
     memory_cost = 8
     parallelism = 1
 
+
+def sales_summary():
+    """The dashboard's summary: (day, channel, staff, orders, revenue) and (day, product, quantity, revenue) rows."""
+    return (sorted(DailySales.objects.values_list("day", "channel", "staff_id", "orders", "revenue")),
+            sorted(DailyProductSales.objects.values_list("day", "product_id", "quantity", "revenue")))

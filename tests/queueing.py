@@ -6,6 +6,7 @@ import sys
 import time
 from contextlib import contextmanager
 
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 
 from oms.bench.smtp_sink import start_sink
@@ -80,3 +81,15 @@ def state(order) -> str:
 
 def timeline(order) -> list[str]:
     return list(OrderEvent.objects.filter(order=order).order_by("pk").values_list("message", flat=True))
+
+
+class FlakyBackend(LocmemBackend):
+    """Refuses the first two connections, then delivers."""
+
+    calls = 0
+
+    def send_messages(self, messages):
+        FlakyBackend.calls += 1
+        if FlakyBackend.calls <= 2:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return super().send_messages(messages)

@@ -13,6 +13,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
@@ -20,7 +21,9 @@ from selectolax.lexbor import LexborHTMLParser
 from catalog.models import Product
 from customers.models import Address, Customer
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
+from orders.fulfilment import ShipmentRequest, shipment_record
 from orders.models import Order, OrderEvent, OrderLine, ShippingMethod, TaxRate
+from orders.models_fulfilment import Carrier
 from tests.factories import (
     OrderFactory,
     ProductFactory,
@@ -105,8 +108,12 @@ class World:
         edit_id = "abc"
         if user.has_perm("orders.edit_order"):  # an edit of the order in progress, to aim its pages at
             edit_id = self.client.post(reverse("orders:edit_start", args=[self.order.number])).url.split("/")[-2]
+        shipped = OrderFactory(customer=self.customer, lines=[(self.product, 1)])  # a shipment to aim at
+        request = ShipmentRequest(carrier=Carrier.objects.create(name="UPS"), tracking_numbers=["1Z999"],
+                                  shipped_on=timezone.localdate())
+        shipment = shipment_record(order=shipped, request=request)
         self.arguments = {"pk": self.customer.pk, "number": self.order.number, "cart_id": cart_id,
-                          "product_id": self.product.pk, "edit_id": edit_id}
+                          "product_id": self.product.pk, "edit_id": edit_id, "shipment_id": shipment.pk}
 
     def targets(self) -> list[Target]:
         """Every URL of ours with the fields of every form (on any page) that submits to it."""

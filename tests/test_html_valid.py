@@ -89,6 +89,12 @@ def pages(staff_client, checkout_setup):
         "checkout": get(reverse("orders:checkout", args=[full])),
         "not-found": get("/no-such-page/"),
     }
+    # The editing view before the order ships (a shipped order cannot be edited).
+    edit = staff_client.post(reverse("orders:edit_start", args=[order.number])).url
+    found["order-edit"] = get(edit)
+    found["order-edit-errors"] = post(edit, {"billing-line1": "", "shipping_method": "²"})
+    found["order-edit-choices"] = post(f"{edit}add/", {"query": "desk", "quantity": "1"})
+    found |= _fulfilment_pages(staff_client, order)
     visitor = Client()
     found["login"] = visitor.get(reverse("login"))
     visitor.force_login(UserFactory(username="outsider", is_staff=False))
@@ -99,18 +105,41 @@ def pages(staff_client, checkout_setup):
     mia.groups.add(Group.objects.get(name=MANAGER))
     manager.force_login(mia)
     found["two-factor-setup"] = manager.get(reverse("accounts:setup"))
-    edit = staff_client.post(reverse("orders:edit_start", args=[order.number])).url
-    found["order-edit"] = get(edit)
-    found["order-edit-errors"] = post(edit, {"billing-line1": "", "shipping_method": "²"})
-    found["order-edit-choices"] = post(f"{edit}add/", {"query": "desk", "quantity": "1"})
     found["two-factor-code"] = manager.post(reverse("accounts:setup"), {"code": "000000"})
 
     expected = {"not-found": 404, "not-allowed": 403, "order-email-error": 400, "order-cancel-error": 400,
+                "payment-error": 400, "shipment-error": 400,
                 "order-list-filter-errors": 400, "order-edit-errors": 400,
                 "two-factor-code": found["two-factor-code"].status_code}
     for name, response in found.items():
         assert response.status_code == expected.get(name, 200), name
     return {name: response.content for name, response in found.items()}
+
+
+def _fulfilment_pages(client, order) -> dict:
+    """Record payment, Mark shipped (and their errors), the order page after both, documents, the dashboard."""
+    from django.utils import timezone
+
+    from orders.fulfilment import ShipmentRequest, payment_record, shipment_record
+    from orders.models import Carrier
+
+    today = timezone.localdate()
+    found = {
+        "payment": client.get(reverse("orders:payment_new", args=[order.number])),
+        "payment-error": client.post(reverse("orders:payment_new", args=[order.number]), {"amount": "-1"}),
+        "shipment": client.get(reverse("orders:shipment_new", args=[order.number])),
+        "shipment-error": client.post(reverse("orders:shipment_new", args=[order.number]), {"carrier": "x"}),
+    }
+    carrier = Carrier.objects.create(name="UPS")
+    payment_record(order=order, amount=order.total, method="check", reference="1042", received_on=today)
+    shipment_record(order=order, request=ShipmentRequest(carrier=carrier, tracking_numbers=["1Z999"], shipped_on=today))
+    found |= {
+        "order-fulfilled": client.get(reverse("orders:detail", args=[order.number])),
+        "invoice": client.get(reverse("orders:invoice", args=[order.number])),
+        "packing-slip": client.get(reverse("orders:packing_slip", args=[order.number])),
+        "dashboard": client.get(reverse("orders:dashboard")),
+    }
+    return found
 
 
 def test_every_page_is_valid_html(vnu, pages, tmp_path):

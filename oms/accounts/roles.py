@@ -41,6 +41,8 @@ _ADMINISTRATOR = [
     *_crud("catalog", "product"),
     *_crud("orders", "shippingmethod"),
     *_crud("orders", "taxrate"),
+    *_crud("orders", "carrier"),
+    *_crud("orders", "merchantsettings", ("view", "add", "change")),
     "customers.delete_customer",
     "customers.delete_address",
     # a customer's data: everything held about them as JSON, and erasing them (both audited)

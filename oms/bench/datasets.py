@@ -4,12 +4,22 @@ from django.utils import timezone
 
 from catalog.models import Product
 from customers.models import Address, Customer
-from orders.models import Order, OrderEvent, OrderLine
+from orders.models import (
+    DailyProductSales,
+    DailySales,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Payment,
+    Shipment,
+    ShipmentLine,
+)
 
 from .models import Dataset
 
 # The tables seed_scale empties and fills, parents first.
-SEEDED_MODELS = [Customer, Address, Product, Order, OrderLine, OrderEvent]
+SEEDED_MODELS = [Customer, Address, Product, Order, OrderLine, OrderEvent, Payment, Shipment, ShipmentLine,
+                 DailySales, DailyProductSales]
 
 
 def describe(*, customers: int, products: int, orders: int, seed: int) -> str:

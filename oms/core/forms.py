@@ -1,6 +1,7 @@
 """Form fields the apps share for values people (or forged requests) type into URLs and forms."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -38,6 +39,32 @@ def parse_id(value) -> int | None:
         return None
 
 
+AMOUNT = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?")  # Decimal("٣") is 3: only ASCII digits are money here
+
+
+class AmountField(forms.DecimalField):
+    """A positive amount of money as staff type it ("1,234.50", "$20"): ASCII digits, at most two decimals."""
+
+    default_error_messages = {
+        "invalid": "Enter an amount such as 25 or 1,234.50 (digits 0-9, at most two decimals).",
+        "min_value": "Enter an amount greater than zero.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace(",", "").removeprefix("$").strip()
+        if text.startswith("-"):
+            raise ValidationError(self.error_messages["min_value"], code="min_value")
+        if not AMOUNT.fullmatch(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return Decimal(text)
 class PlainFieldsMixin:
     """Bootstrap's classes on a form's own widgets, so its fields render through templates/core/field.html
     (label, widget, errors) instead of crispy's field template: a third of the cost, for forms drawn on

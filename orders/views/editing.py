@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from customers.forms import AddressForm
 
 from ..cart import CartError
-from ..editing import EDITABLE, OrderChange, OrderEditConflict, order_edit_save
+from ..editing import EDITABLE, OrderChange, OrderEditConflict, not_editable_message, order_edit_save
 from ..edits import OrderEdit
 from ..forms import AddLineForm, LineQuantityForm, OrderEditForm
 from ..models import Order, OrderEvent
@@ -26,15 +26,10 @@ def order_edit_start(request, number: int):
     """Edit order: a new edit of the order as it is now, at its own URL."""
     order = get_object_or_404(Order, number=number)
     if order.status not in EDITABLE:
-        messages.error(request, _not_editable(order))
+        messages.error(request, not_editable_message(order))
         return redirect(order)
     edit = OrderEdit.create(request.session, order)
     return redirect("orders:edit", number=order.number, edit_id=edit.id)
-
-
-def _not_editable(order: Order) -> str:
-    return (f"Order #{order.number} is {order.get_status_display().lower()}: only placed or processing orders "
-            "can be edited.")
 
 
 EDIT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)  # what OrderEdit.create makes (no NUL for the database)
@@ -55,7 +50,7 @@ def with_edit(view):
             return redirect(order)
         if order.status not in EDITABLE:
             edit.discard()
-            messages.error(request, _not_editable(order))
+            messages.error(request, not_editable_message(order))
             return redirect(order)
         return view(request, order, edit, *args, **kwargs)
 

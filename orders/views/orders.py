@@ -9,6 +9,7 @@ from customers.models import Customer
 from oms.core.forms import parse_id
 
 from ..cart import Cart, CartError
+from ..editing import EDITABLE
 from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
 from ..models import Order
 from ..selectors import reorder_lines
@@ -23,6 +24,7 @@ from ..services import (
     order_status_change,
 )
 from .common import report_email, with_cart
+from .fulfilment import fulfilment_context
 
 
 @permission_required("orders.view_order", raise_exception=True)
@@ -35,9 +37,10 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
         "events": list(order.events.select_related("actor")),
         "next_statuses": [Order.Status(status) for status in ALLOWED_TRANSITIONS[order.status]],
         "can_cancel": order.status in CANCELLABLE,
+        "can_edit": order.status in EDITABLE,  # not once anything has shipped
         "email_form": email_form or OrderEmailForm(initial={"email": order.customer_email}),
         "note_form": note_form or NoteForm(),
-    }
+    } | fulfilment_context(order)
     return render(request, "orders/order_detail.html", context, status=400 if email_form or note_form else 200)
 
 

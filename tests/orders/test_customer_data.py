@@ -8,10 +8,13 @@ from decimal import Decimal
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.services import customer_update
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
+from orders.fulfilment import ShipmentRequest, shipment_record
 from orders.models import Order
+from orders.models_fulfilment import Carrier
 from orders.services import order_cancel, order_email_change, order_note_add, order_status_change
 from tests.factories import OrderFactory, ProductFactory, customer_with_address
 from tests.helpers import logged_in
@@ -32,9 +35,12 @@ def finished_order(customer, *, cancel=False):
     order = OrderFactory(customer=customer, lines=[(product, 2)])
     if cancel:
         order_cancel(order=order, reason="Changed their mind")
-    else:
-        for status in (Order.Status.PROCESSING, Order.Status.SHIPPED, Order.Status.COMPLETED):
-            order_status_change(order=order, status=status)
+    else:  # shipped the way staff ship (a shipment of every line), then completed
+        order_status_change(order=order, status=Order.Status.PROCESSING)
+        carrier = Carrier.objects.get_or_create(name="UPS")[0]
+        shipment_record(order=order, request=ShipmentRequest(carrier=carrier, tracking_numbers=["1Z999"],
+                                                             shipped_on=timezone.localdate()))
+        order_status_change(order=Order.objects.get(pk=order.pk), status=Order.Status.COMPLETED)
     return Order.objects.get(pk=order.pk)
 
 

@@ -6,7 +6,6 @@ import smtplib
 import pytest
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django_tasks_db.models import DBTaskResult
 
 from oms.core.queue import is_temporary, retry_delay
@@ -14,6 +13,7 @@ from orders.models import Order, OrderEvent
 from orders.tasks import order_email_send
 from tests.factories import ProductFactory, customer_with_address
 from tests.helpers import place
+from tests.queueing import FlakyBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -43,20 +43,8 @@ def test_the_retry_delay_doubles(settings):
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
 
 
-class FlakyBackend(LocmemBackend):
-    """Refuses the first two connections, then delivers."""
-
-    calls = 0
-
-    def send_messages(self, messages):
-        FlakyBackend.calls += 1
-        if FlakyBackend.calls <= 2:
-            raise ConnectionRefusedError(111, "Connection refused")
-        return super().send_messages(messages)
-
-
 def test_each_try_is_on_the_timeline_until_sent(settings, checkout_setup, django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = "tests.orders.test_tasks.FlakyBackend"
+    settings.EMAIL_BACKEND = "tests.queueing.FlakyBackend"
     FlakyBackend.calls = 0
     shipping, _ = checkout_setup
     with django_capture_on_commit_callbacks(execute=True):

@@ -18,7 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oms.accounts.roles import MANAGER
-from oms.bench import changes, datasets, http_load, pages, placing, queueing
+from oms.bench import changes, datasets, fulfilment, http_load, pages, placing, queueing
 from oms.bench.curve import results_path, scale_curve
 from oms.bench.measure import report, write_json
 from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use_database
@@ -85,6 +85,7 @@ class Command(BaseCommand):
         rows += changes.service_rows(user, repeats=plan["repeats"])
         self.stdout.write("Export CSV ...")
         rows += changes.export_rows()
+        rows += self.fulfilment_rows(user, plan["repeats"])
         rows += self.load_rows(plan)
         return rows
 
@@ -133,14 +134,22 @@ class Command(BaseCommand):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
 
+    @staticmethod
+    def page_settings():
+        # The peer admin is mounted for the run only; the test client speaks plain HTTP as 'testserver'.
+        return override_settings(ROOT_URLCONF="oms.bench.urls", SECURE_SSL_REDIRECT=False,
+                                 ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"])
+
+    def page_client(self, user) -> Client:
+        client = Client()
+        client.force_login(user)
+        self.past_second_factor(client, user)
+        return client
+
     def page_rows(self, user, repeats: int, peer_repeats: int | None) -> list:
         self.stdout.write("Timing pages ...")
-        # The peer admin is mounted for this run only; the test client speaks plain HTTP as 'testserver'.
-        with override_settings(ROOT_URLCONF="oms.bench.urls", SECURE_SSL_REDIRECT=False,
-                               ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-            client = Client()
-            client.force_login(user)
-            self.past_second_factor(client, user)
+        with self.page_settings():
+            client = self.page_client(user)
             cart_ids = pages.carts(client, lines=50)
             bench = pages.PageBench(client, repeats, peer_repeats)
             terms = pages.pick_terms()
@@ -148,6 +157,12 @@ class Command(BaseCommand):
                     + pages.product_rows(bench, cart_ids["empty"])
                     + pages.order_page_rows(bench, terms, cart_ids)
                     + changes.page_rows(bench, user))
+
+    def fulfilment_rows(self, user, repeats: int) -> list:
+        self.stdout.write("Documents and the dashboard ...")
+        with self.page_settings():
+            client = self.page_client(user)
+            return fulfilment.rows(client, pages.PageBench(client, repeats), user)
 
     def load_rows(self, plan) -> list:
         if connection.vendor != "postgresql":

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0003_search_sort_indexes'),
+        ('customers', '0004_payment_terms'),
     ]
 
     operations = [

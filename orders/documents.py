@@ -1,0 +1,70 @@
+"""Invoices and packing slips: one template, print-ready as an HTML page (print CSS, A4 or US Letter) and as
+a PDF rendered by WeasyPrint from the same HTML; a batch is one document of many orders, a page break apart."""
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib.staticfiles import finders
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import MerchantSettings, Order, OrderLine, Payment
+from .terms import balance_due
+
+KINDS = {"invoice": "Invoice", "packing_slip": "Packing slip"}
+PAPERS = {"a4": "oms/paper-a4.css", "letter": "oms/paper-letter.css"}
+BATCH_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Document:
+    order: Order
+    lines: list[OrderLine]
+    payments: list[Payment]
+    balance_due: object
+
+
+def documents_for(numbers: list[int]) -> list[Document]:
+    """The orders ``numbers`` in that order, with their lines and payments: three queries, however many."""
+    orders = Order.objects.select_related("customer").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+        Prefetch("payments", queryset=Payment.objects.order_by("pk")))
+    found = orders.in_bulk(numbers)
+    return [Document(order, list(order.lines.all()), list(order.payments.all()), balance_due(order))
+            for order in (found[number] for number in numbers if number in found)]
+
+
+def document_html(*, kind: str, documents: list[Document], paper: str | None = None, pdf: bool = False,
+                  links: bool = True) -> str:
+    merchant = MerchantSettings.current()
+    paper = paper if paper in PAPERS else merchant.paper
+    context = {"kind": kind, "title": KINDS[kind], "documents": documents, "merchant": merchant, "paper": paper,
+               "paper_css": PAPERS[paper], "pdf": pdf, "links": links and not pdf, "printed_on": timezone.localdate()}
+    return render_to_string("orders/documents/document.html", context)
+
+
+def document_pdf(*, kind: str, documents: list[Document], paper: str | None = None) -> bytes:
+    """The same document as a PDF; the stylesheets are read from our static files, nothing from the network."""
+    from weasyprint import CSS, HTML  # imported on use: it loads Pango, which most requests never need
+
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per step of every PDF otherwise
+
+    html = document_html(kind=kind, documents=documents, paper=paper, pdf=True)
+    merchant_paper = paper if paper in PAPERS else MerchantSettings.current().paper
+    stylesheets = [CSS(filename=finders.find(name)) for name in ("oms/documents.css", PAPERS[merchant_paper])]
+    return HTML(string=html, url_fetcher=_data_urls_only).write_pdf(stylesheets=stylesheets)
+
+
+def _data_urls_only(url: str, *args, **kwargs):
+    """The logo is a data: URL; anything else a document might name is not fetched."""
+    from weasyprint.urls import default_url_fetcher
+
+    if url.startswith("data:"):
+        return default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"Documents fetch nothing from outside: {url[:80]}")
+
+
+def document_filename(kind: str, numbers: list[int]) -> str:
+    label = kind.replace("_", "-")
+    return f"{label}-{numbers[0]}.pdf" if len(numbers) == 1 else f"{label}s-{len(numbers)}-orders.pdf"

@@ -1,0 +1,180 @@
+"""After placing: recording payments and shipments, and asking for a shipping confirmation again.
+
+Each write locks the order's row first, so two staff recording against one order take turns: what the
+second one checks (the balance, the quantities left to ship) includes what the first one wrote.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from oms.core.money import format_money
+from oms.core.validators import CARD_MESSAGE, contains_card_number
+
+from .models import Carrier, Order, OrderEvent, OrderLine, Payment, Shipment, ShipmentLine
+from .services import OrderRefused, event_record
+from .tasks import order_email_enqueue
+from .terms import balance_due, payment_status_for
+
+SHIPPABLE = {Order.Status.PLACED, Order.Status.PROCESSING, Order.Status.PARTIALLY_SHIPPED}
+
+
+class Overpayment(OrderRefused):
+    """The payment is more than the balance due; ``excess`` says by how much. Record it with
+    allow_overpayment=True to keep the difference as the customer's credit."""
+
+    def __init__(self, balance: Decimal, excess: Decimal):
+        super().__init__([f"This payment is {format_money(excess)} more than the balance due of "
+                          f"{format_money(balance)}. Check the amount, or tick “Accept overpayment” to keep the "
+                          "difference as the customer's credit."])
+        self.excess = excess
+
+
+def _locked(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def payment_record(*, order: Order, amount: Decimal, method: str, reference: str = "", received_on: date,
+                   allow_overpayment: bool = False, actor=None) -> Payment:
+    """Record a payment against ``order`` and move its payment status.
+
+    Raises OrderRefused for a cancelled order, an amount that is not positive or a reference holding a card
+    number, and Overpayment when the
+    amount is more than the balance due and allow_overpayment is False.
+    """
+    if amount <= 0:
+        raise OrderRefused(["Enter an amount greater than zero."])
+    if contains_card_number(reference):
+        raise OrderRefused([CARD_MESSAGE])
+    with transaction.atomic():
+        current = _locked(order)
+        if current.status == Order.Status.CANCELLED:
+            raise OrderRefused([f"Order #{current.number} is cancelled: no payment can be recorded against it."])
+        balance = balance_due(current)
+        if amount > balance and not allow_overpayment:
+            raise Overpayment(balance, amount - max(balance, Decimal("0")))
+        payment = Payment.objects.create(order=current, amount=amount, method=method, reference=reference,
+                                         received_on=received_on, recorded_by=actor)
+        current.amount_paid += amount
+        current.payment_status = payment_status_for(total=current.total, paid=current.amount_paid)
+        current.save(update_fields=["amount_paid", "payment_status"])
+        event_record(order=current, kind=OrderEvent.Kind.PAYMENT_RECORDED, actor=actor,
+                     message=f"Payment of {format_money(amount)} recorded ({payment.get_method_display()}"
+                             f"{', ' + reference if reference else ''}); {current.get_payment_status_display().lower()}"
+                             f", balance due {format_money(balance_due(current))}.",
+                     data={"payment": payment.pk, "amount": str(amount), "status": current.payment_status})
+    order.amount_paid, order.payment_status = current.amount_paid, current.payment_status
+    return payment
+
+
+@dataclass(frozen=True)
+class ShipmentRequest:
+    carrier: Carrier
+    tracking_numbers: list[str]
+    shipped_on: date
+    quantities: dict[int, int] | None = None  # order line id -> quantity; None ships everything not yet shipped
+    send_email: bool = False
+
+
+def shipment_record(*, order: Order, request: ShipmentRequest, actor=None) -> Shipment:
+    """Record a shipment of some or all of the order's unshipped quantities; the order becomes partially
+    shipped or shipped. Queues the shipping confirmation when asked and the order has an email address.
+
+    Raises OrderRefused (every problem at once) for an order that cannot ship, quantities beyond what is
+    left to ship or lines of another order, or nothing to ship.
+    """
+    with transaction.atomic():
+        current = _locked(order)
+        lines = list(current.lines.order_by("pk"))
+        shipping = _quantities(current, lines, request.quantities)
+        send = request.send_email and bool(current.customer_email)
+        shipment = Shipment.objects.create(
+            order=current, carrier=request.carrier, tracking_numbers=request.tracking_numbers,
+            shipped_on=request.shipped_on, created_by=actor, email_to=current.customer_email if send else "",
+            email_state=Order.EmailState.PENDING if send else Order.EmailState.NOT_REQUESTED)
+        ShipmentLine.objects.bulk_create(ShipmentLine(shipment=shipment, order_line=line, quantity=quantity)
+                                         for line, quantity in shipping)
+        for line, quantity in shipping:
+            OrderLine.objects.filter(pk=line.pk).update(quantity_shipped=F("quantity_shipped") + quantity)
+            line.quantity_shipped += quantity
+        _after_shipping(current, shipment, lines, shipping, actor)
+        if send:
+            _queue_shipping_email(current, shipment, actor)
+    return shipment
+
+
+def _quantities(order: Order, lines: list[OrderLine], wanted: dict[int, int] | None) -> list[tuple[OrderLine, int]]:
+    if order.status not in SHIPPABLE:
+        raise OrderRefused([f"Order #{order.number} is {order.get_status_display().lower()}: nothing can be "
+                            "shipped."])
+    if wanted is None:
+        wanted = {line.pk: line.quantity_unshipped for line in lines}
+    by_id = {line.pk: line for line in lines}
+    problems = [f"Line {line_id} is not a line of order #{order.number}." for line_id in wanted
+                if line_id not in by_id]
+    for line_id, quantity in wanted.items():
+        line = by_id.get(line_id)
+        if line is not None and not 0 <= quantity <= line.quantity_unshipped:
+            problems.append(f"{line.sku}: ship between 0 and {line.quantity_unshipped:,} "
+                            f"({line.quantity:,} ordered, {line.quantity_shipped:,} already shipped).")
+    shipping = [(by_id[line_id], quantity) for line_id, quantity in wanted.items() if line_id in by_id and quantity]
+    if not problems and not shipping:
+        problems.append("Nothing to ship: enter a quantity for at least one line.")
+    if problems:
+        raise OrderRefused(problems)
+    return sorted(shipping, key=lambda pair: pair[0].pk)
+
+
+def _after_shipping(order: Order, shipment: Shipment, lines, shipping, actor) -> None:
+    before = order.status
+    order.status = (Order.Status.SHIPPED if all(line.quantity_unshipped == 0 for line in lines)
+                    else Order.Status.PARTIALLY_SHIPPED)
+    order.save(update_fields=["status"])
+    shipped = ", ".join(f"{quantity:,} x {line.sku}" for line, quantity in shipping)
+    tracking = ", ".join(shipment.tracking_numbers) or "no tracking number"
+    event_record(order=order, kind=OrderEvent.Kind.SHIPMENT_RECORDED, actor=actor,
+                 message=f"Shipped {shipped} by {shipment.carrier.name} ({tracking}); "
+                         f"{order.get_status_display().lower()}.",
+                 data={"shipment": shipment.pk, "lines": {line.sku: quantity for line, quantity in shipping}})
+    if before != order.status:
+        event_record(order=order, kind=OrderEvent.Kind.STATUS_CHANGED, actor=actor,
+                     message=f"Status changed from {Order.Status(before).label.lower()} to "
+                             f"{order.get_status_display().lower()}.",
+                     data={"before": before, "after": order.status})
+
+
+def _queue_shipping_email(order: Order, shipment: Shipment, actor) -> None:
+    """Queue the shipping confirmation in the shipment's transaction: it exists, and is sent, when that commits."""
+    event_record(order=order, kind=OrderEvent.Kind.SHIPPING_EMAIL_QUEUED, actor=actor,
+                 message=f"Shipping confirmation queued for {shipment.email_to}.", data={"shipment": shipment.pk})
+    order_email_enqueue(order=order, kind="shipping", about=shipment.pk)
+
+
+def shipment_email_request(*, shipment: Shipment, actor=None) -> Shipment:
+    """Queue the shipping confirmation again, to the order's saved address (Resend shipping confirmation).
+
+    Raises OrderRefused when the order has no email address or the resend limit for the hour is reached.
+    """
+    with transaction.atomic():
+        order = _locked(shipment.order)
+        current = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        if not order.customer_email:
+            raise OrderRefused(["The order has no email address: save one for this order first."])
+        hour_ago = timezone.now() - timedelta(hours=1)
+        recent = order.events.filter(kind=OrderEvent.Kind.SHIPPING_EMAIL_RESENT, created_at__gte=hour_ago,
+                                     data__shipment=current.pk).count()
+        if recent >= settings.RESEND_LIMIT_PER_HOUR:
+            raise OrderRefused([f"The shipping confirmation was already resent {recent} times in the last hour; "
+                                "try again later."])
+        current.email_to, current.email_state, current.email_error = order.customer_email, Order.EmailState.PENDING, ""
+        current.save(update_fields=["email_to", "email_state", "email_error"])
+        event_record(order=order, kind=OrderEvent.Kind.SHIPPING_EMAIL_RESENT, actor=actor,
+                     message=f"Shipping confirmation resend requested, to {order.customer_email}.",
+                     data={"shipment": current.pk, "to": order.customer_email})
+        order_email_enqueue(order=order, kind="shipping", about=current.pk)
+    return current

@@ -1,0 +1,109 @@
+"""Record payment and Mark shipped (pages of their own), resending a shipping confirmation, and what the
+order page shows of payments and shipments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from oms.core.money import format_money
+
+from ..forms_fulfilment import PaymentForm, ShipmentForm
+from ..fulfilment import (
+    SHIPPABLE,
+    Overpayment,
+    ShipmentRequest,
+    payment_record,
+    shipment_email_request,
+    shipment_record,
+)
+from ..models import Order, Shipment, ShipmentLine
+from ..services import OrderRefused
+from ..terms import balance_due, is_overdue
+
+
+def fulfilment_context(order: Order) -> dict:
+    """What the order page shows of payments and shipments: no query for an order with neither, three at most
+    (payments only exist once something is paid, shipments once something shipped)."""
+    shipments = order.shipments.select_related("carrier").prefetch_related(
+        Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line")))
+    shipped = order.status not in (Order.Status.PLACED, Order.Status.PROCESSING, Order.Status.CANCELLED)
+    return {
+        "payments": list(order.payments.all()) if order.amount_paid else [],
+        "shipments": list(shipments) if shipped else [],
+        "balance_due": balance_due(order),
+        "overdue": is_overdue(order, timezone.localdate()),
+        "can_ship": order.status in SHIPPABLE,
+        "can_pay": order.status != Order.Status.CANCELLED,
+    }
+
+
+@permission_required("orders.record_payment", raise_exception=True)
+def payment_new(request, number: int):
+    order = get_object_or_404(Order, number=number)
+    form = PaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment_record(order=order, amount=data["amount"], method=data["method"], reference=data["reference"],
+                           received_on=data["received_on"], allow_overpayment=data["accept_overpayment"],
+                           actor=request.user)
+        except OrderRefused as refused:
+            form.add_error("amount" if isinstance(refused, Overpayment) else None, refused.problems[0])
+        else:
+            messages.success(request, f"Payment of {format_money(data['amount'])} recorded. Balance due: "
+                                      f"{format_money(balance_due(order))}.")
+            return redirect(order)
+    context = {"order": order, "form": form, "balance_due": balance_due(order)}
+    return render(request, "orders/payment_form.html", context, status=400 if form.is_bound else 200)
+
+
+@permission_required("orders.record_shipment", raise_exception=True)
+def shipment_new(request, number: int):
+    order = get_object_or_404(Order, number=number)
+    lines = list(order.lines.all())
+    form = ShipmentForm(request.POST or None, lines=lines, customer_email=order.customer_email)
+    if order.status not in SHIPPABLE:
+        messages.error(request, f"Order #{order.number} is {order.get_status_display().lower()}: nothing can be "
+                                "shipped.")
+        return redirect(order)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        shipment_request = ShipmentRequest(carrier=data["carrier"], tracking_numbers=data["tracking_numbers"],
+                                           shipped_on=data["shipped_on"], quantities=form.quantities(),
+                                           send_email=data["send_email"])
+        try:
+            shipment = shipment_record(order=order, request=shipment_request, actor=request.user)
+        except OrderRefused as refused:
+            for problem in refused.problems:
+                form.add_error(None, problem)
+        else:
+            _report_shipment(request, shipment)
+            return redirect(order)
+    return render(request, "orders/shipment_form.html", {"order": order, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+def _report_shipment(request, shipment: Shipment) -> None:
+    shipment.refresh_from_db()
+    order = shipment.order
+    messages.success(request, f"Shipment recorded: order #{order.number} is {order.get_status_display().lower()}.")
+    if shipment.email_state == Order.EmailState.SENT:
+        messages.success(request, f"Shipping confirmation sent to {shipment.email_to}.")
+    elif shipment.email_state == Order.EmailState.FAILED:
+        messages.error(request, "The shipping confirmation could not be sent; see Shipments and resend it.")
+
+
+@permission_required("orders.record_shipment", raise_exception=True)
+@require_POST
+def shipment_resend(request, number: int, shipment_id: int):
+    shipment = get_object_or_404(Shipment.objects.select_related("order"), pk=shipment_id, order_id=number)
+    try:
+        shipment = shipment_email_request(shipment=shipment, actor=request.user)
+    except OrderRefused as refused:
+        messages.error(request, refused.problems[0])
+    else:
+        _report_shipment(request, shipment)
+    return redirect(shipment.order)
