@@ -45,9 +45,8 @@ def session_touch(request) -> None:
     session, now = request.session, int(time.time())
     session.setdefault(LOGIN_AT, now)  # sessions from before these limits start their clock now
     if NEEDS_CODE in session and PERMISSIONS in session and now - session.get(SEEN_AT, 0) < TOUCH_EVERY:
-        # What ModelBackend would read from the database (two queries a request): it keeps a user's
-        # permissions in this attribute for the rest of the request.
-        request.user._perm_cache = set(session[PERMISSIONS])
+        # read by backends.SessionPermissionsBackend instead of two queries
+        request.user.session_permissions = frozenset(session[PERMISSIONS])
         return
     session[SEEN_AT] = now
     # a role given during the session (Manager, say) asks for the code within the minute

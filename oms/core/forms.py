@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from .search import SEARCH_MAX_LENGTH, SEARCH_MAX_TERMS
 
 BIGINT_MAX = 2**63 - 1
-ASCII_ID = re.compile(r"[0-9]{1,20}")  # str.isdigit() also takes "²" and "٣"
+ASCII_ID = re.compile(r"[0-9]{1,20}")  # ASCII digits only: Unicode's digit test also takes "²" and "٣"
 
 
 class IdField(forms.IntegerField):
