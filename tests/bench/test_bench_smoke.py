@@ -60,3 +60,16 @@ def test_bench_pages_only_without_the_stock_admin_measures_the_pages_alone(tmp_p
     assert any(case.startswith("customer list: common surname") for case in cases)
     assert not any(case.startswith("PEER stock admin") for case in cases)
     assert run["meta"]["plan"]["peer_repeats"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_sections_measures_only_the_named_sections_and_keeps_the_whole_tables_file(tmp_path):
+    output = StringIO()
+    call_command("bench", quick=True, repeats=1, sections=["2", "7"], pages_only=True, peer_repeats=0,
+                 results=tmp_path, verbosity=0, stdout=output, **SIZES)
+
+    run = json.loads((tmp_path / "bench-custom-sections-2-7.json").read_text())
+    assert {row["section"].split(".")[0] for row in run["results"]} == {"2", "7"}
+    assert "order page, 200-event timeline" in {row["case"] for row in run["results"]}
+    assert not (tmp_path / "bench-custom.json").exists()  # the scale curve's file is the whole table's
+    assert "Scale curve" not in output.getvalue()

@@ -26,6 +26,8 @@ from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use
 FULL = {"repeats": 15, "service_orders": 200, "rounds": 3, "worker_orders": 100, "clients": 8, "seconds": 20.0}
 QUICK = {"repeats": 3, "service_orders": 10, "rounds": 2, "worker_orders": 5, "clients": 2, "seconds": 2.0}
 SIZES = ("customers", "products", "orders")
+SECTIONS = ("1", "2", "3", "4", "4b", "5-6", "7", "8")  # the table's section numbers, for --sections
+PAGE_SECTIONS = {"1", "2", "3", "7"}  # what --pages-only keeps (of 7: the order page and the list's filters)
 
 
 class Command(BaseCommand):
@@ -48,6 +50,9 @@ class Command(BaseCommand):
         parser.add_argument("--pages-only", action="store_true",
                             help="Only the pages (sections 1-3; the scale curve needs no more): no order placing, "
                                  "edits, export or HTTP load.")
+        parser.add_argument("--sections", nargs="+", choices=SECTIONS, metavar="N",
+                            help="Only these sections of the table (e.g. --sections 7 8); default: all of them "
+                                 f"({' '.join(SECTIONS)}), or those --pages-only keeps.")
         parser.add_argument("--http-clients", type=int)
         parser.add_argument("--http-seconds", type=float)
         parser.add_argument("--results", type=Path, default=settings.BASE_DIR / "var",
@@ -67,26 +72,36 @@ class Command(BaseCommand):
         default_peer = 1 if scale == "10m" else plan["repeats"]
         peer_repeats = default_peer if options["peer_repeats"] is None else options["peer_repeats"]
         plan["peer_repeats"] = min(peer_repeats, plan["repeats"])
-        rows = self.page_rows(user, plan["repeats"], plan["peer_repeats"])
+        sections = set(options["sections"] or SECTIONS) & (PAGE_SECTIONS if options["pages_only"] else set(SECTIONS))
+        rows = self.page_rows(user, plan["repeats"], plan["peer_repeats"], sections)
         if not options["pages_only"]:
-            rows += self.other_rows(user, plan)
+            rows += self.other_rows(user, plan, sections)
         meta = self.meta(scale, plan, dataset, size_bytes)
         self.stdout.write(report(rows, self.header(meta)))
-        path = results_path(options["results"], scale)
+        # Some sections only: saved beside the whole table's file (which the scale curve reads), and no curve.
+        part = f"-sections-{'-'.join(sorted(sections))}" if options["sections"] else ""
+        path = options["results"] / f"{results_path(options['results'], scale).stem}{part}.json"
         write_json(path, rows, meta)
         self.stdout.write(f"\nJSON: {path}")
-        self.stdout.write(scale_curve(options["results"], list(SCALES)))
+        if not part:
+            self.stdout.write(scale_curve(options["results"], list(SCALES)))
 
-    def other_rows(self, user, plan) -> list:
-        self.stdout.write("Placing orders ...")
-        rows = placing.service_rows(user, orders=plan["service_orders"], rounds=plan["rounds"], workers=4,
-                                     worker_orders=plan["worker_orders"])
-        rows += queueing.confirmation_rows(user, orders=plan["service_orders"], rounds=plan["rounds"])
-        rows += changes.service_rows(user, repeats=plan["repeats"])
-        self.stdout.write("Export CSV ...")
-        rows += changes.export_rows()
-        rows += self.fulfilment_rows(user, plan["repeats"])
-        rows += self.load_rows(plan)
+    def other_rows(self, user, plan, sections: set[str]) -> list:
+        rows = []
+        if "4" in sections:
+            self.stdout.write("Placing orders ...")
+            rows += placing.service_rows(user, orders=plan["service_orders"], rounds=plan["rounds"], workers=4,
+                                         worker_orders=plan["worker_orders"])
+        if "4b" in sections:
+            rows += queueing.confirmation_rows(user, orders=plan["service_orders"], rounds=plan["rounds"])
+        if "7" in sections:
+            rows += changes.service_rows(user, repeats=plan["repeats"])
+            self.stdout.write("Export CSV ...")
+            rows += changes.export_rows()
+        if "8" in sections:
+            rows += self.fulfilment_rows(user, plan["repeats"])
+        if "5-6" in sections:
+            rows += self.load_rows(plan)
         return rows
 
     @staticmethod
@@ -146,17 +161,21 @@ class Command(BaseCommand):
         self.past_second_factor(client, user)
         return client
 
-    def page_rows(self, user, repeats: int, peer_repeats: int | None) -> list:
+    def page_rows(self, user, repeats: int, peer_repeats: int | None, sections: set[str]) -> list:
+        if not sections & PAGE_SECTIONS:
+            return []
         self.stdout.write("Timing pages ...")
         with self.page_settings():
             client = self.page_client(user)
-            cart_ids = pages.carts(client, lines=50)
             bench = pages.PageBench(client, repeats, peer_repeats)
-            terms = pages.pick_terms()
-            return (pages.customer_search_rows(bench, terms, cart_ids["empty"])
-                    + pages.product_rows(bench, cart_ids["empty"])
-                    + pages.order_page_rows(bench, terms, cart_ids)
-                    + changes.page_rows(bench, user))
+            rows = []
+            if sections & {"1", "2", "3"}:
+                cart_ids = pages.carts(client, lines=50)
+                terms = pages.pick_terms()
+                rows += pages.customer_search_rows(bench, terms, cart_ids["empty"]) if "1" in sections else []
+                rows += pages.product_rows(bench, cart_ids["empty"]) if "2" in sections else []
+                rows += pages.order_page_rows(bench, terms, cart_ids) if "3" in sections else []
+            return rows + (changes.page_rows(bench, user) if "7" in sections else [])
 
     def fulfilment_rows(self, user, repeats: int) -> list:
         self.stdout.write("Documents and the dashboard ...")
