@@ -4,10 +4,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import reduce
+from typing import TypedDict
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 
 from catalog.models import Product
 from customers.models import Customer
@@ -16,7 +19,7 @@ from oms.core.paging import Page
 from oms.core.seek import Branch, Key, Sql, seek_ids, seek_page
 
 from .cart import Cart
-from .models import Order, OrderLine, ShippingMethod, TaxRate
+from .models import Order, OrderEvent, OrderLine, ShippingMethod, TaxRate
 from .pricing import order_totals
 from .review import CartReview, EditLine, EditReview, ReviewLine, line_problem
 
@@ -266,3 +269,26 @@ def edit_review(order: Order, quantities: dict[int, int]) -> EditReview:
     totals = order_totals(line_totals=(line.line_total for line in lines), shipping=order.shipping,
                           tax_rate=order.tax_rate)
     return EditReview(lines, [line for pk, line in old.items() if pk not in quantities], totals)
+
+
+class TimelineEntry(TypedDict):  # a dict: the template reads its keys at the first try, 200 times a page
+    message: str
+    actor_name: str
+    at: str  # the time for <time datetime>, in the current time zone
+    when: str  # the time as the page shows it: "Nov 27, 2026 14:05"
+
+
+def order_timeline(order: Order) -> list[TimelineEntry]:
+    """The order's events newest first, ready to show (one query): only the columns shown, each time formatted
+    here once; Django's date filter and an event and user object per row cost about 15 ms at 200 events."""
+    rows = (OrderEvent.objects.filter(order=order).order_by("-created_at", "-pk")
+            .values_list("message", f"actor__{get_user_model().USERNAME_FIELD}", "created_at"))
+    zone = timezone.get_current_timezone()
+    months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]  # as the date filter's "M"
+    entries = []
+    for message, username, created_at in rows:
+        local = created_at.astimezone(zone)
+        entries.append(TimelineEntry(message=message, actor_name="system" if username is None else username,
+                                     at=local.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                                     when=f"{months[local.month]} {local.day}, {local.year} {local:%H:%M}"))
+    return entries

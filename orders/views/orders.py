@@ -12,7 +12,7 @@ from ..cart import Cart, CartError
 from ..editing import EDITABLE
 from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
 from ..models import Order
-from ..selectors import reorder_lines
+from ..selectors import order_timeline, reorder_lines
 from ..services import (
     ALLOWED_TRANSITIONS,
     CANCELLABLE,
@@ -34,7 +34,7 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
     context = {
         "order": order,
         "lines": list(order.lines.all()),
-        "events": list(order.events.select_related("actor")),
+        "events": order_timeline(order),
         "next_statuses": [Order.Status(status) for status in ALLOWED_TRANSITIONS[order.status]],
         "can_cancel": order.status in CANCELLABLE,
         "can_edit": order.status in EDITABLE,  # not once anything has shipped

@@ -1,12 +1,15 @@
 """Every change to a placed order is on its Timeline: what, who, when; resends go where the order says."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.template import engines
 from django.urls import reverse
+from django.utils import timezone
 
 from orders.models import Order, OrderEvent
+from orders.selectors import order_timeline
 from orders.services import OrderRefused, order_confirmation_request, order_status_change
 from tests.factories import OrderFactory, UserFactory
 
@@ -111,3 +114,20 @@ def test_the_order_page_shows_the_timeline_newest_first_in_a_fixed_number_of_que
     assert "Timeline" in text
     assert text.index("Change 39") < text.index("Status changed from placed to processing.") < text.index("Placed:")
     assert "by maria" in text and "by alice" not in text
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/St_Johns"])
+def test_the_timeline_shows_times_as_djangos_date_filter_would_in_the_current_time_zone(checkout_setup, zone):
+    order = OrderFactory(shipping=checkout_setup[0])
+    moments = [datetime(2030, 1, 5, 23, 50, tzinfo=UTC), datetime(2030, 12, 31, 20, 5, 9, tzinfo=UTC)]  # newest
+    drawn = engines["django"].from_string(r"{{ moment|date:'Y-m-d\TH:i:sO' }} {{ moment|date:'M j, Y H:i' }}")
+    for moment in moments:
+        event = OrderEvent.objects.create(order=order, kind="note_added", actor=None, message="Staff note: x")
+        OrderEvent.objects.filter(pk=event.pk).update(created_at=moment)
+
+    with timezone.override(zone):
+        shown = [(entry["at"], entry["when"]) for entry in order_timeline(order)][:2]
+        expected = [tuple(drawn.render({"moment": moment}).split(" ", 1)) for moment in reversed(moments)]
+
+    assert shown == expected  # as the page drew them with the date filter
+    assert {entry["actor_name"] for entry in order_timeline(order)[:2]} == {"system"}
