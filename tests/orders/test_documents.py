@@ -74,9 +74,10 @@ def test_the_print_page_uses_print_css_for_the_paper_chosen(staff_client, mercha
     assert "oms/documents.css" in page and "oms/paper-a4.css" in page and "Zoë Łukasiewicz-Øster" in page
     letter = staff_client.get(reverse("orders:invoice", args=[order.number]), {"paper": "letter"}).content.decode()
     assert "oms/paper-letter.css" in letter
-    pdf = staff_client.get(reverse("orders:invoice_pdf", args=[order.number]), {"paper": "letter"})
-    width, height = PdfReader(io.BytesIO(pdf.content)).pages[0].mediabox.upper_right
-    assert (round(float(width)), round(float(height))) == (612, 792)  # US Letter in points; A4 is 595 x 842
+    for paper, size in [("letter", (612, 792)), ("a4", (595, 842)), ("letter", (612, 792))]:  # points
+        pdf = staff_client.get(reverse("orders:invoice_pdf", args=[order.number]), {"paper": paper})
+        width, height = PdfReader(io.BytesIO(pdf.content)).pages[0].mediabox.upper_right
+        assert (round(float(width)), round(float(height))) == size  # each paper's stylesheets, kept for the next
 
 
 def test_the_merchant_details_come_from_the_settings(staff_client, order):
