@@ -101,3 +101,11 @@ def test_open_orders_are_counted_and_listed_along_the_partial_indexes(sales):
     # statuses' entries; with a few rows the planner picks either (only the partial one stops at the cap unsorted).
     assert used[0] in ("order_awaiting_shipment", "order_status_newest")
     assert used[1:] == ["order_balance_open", "order_balance_due", "order_balance_due"]
+
+
+def test_open_orders_beyond_the_cap_are_shown_as_the_cap_and_a_plus(staff_client, sales, monkeypatch):
+    monkeypatch.setattr("orders.dashboard.COUNT_CAP", 1)
+    counts = {waiting.name: (waiting.count, waiting.capped) for waiting in dashboard()["awaiting"]}
+    assert counts == {"Awaiting shipment": (1, True), "Awaiting payment": (1, True), "Overdue": (0, False)}
+    page = " ".join(staff_client.get(reverse("orders:dashboard")).content.decode().split())
+    assert "Awaiting shipment:</span> 1+" in page
