@@ -17,7 +17,7 @@ from .cart import MAX_QUANTITY
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
 from .pricing import line_total, order_totals
 from .review import line_problem
-from .sales import sales_add
+from .sales import sales_adjust
 from .services import OrderRefused, event_record, order_confirmation_request
 from .terms import payment_status_for
 
@@ -209,19 +209,13 @@ def _apply_addresses_and_shipping(current: Order, change: OrderChange, method, d
 
 def _follow_total(current: Order, diff: _Diff) -> None:
     """The payment status (paid may now be short of, or over, the new total) and the dashboard's daily summary
-    (the order as it was taken out, as it is put in) follow the edit, in its transaction."""
+    (by what changed) follow the edit, in its transaction."""
     status = payment_status_for(total=current.total, paid=current.amount_paid)
     if status != current.payment_status:
         diff.other["payment_status"] = {"before": Order.PaymentStatus(current.payment_status).label.lower(),
                                         "after": status.label.lower()}
         current.payment_status = status
-    total, lines = diff.before
-    if total == current.total and not (diff.added or diff.removed or diff.changed):
-        return
-    was = copy.copy(current)
-    was.total = total
-    sales_add(order=was, lines=lines, sign=-1)
-    sales_add(order=current, lines=diff.lines)
+    sales_adjust(order=current, before=diff.before, lines=diff.lines)
 
 
 def _record(current: Order, diff: _Diff, token: str, actor) -> OrderEvent:

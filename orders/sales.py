@@ -4,8 +4,10 @@ A month of it is a few hundred rows (days x channels x staff; days x products so
 costs the same at 1M orders as at 1,000. ``sales_rebuild`` recomputes it from the orders (after a bulk load).
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum, Value
@@ -30,6 +32,25 @@ def sales_add(*, order: Order, lines: Iterable[OrderLine], sign: int = 1) -> Non
     for line in sorted(lines, key=lambda line: line.product_id):
         _bump(DailyProductSales, {"day": day, "product_id": line.product_id},
               quantity=sign * line.quantity, revenue=sign * line.line_total)
+
+
+def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], lines: Iterable[OrderLine]) -> None:
+    """Move an edited ``order`` in its day's summary from how it was (``before``: its total and lines) to ``lines``
+    and its total now: one update per row whose figures change, not the order taken out and put back in (which
+    wrote every row twice), in sales_add's order of rows; call in the edit's transaction."""
+    total, old_lines = before
+    day = sales_day(order)
+    if order.total != total:
+        _bump(DailySales, {"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0},
+              orders=0, revenue=order.total - total)
+    changes: dict[int, list] = defaultdict(lambda: [0, Decimal("0")])
+    for sign, some_lines in ((-1, old_lines), (1, lines)):
+        for line in some_lines:
+            changes[line.product_id][0] += sign * line.quantity
+            changes[line.product_id][1] += sign * line.line_total
+    for product_id, (quantity, revenue) in sorted(changes.items()):
+        if quantity or revenue:
+            _bump(DailyProductSales, {"day": day, "product_id": product_id}, quantity=quantity, revenue=revenue)
 
 
 def _bump(model, key: dict, **amounts) -> None:

@@ -4,6 +4,8 @@ and the payment status, the balance and the dashboard's summary follow the edite
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,3 +102,20 @@ def test_an_unpaid_order_stays_unpaid_and_the_dashboard_summary_follows_the_edit
     rebuilt = sales_summary()
     assert kept[0] == rebuilt[0]  # one order, at its new total
     assert [row for row in kept[1] if row[2]] == rebuilt[1]  # MORE's row left at zero
+
+
+def test_an_edit_moves_the_dashboard_summary_by_what_changed_writing_each_changed_row_once(order):
+    new = ProductFactory(sku="NEW", price=Decimal("7.00"), stock=10)
+    keep = order.lines.get(sku="KEEP").product_id
+    edit = OrderChange(version=order.version, token="edit-2", quantities={keep: 3, new.pk: 1})  # MORE removed
+
+    with CaptureQueriesContext(connection) as captured:
+        order_edit_save(order=order, change=edit)
+
+    summary_writes = [query["sql"] for query in captured.captured_queries
+                      if query["sql"].startswith("UPDATE") and "_daily" in query["sql"]]
+    assert len(summary_writes) == 3  # the order's day (its total moved), MORE and NEW; KEEP did not change
+    kept = sales_summary()
+    sales_rebuild()
+    assert kept[0] == sales_summary()[0]
+    assert [row for row in kept[1] if row[2]] == sales_summary()[1]  # MORE's row left at zero
