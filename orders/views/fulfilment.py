@@ -1,9 +1,10 @@
 """Record payment and Mark shipped (pages of their own), resending a shipping confirmation, and what the
 order page shows of payments and shipments."""
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -27,17 +28,28 @@ from ..terms import balance_due, is_overdue
 def fulfilment_context(order: Order) -> dict:
     """What the order page shows of payments and shipments: no query for an order with neither, three at most
     (payments only exist once something is paid, shipments once something shipped)."""
-    shipments = order.shipments.select_related("carrier").prefetch_related(
-        Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line")))
     shipped = order.status not in (Order.Status.PLACED, Order.Status.PROCESSING, Order.Status.CANCELLED)
     return {
         "payments": list(order.payments.all()) if order.amount_paid else [],
-        "shipments": list(shipments) if shipped else [],
+        "shipments": _shipments(order) if shipped else [],
         "balance_due": balance_due(order),
         "overdue": is_overdue(order, timezone.localdate()),
         "can_ship": order.status in SHIPPABLE,
         "can_pay": order.status != Order.Status.CANCELLED,
     }
+
+
+def _shipments(order: Order) -> list[Shipment]:
+    """The order's shipments with their carriers, each with ``contents``: (quantity, SKU) of its lines, read as
+    three columns (the page lists them; a line object and its order line each cost more than the page's query)."""
+    shipments = list(order.shipments.select_related("carrier"))
+    contents = defaultdict(list)
+    for shipment_id, quantity, sku in (ShipmentLine.objects.filter(shipment__order=order).order_by("pk")
+                                       .values_list("shipment_id", "quantity", "order_line__sku")):
+        contents[shipment_id].append((quantity, sku))
+    for shipment in shipments:
+        shipment.contents = contents[shipment.pk]
+    return shipments
 
 
 @permission_required("orders.record_payment", raise_exception=True)

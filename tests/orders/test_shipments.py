@@ -236,3 +236,18 @@ def test_a_shipping_confirmation_try_run_twice_sends_once_and_retries_are_on_the
     assert order_email_send.call(order.number, "shipping", sent.data["key"], about=shipment.pk) == "already handled"
     assert len(mail.outbox) == 1
     assert Order.objects.get().confirmation_state == order.confirmation_state  # the order's own email untouched
+
+
+def test_the_order_page_lists_each_shipments_contents_in_a_fixed_number_of_queries(
+        staff_client, order, carrier, checkout_setup, django_assert_max_num_queries):
+    by_sku = lines(order)
+    ship(order, carrier, {by_sku["AAA"].pk: 2})
+    ship(order, carrier)
+    other = OrderFactory(lines=[(ProductFactory(sku="CCC"), 1)], shipping=checkout_setup[0])
+    ship(other, carrier)  # another order's shipment is not this order's
+
+    with django_assert_max_num_queries(8):  # session, user, order, lines, events, shipments, their contents (+1)
+        page = staff_client.get(order.get_absolute_url()).content.decode()
+
+    assert "2 × AAA</p>" in page and "1 × AAA, 2 × BBB</p>" in page and "CCC" not in page
+    assert page.index("2 × AAA</p>") < page.index("1 × AAA, 2 × BBB</p>")  # in the order they shipped
