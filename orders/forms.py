@@ -147,7 +147,7 @@ class CheckoutForm(forms.Form):
         return cleaned
 
 
-class OrderEmailForm(forms.Form):
+class OrderEmailForm(PlainFieldsMixin, forms.Form):  # plain field groups: on every order page
     email = forms.EmailField(label="Email address for this order", required=False, max_length=254)
 
 
@@ -159,7 +159,7 @@ class CancelOrderForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(PlainFieldsMixin, forms.Form):  # plain field groups: on every order page
     text = forms.CharField(label="Note", max_length=2000, validators=[validate_no_card_number],
                            error_messages={"required": "Write the note first."},
                            widget=forms.Textarea(attrs={"rows": 2}))
