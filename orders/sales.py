@@ -46,6 +46,8 @@ def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], l
     changes: dict[int, list] = defaultdict(lambda: [0, Decimal("0")])
     for sign, some_lines in ((-1, old_lines), (1, lines)):
         for line in some_lines:
+            if line.product_id is None:  # no product: in no product's row
+                continue
             changes[line.product_id][0] += sign * line.quantity
             changes[line.product_id][1] += sign * line.line_total
     for product_id, (quantity, revenue) in sorted(changes.items()):

@@ -109,3 +109,20 @@ def test_open_orders_beyond_the_cap_are_shown_as_the_cap_and_a_plus(staff_client
     assert counts == {"Awaiting shipment": (1, True), "Awaiting payment": (1, True), "Overdue": (0, False)}
     page = " ".join(staff_client.get(reverse("orders:dashboard")).content.decode().split())
     assert "Awaiting shipment:</span> 1+" in page
+
+
+def test_an_adjustment_counts_lines_without_a_product_in_the_days_total_only(sales):
+    from orders.models import DailyProductSales, OrderLine
+    from orders.sales import sales_adjust
+
+    order = sales[0]
+    before, revenue = (order.total, list(order.lines.all())), sales[0].total + sales[1].total
+    custom = OrderLine(order=order, product=None, sku="", name="Gift wrap", unit_price=Decimal("3.00"), quantity=1,
+                       line_total=Decimal("3.00"))  # a line with no catalogue product, as custom items will be
+    order.total += Decimal("3.00")
+    rows_before = sorted(DailyProductSales.objects.values_list("product_id", "quantity", "revenue"))
+
+    sales_adjust(order=order, before=before, lines=[*before[1], custom])
+
+    assert dashboard()["periods"][0].revenue == revenue + Decimal("3.00")
+    assert sorted(DailyProductSales.objects.values_list("product_id", "quantity", "revenue")) == rows_before
