@@ -97,3 +97,12 @@ def test_the_quick_select_draws_what_djangos_templates_draw():
             return [(option.attributes, option.text()) for option in select.css("option")]
 
         assert options(a) == options(b)
+
+
+def test_quick_inputs_escape_what_they_draw():
+    from oms.core.forms import QuickTextInput
+
+    drawn = QuickTextInput(attrs={"data-x": 'a"b'}).render("name", '<O\'Brien & "Co">', {"id": "n"})
+    assert drawn == ('<input type="text" name="name" value="&lt;O&#x27;Brien &amp; &quot;Co&quot;&gt;"'
+                     ' data-x="a&quot;b" id="n">')
+
