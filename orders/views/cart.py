@@ -12,7 +12,7 @@ from oms.core.htmx import render_page
 from oms.core.search import search_capped
 
 from ..cart import Cart, CartError
-from ..forms import AddLineForm, LineQuantityForm
+from ..forms import AddLineForm, LineQuantityForm, line_inputs
 from ..selectors import cart_review, last_ordered
 from .common import with_cart
 
@@ -30,16 +30,13 @@ def _add_form(cart: Cart, form: AddLineForm | None = None, *, focus: bool = True
     return form
 
 
-def _line_form(product_id: int, data=None, *, quantity: int | None = None) -> LineQuantityForm:
+def _line_form(product_id: int, data) -> LineQuantityForm:
     """A line's quantity form; ids carry the product so every line's input is unique."""
-    return LineQuantityForm(data, initial={"quantity": quantity}, auto_id=f"line-{product_id}-%s")
+    return LineQuantityForm(data, auto_id=f"line-{product_id}-%s")
 
 
 def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None):
     review = cart_review(cart)
-    # A line whose new quantity was refused shows the refused form: its error and what was typed.
-    line_forms = {line.product_id: _line_form(line.product_id, quantity=line.quantity) for line in review.lines}
-    line_forms.update(refused_line_forms or {})
     # A new, empty order starts with Identify; after that the cursor lives in the SKU field.
     focus_identify = review.customer is None and not review.lines and add_form is None
     context = {
@@ -49,7 +46,8 @@ def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_li
         "focus_identify": focus_identify,
         "add_form": _add_form(cart, add_form, focus=not focus_identify),
         "choices": choices,
-        "line_forms": line_forms,
+        # A line whose new quantity was refused shows what was typed and why.
+        "line_inputs": line_inputs(review.lines, refused_line_forms),
         "totals": review.totals(),
         "last_ordered": last_ordered(review.customer.pk) if review.customer else [],
     }

@@ -13,7 +13,7 @@ from customers.forms import AddressForm
 from ..cart import CartError
 from ..editing import EDITABLE, OrderChange, OrderEditConflict, not_editable_message, order_edit_save
 from ..edits import OrderEdit
-from ..forms import AddLineForm, LineQuantityForm, OrderEditForm
+from ..forms import AddLineForm, LineQuantityForm, OrderEditForm, line_inputs
 from ..models import Order, OrderEvent
 from ..selectors import edit_review, shipping_methods
 from ..services import OrderRefused
@@ -60,11 +60,9 @@ def with_edit(view):
 def _render(request, order: Order, edit: OrderEdit, *, form=None, billing_form=None, shipping_form=None,
             add_form=None, choices=None, line_forms=None, problems=(), status=200):
     review = edit_review(order, edit.quantities)
-    forms = {line.product_id: LineQuantityForm(initial={"quantity": line.quantity},
-                                               auto_id=f"line-{line.product_id}-%s") for line in review.lines}
     context = {
         "order": order, "edit": edit, "review": review, "choices": choices, "problems": list(problems),
-        "line_forms": forms | (line_forms or {}),
+        "line_inputs": line_inputs(review.lines, line_forms),
         "add_form": add_form or AddLineForm(),
         "form": form or OrderEditForm(order=order, methods=shipping_methods()),
         "billing_form": billing_form or AddressForm(prefix="billing", initial=order.billing_address),
