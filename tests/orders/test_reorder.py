@@ -58,7 +58,7 @@ def test_each_reorder_is_a_cart_of_its_own(staff_client, order):
 
 def test_the_customer_record_offers_reorder_beside_each_order(staff_client, order, client):
     page = staff_client.get(order.customer.get_absolute_url()).content.decode()
-    assert f'action="{reverse("orders:reorder", args=[order.number])}"' in page
+    assert f'formaction="{reverse("orders:reorder", args=[order.number])}"' in page
     assert f"Reorder<span class=\"visually-hidden\"> #{order.number}</span>" in page
     # Staff who may not place orders do not see it (nor on the order page)
     viewer = UserFactory(username="viewer", role="")
