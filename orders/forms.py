@@ -3,7 +3,15 @@ from datetime import date
 
 from django import forms
 
-from oms.core.forms import PlainFieldsMixin, QuickInputMixin, QuickNumberInput, QuickSelect, SearchField, parse_id
+from oms.core.forms import (
+    PlainFieldsMixin,
+    QuickCheckboxInput,
+    QuickInputMixin,
+    QuickNumberInput,
+    QuickSelect,
+    SearchField,
+    parse_id,
+)
 from oms.core.money import format_money
 from oms.core.validators import validate_no_card_number
 
@@ -226,7 +234,7 @@ class OrderFilterForm(PlainFieldsMixin, forms.Form):
                                 error_messages={"invalid": "Enter a date such as 2026-11-27."})
     date_to = forms.DateField(label="To", required=False, widget=DatePickerInput(),
                               error_messages={"invalid": "Enter a date such as 2026-11-27."})
-    overdue = forms.BooleanField(label="Overdue only", required=False)
+    overdue = forms.BooleanField(label="Overdue only", required=False, widget=QuickCheckboxInput)
 
     def __init__(self, *args, staff: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -131,6 +131,10 @@ class QuickNumberInput(QuickInputMixin, forms.NumberInput):
     pass
 
 
+class QuickCheckboxInput(QuickInputMixin, forms.CheckboxInput):
+    pass
+
+
 class QuickSelect(forms.Select):
     """A select drawn without Django's templates (one per option): the same element, options and attributes, for
     short lists drawn on every request of a busy page (the order list's filters). Option groups fall back to
