@@ -9,6 +9,7 @@ from oms.core.forms import (
     QuickInputMixin,
     QuickNumberInput,
     QuickSelect,
+    QuickTextInput,
     SearchField,
     parse_id,
 )
@@ -83,11 +84,13 @@ def line_inputs(lines, refused: dict[int, LineQuantityForm] | None = None) -> di
     return inputs
 
 
-class IdentifySearchForm(forms.Form):
+class IdentifySearchForm(PlainFieldsMixin, forms.Form):
+    """Drawn with plain field groups and quick widgets: it is on every Identify page."""
+
     last_name = SearchField(label="Last name", required=False,
-                            widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}))
-    company = SearchField(label="Company", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    email = SearchField(label="Email", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+                            widget=QuickTextInput(attrs={"autofocus": True, "autocomplete": "off"}))
+    company = SearchField(label="Company", required=False, widget=QuickTextInput(attrs={"autocomplete": "off"}))
+    email = SearchField(label="Email", required=False, widget=QuickTextInput(attrs={"autocomplete": "off"}))
 
     def is_empty(self) -> bool:
         return not any((self.cleaned_data or {}).values())
