@@ -280,17 +280,19 @@ class PasteLinesForm(forms.Form):
     """`Paste lines`: one item a line (orders.paste says which forms it reads)."""
 
     text = PasteField(
-        label="Paste lines", max_length=MAX_PASTE_CHARACTERS,
+        label="Paste lines",
         help_text="One item a line: SKU and quantity (“AB-100 3”, “3 x AB-100”), or columns copied from a "
                   "spreadsheet or CSV. A SKU alone means 1.",
-        error_messages={"required": "Paste at least one line: a SKU and its quantity, such as “AB-100 3”.",
-                        "max_length": f"Paste at most {MAX_PASTE_CHARACTERS:,} characters at a time "
-                                      f"(this has %(show_value)s). Nothing was added."},
+        error_messages={"required": "Paste at least one line: a SKU and its quantity, such as “AB-100 3”."},
         widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false", "autocomplete": "off"}),
     )
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
+        # checked here, not by a maxlength that would cut a long paste short in the browser without a word
+        if len(text) > MAX_PASTE_CHARACTERS:
+            raise forms.ValidationError(f"Paste at most {MAX_PASTE_CHARACTERS:,} characters at a time (this has "
+                                        f"{len(text):,}). Nothing was added.", code="max_length")
         if (count := paste_count(text)) > MAX_PASTE_LINES:
             raise forms.ValidationError(f"This paste has {count:,} lines; paste at most {MAX_PASTE_LINES} at a "
                                         "time. Nothing was added.", code="too_many_lines")
