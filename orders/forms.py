@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 from oms.core.forms import (
     PlainFieldsMixin,
@@ -19,6 +20,7 @@ from oms.core.validators import validate_no_card_number
 from .cart import MAX_QUANTITY
 from .drafts import DraftLine, OrderDraft
 from .models import Order, ShippingMethod
+from .paste import MAX_PASTE_CHARACTERS, MAX_PASTE_LINES, NUL_SHOWN_AS, paste_count
 from .selectors import ORDER_STATUSES, OrderFilters
 
 QUANTITY_ERRORS = {
@@ -294,3 +296,42 @@ class OrderEditForm(forms.Form):
         """The chosen method's id (call after is_valid()); None keeps the order's."""
         chosen = self.cleaned_data["shipping_method"]
         return None if chosen == KEEP_SHIPPING else int(chosen)
+
+
+class PasteField(forms.CharField):
+    """The paste box's text, NUL characters shown as � (the line that had one is refused with the reason;
+    NUL cannot go to the database or into the page)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [validator for validator in self.validators
+                           if not isinstance(validator, ProhibitNullCharactersValidator)]
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\x00", NUL_SHOWN_AS)
+
+    def prepare_value(self, value):
+        return value.replace("\x00", NUL_SHOWN_AS) if isinstance(value, str) else value
+
+
+class PasteLinesForm(forms.Form):
+    """`Paste lines`: one item a line (orders.paste says which forms it reads)."""
+
+    text = PasteField(
+        label="Paste lines",
+        help_text="One item a line: SKU and quantity (“AB-100 3”, “3 x AB-100”), or columns copied from a "
+                  "spreadsheet or CSV. A SKU alone means 1.",
+        error_messages={"required": "Paste at least one line: a SKU and its quantity, such as “AB-100 3”."},
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        # checked here, not by a maxlength that would cut a long paste short in the browser without a word
+        if len(text) > MAX_PASTE_CHARACTERS:
+            raise forms.ValidationError(f"Paste at most {MAX_PASTE_CHARACTERS:,} characters at a time (this has "
+                                        f"{len(text):,}). Nothing was added.", code="max_length")
+        if (count := paste_count(text)) > MAX_PASTE_LINES:
+            raise forms.ValidationError(f"This paste has {count:,} lines; paste at most {MAX_PASTE_LINES} at a "
+                                        "time. Nothing was added.", code="too_many_lines")
+        return text

@@ -18,6 +18,7 @@ from ..models import Order, OrderEvent
 from ..selectors import edit_review, shipping_methods
 from ..services import OrderRefused
 from .cart import product_to_add
+from .paste import paste_apply, paste_box, paste_form
 
 
 @permission_required("orders.edit_order", raise_exception=True)
@@ -58,7 +59,7 @@ def with_edit(view):
 
 
 def _render(request, order: Order, edit: OrderEdit, *, form=None, billing_form=None, shipping_form=None,
-            add_form=None, choices=None, line_forms=None, problems=(), status=200):
+            add_form=None, choices=None, line_forms=None, problems=(), paste=None, status=200):
     review = edit_review(order, edit.quantities)
     context = {
         "order": order, "edit": edit, "review": review, "choices": choices, "problems": list(problems),
@@ -67,6 +68,7 @@ def _render(request, order: Order, edit: OrderEdit, *, form=None, billing_form=N
         "form": form or OrderEditForm(order=order, methods=shipping_methods()),
         "billing_form": billing_form or AddressForm(prefix="billing", initial=order.billing_address),
         "shipping_form": shipping_form or AddressForm(prefix="shipping", initial=order.shipping_address),
+        **paste_box(request, f"edit:{edit.id}", paste),
     }
     return render(request, "orders/order_edit.html", context, status=status)
 
@@ -132,6 +134,18 @@ def order_edit_add(request, order: Order, edit: OrderEdit):
         form.add_error("quantity", str(error))
         return _render(request, order, edit, add_form=form, status=400)
     messages.success(request, f"Added {form.cleaned_data['quantity']:,} × {product.sku} {product.name}.")
+    return redirect("orders:edit", number=order.number, edit_id=edit.id)
+
+
+@permission_required("orders.edit_order", raise_exception=True)
+@require_POST
+@with_edit
+def order_edit_paste(request, order: Order, edit: OrderEdit):
+    """Paste lines into the edit (saved with the rest by Save changes)."""
+    form = paste_form(request.POST)
+    if not form.is_valid():
+        return _render(request, order, edit, paste=form, status=400)
+    paste_apply(request, f"edit:{edit.id}", form, edit, existing=edit.quantities)
     return redirect("orders:edit", number=order.number, edit_id=edit.id)
 
 
