@@ -24,6 +24,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("documents/", views.documents_batch, name="documents_batch"),
     path("<int:number>/reorder/", views.order_reorder, name="reorder"),
+    path("reorder/", views.order_reorder, name="reorder_chosen"),  # the order in the POST: the customer record
     path("<int:number>/edit/", views.order_edit_start, name="edit_start"),
     path("<int:number>/edit/<str:edit_id>/", views.order_edit, name="edit"),
     path("<int:number>/edit/<str:edit_id>/add/", views.order_edit_add, name="edit_add"),
