@@ -73,8 +73,6 @@ def _csv_rows(pages):
         yield "".join(writer.writerow([excel_safe(cell) for cell in _row(order)]) for order in orders)
 
 
-
-
 def _row(order) -> list:
     return [order.number, _local(order.created_at), order.customer_name, order.customer.company,
             order.customer_email, CHOICE_LABELS["channel"].get(order.channel, order.channel),
