@@ -54,3 +54,13 @@ def product_search_ids(query: str, *, limit: int) -> list[int]:
 def product_by_sku(sku: str) -> Product | None:
     """The product with this SKU, in any case (through the unique index on LOWER(sku))."""
     return Product.objects.alias(sku_lower=Lower("sku")).filter(sku_lower=Lower(Value(sku.strip()))).first()
+
+
+def products_by_skus(skus) -> dict:
+    """The products with these SKUs, in any case, in one query (through the unique index on LOWER(sku)),
+    keyed by the lower-cased SKU."""
+    keys = {sku.strip().lower() for sku in skus if sku.strip()}
+    if not keys:
+        return {}
+    products = Product.objects.alias(sku_lower=Lower("sku")).filter(sku_lower__in=keys)
+    return {product.sku.lower(): product for product in products}

@@ -81,7 +81,7 @@ RULES = {
     "orders:product_suggest": "orders.place_order", "orders:cart_line": "orders.place_order",
     "orders:identify": "orders.place_order", "orders:attach": "orders.place_order",
     "orders:create_customer": "customers.add_customer", "orders:checkout": "orders.place_order",
-    "orders:discard": "orders.place_order",
+    "orders:discard": "orders.place_order", "orders:cart_paste": "orders.place_order",
     "orders:customer_export": "customers.export_customer_data", "orders:customer_erase": "customers.erase_customer",
     "orders:resend": "orders.resend_confirmation", "orders:status": "orders.change_status",
     "orders:email": "orders.edit_order", "orders:cancel": "orders.cancel_order", "orders:note": "orders.add_note",
@@ -90,10 +90,11 @@ RULES = {
     "orders:invoice": "orders.view_order", "orders:invoice_pdf": "orders.view_order",
     "orders:packing_slip": "orders.view_order", "orders:packing_slip_pdf": "orders.view_order",
     "orders:documents_batch": "orders.view_order", "orders:dashboard": "orders.view_dashboard",
-    "orders:reorder": "orders.place_order", "orders:export": "orders.view_order",
+    "orders:reorder": "orders.place_order", "orders:reorder_chosen": "orders.place_order",
+    "orders:export": "orders.view_order",
     "orders:edit_start": "orders.edit_order", "orders:edit": "orders.edit_order",
     "orders:edit_add": "orders.edit_order", "orders:edit_line": "orders.edit_order",
-    "orders:edit_discard": "orders.edit_order",
+    "orders:edit_discard": "orders.edit_order", "orders:edit_paste": "orders.edit_order",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 

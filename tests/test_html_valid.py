@@ -86,6 +86,9 @@ def pages(staff_client, checkout_setup):
         "identify-duplicate": post(reverse("orders:create_customer", args=[empty]), {
             "new-first_name": "Ann", "new-last_name": "Lee", "new-email": customer.email,
             "new-line1": "1 Elm St", "new-city": "Omaha", "new-country": "US"}),
+        "cart-paste-refused": staff_client.post(reverse("orders:cart_paste", args=[full]),
+                                                {"text": "LMP-004 2\nNOPE ²\nLMP\x00 1"}, follow=True),
+        "cart-paste-error": post(reverse("orders:cart_paste", args=[empty]), {"text": " "}),
         "checkout": get(reverse("orders:checkout", args=[full])),
         "not-found": get("/no-such-page/"),
     }
@@ -94,6 +97,7 @@ def pages(staff_client, checkout_setup):
     found["order-edit"] = get(edit)
     found["order-edit-errors"] = post(edit, {"billing-line1": "", "shipping_method": "²"})
     found["order-edit-choices"] = post(f"{edit}add/", {"query": "desk", "quantity": "1"})
+    found["order-edit-paste-refused"] = staff_client.post(f"{edit}paste/", {"text": "NOPE 1\nLMP-005"}, follow=True)
     found |= _fulfilment_pages(staff_client, order)
     visitor = Client()
     found["login"] = visitor.get(reverse("login"))

@@ -12,9 +12,10 @@ from oms.core.htmx import render_page
 from oms.core.search import search_capped
 
 from ..cart import Cart, CartError
-from ..forms import AddLineForm, LineQuantityForm
+from ..forms import AddLineForm, LineQuantityForm, line_inputs
 from ..selectors import cart_review, last_ordered
 from .common import with_cart
+from .paste import paste_apply, paste_box, paste_form
 
 
 def _add_form(cart: Cart, form: AddLineForm | None = None, *, focus: bool = True) -> AddLineForm:
@@ -30,28 +31,29 @@ def _add_form(cart: Cart, form: AddLineForm | None = None, *, focus: bool = True
     return form
 
 
-def _line_form(product_id: int, data=None, *, quantity: int | None = None) -> LineQuantityForm:
+def _line_form(product_id: int, data) -> LineQuantityForm:
     """A line's quantity form; ids carry the product so every line's input is unique."""
-    return LineQuantityForm(data, initial={"quantity": quantity}, auto_id=f"line-{product_id}-%s")
+    return LineQuantityForm(data, auto_id=f"line-{product_id}-%s")
 
 
-def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None):
+def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None, paste=None):
     review = cart_review(cart)
-    # A line whose new quantity was refused shows the refused form: its error and what was typed.
-    line_forms = {line.product_id: _line_form(line.product_id, quantity=line.quantity) for line in review.lines}
-    line_forms.update(refused_line_forms or {})
+    paste_context = paste_box(request, f"cart:{cart.id}", paste)
     # A new, empty order starts with Identify; after that the cursor lives in the SKU field.
-    focus_identify = review.customer is None and not review.lines and add_form is None
+    focus_identify = (review.customer is None and not review.lines and add_form is None
+                      and not paste_context["paste_focus"])
     context = {
         "cart": cart,
         "review": review,
         "customer": review.customer,
         "focus_identify": focus_identify,
-        "add_form": _add_form(cart, add_form, focus=not focus_identify),
+        "add_form": _add_form(cart, add_form, focus=not (focus_identify or paste_context["paste_focus"])),
         "choices": choices,
-        "line_forms": line_forms,
+        # A line whose new quantity was refused shows what was typed and why.
+        "line_inputs": line_inputs(review.lines, refused_line_forms),
         "totals": review.totals(),
         "last_ordered": last_ordered(review.customer.pk) if review.customer else [],
+        **paste_context,
     }
     return render_page(request, "orders/cart.html", context, partials=("cart-body",))
 
@@ -128,4 +130,17 @@ def cart_line(request, cart: Cart, product_id: int):
             return _render_cart(request, cart, refused_line_forms={product_id: form})
         cart.set_quantity(product_id, form.cleaned_data["quantity"])
         messages.success(request, "Quantity updated.")
+    return redirect("orders:cart", cart_id=cart.id)
+
+
+@permission_required("orders.place_order", raise_exception=True)
+@require_POST
+@with_cart
+def cart_paste(request, cart: Cart):
+    """Paste lines: every line understood is added in this one request; the rest come back in the box."""
+    form = paste_form(request.POST)
+    if not form.is_valid():
+        return _render_cart(request, cart, paste=form)
+    existing = {line.product_id: line.quantity for line in cart.lines}
+    paste_apply(request, f"cart:{cart.id}", form, cart, existing=existing)
     return redirect("orders:cart", cart_id=cart.id)

@@ -13,11 +13,12 @@ from customers.forms import AddressForm
 from ..cart import CartError
 from ..editing import EDITABLE, OrderChange, OrderEditConflict, not_editable_message, order_edit_save
 from ..edits import OrderEdit
-from ..forms import AddLineForm, LineQuantityForm, OrderEditForm
+from ..forms import AddLineForm, LineQuantityForm, OrderEditForm, line_inputs
 from ..models import Order, OrderEvent
 from ..selectors import edit_review, shipping_methods
 from ..services import OrderRefused
 from .cart import product_to_add
+from .paste import paste_apply, paste_box, paste_form
 
 
 @permission_required("orders.edit_order", raise_exception=True)
@@ -58,17 +59,16 @@ def with_edit(view):
 
 
 def _render(request, order: Order, edit: OrderEdit, *, form=None, billing_form=None, shipping_form=None,
-            add_form=None, choices=None, line_forms=None, problems=(), status=200):
+            add_form=None, choices=None, line_forms=None, problems=(), paste=None, status=200):
     review = edit_review(order, edit.quantities)
-    forms = {line.product_id: LineQuantityForm(initial={"quantity": line.quantity},
-                                               auto_id=f"line-{line.product_id}-%s") for line in review.lines}
     context = {
         "order": order, "edit": edit, "review": review, "choices": choices, "problems": list(problems),
-        "line_forms": forms | (line_forms or {}),
+        "line_inputs": line_inputs(review.lines, line_forms),
         "add_form": add_form or AddLineForm(),
         "form": form or OrderEditForm(order=order, methods=shipping_methods()),
         "billing_form": billing_form or AddressForm(prefix="billing", initial=order.billing_address),
         "shipping_form": shipping_form or AddressForm(prefix="shipping", initial=order.shipping_address),
+        **paste_box(request, f"edit:{edit.id}", paste),
     }
     return render(request, "orders/order_edit.html", context, status=status)
 
@@ -134,6 +134,18 @@ def order_edit_add(request, order: Order, edit: OrderEdit):
         form.add_error("quantity", str(error))
         return _render(request, order, edit, add_form=form, status=400)
     messages.success(request, f"Added {form.cleaned_data['quantity']:,} × {product.sku} {product.name}.")
+    return redirect("orders:edit", number=order.number, edit_id=edit.id)
+
+
+@permission_required("orders.edit_order", raise_exception=True)
+@require_POST
+@with_edit
+def order_edit_paste(request, order: Order, edit: OrderEdit):
+    """Paste lines into the edit (saved with the rest by Save changes)."""
+    form = paste_form(request.POST)
+    if not form.is_valid():
+        return _render(request, order, edit, paste=form, status=400)
+    paste_apply(request, f"edit:{edit.id}", form, edit, existing=edit.quantities)
     return redirect("orders:edit", number=order.number, edit_id=edit.id)
 
 

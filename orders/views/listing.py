@@ -14,7 +14,7 @@ from oms.core.search import search_query
 
 from ..cart import Cart
 from ..forms import OrderFilterForm
-from ..models import Order
+from ..models import CHOICE_LABELS
 from ..selectors import OrderFilters, order_export_pages, order_search_page
 
 EXPORT_HEADER = ["Order", "Placed at", "Customer", "Company", "Email", "Channel", "Status", "Taken by",
@@ -73,19 +73,14 @@ def _csv_rows(pages):
         yield "".join(writer.writerow([excel_safe(cell) for cell in _row(order)]) for order in orders)
 
 
-# Labels read once: get_FOO_display() costs more than the rest of a row.
-LABELS = {field: dict(Order._meta.get_field(field).flatchoices)
-          for field in ("channel", "status", "payment_method", "confirmation_state")}
-
-
 def _row(order) -> list:
     return [order.number, _local(order.created_at), order.customer_name, order.customer.company,
-            order.customer_email, LABELS["channel"].get(order.channel, order.channel),
-            LABELS["status"].get(order.status, order.status),
+            order.customer_email, CHOICE_LABELS["channel"].get(order.channel, order.channel),
+            CHOICE_LABELS["status"].get(order.status, order.status),
             order.placed_by.get_username() if order.placed_by else "", order.shipping_method,
-            LABELS["payment_method"].get(order.payment_method, order.payment_method),
+            CHOICE_LABELS["payment_method"].get(order.payment_method, order.payment_method),
             order.subtotal, order.shipping, order.tax, order.total,
-            LABELS["confirmation_state"].get(order.confirmation_state, order.confirmation_state)]
+            CHOICE_LABELS["confirmation_state"].get(order.confirmation_state, order.confirmation_state)]
 
 
 def _local(moment: datetime) -> str:

@@ -148,10 +148,13 @@ def cart_discard(request, cart: Cart):
 
 @permission_required("orders.place_order", raise_exception=True)
 @require_POST
-def order_reorder(request, number: int):
+def order_reorder(request, number: int | None = None):
     """Reorder: a new order in progress for the same customer with the same lines at today's prices; lines
-    that cannot be sold as they were ordered are left out, each with why."""
-    order = get_object_or_404(Order, number=number)
+    that cannot be sold as they were ordered are left out, each with why. The customer record's buttons share
+    one form and name their order in the POST (a URL reversed per past order cost 2 ms of that page)."""
+    if number is None:
+        number = parse_id(request.POST.get("order"))
+    order = get_object_or_404(Order, number=number or 0)
     cart = Cart.create(request.session, customer_id=order.customer_id)
     not_added = []
     for line in reorder_lines(order):

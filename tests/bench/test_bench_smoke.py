@@ -58,6 +58,8 @@ def test_bench_pages_only_without_the_stock_admin_measures_the_pages_alone(tmp_p
     assert {row["section"].split(".")[0] for row in run["results"]} == {"1", "2", "3", "7"}  # 7: the order pages
     assert "order service, 1 process" not in cases and "edit and save, 20 lines" not in cases
     assert any(case.startswith("customer list: common surname") for case in cases)
+    pasted = next(row for row in run["results"] if row["case"].startswith("Paste lines: "))
+    assert pasted["extra"]["lines added"] == int(re.match(r"Paste lines: (\d+) lines", pasted["case"]).group(1)) > 0
     assert not any(case.startswith("PEER stock admin") for case in cases)
     assert run["meta"]["plan"]["peer_repeats"] == 0
 

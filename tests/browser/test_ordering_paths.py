@@ -83,6 +83,25 @@ def test_path_b_identify_attach_add_lines_and_email(app, shop):
     assert (order.subtotal, order.tax, order.total) == (Decimal("69.00"), Decimal("5.00"), Decimal("82.95"))
 
 
+def test_update_and_remove_lines_in_place(app, shop):
+    customer = customer_with_address(last_name="Lindqvist")
+    page = app
+    place_order_for(page, customer)
+    add_line(page, "WID-001", 1)
+    add_line(page, "LMP-004", 1)
+    page.evaluate("window.stillThisPage = true")
+
+    page.get_by_label("Units of WID-001").fill("4")
+    page.get_by_role("button", name="Update WID-001").click()
+    expect(page.get_by_role("row").filter(has_text="WID-001")).to_contain_text("$38.00")
+    # Remove sits in the line's last cell and belongs to the line's form through its form attribute
+    page.get_by_role("row").filter(has_text="LMP-004").get_by_role("button", name="Remove").click()
+    expect(page.get_by_role("row").filter(has_text="LMP-004")).to_have_count(0)
+    expect(page.get_by_text("Line removed.")).to_be_visible()
+    assert page.evaluate("window.stillThisPage === true"), "the cart was reloaded instead of updated in place"
+    assert page.get_by_label("Units of WID-001").input_value() == "4"
+
+
 def test_path_b_create_and_attach_a_new_customer(app, shop):
     page = app
     page.get_by_role("button", name="New").click()

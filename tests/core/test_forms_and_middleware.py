@@ -97,3 +97,25 @@ def test_the_quick_select_draws_what_djangos_templates_draw():
             return [(option.attributes, option.text()) for option in select.css("option")]
 
         assert options(a) == options(b)
+
+
+def test_quick_inputs_escape_what_they_draw():
+    from oms.core.forms import QuickTextInput
+
+    drawn = QuickTextInput(attrs={"data-x": 'a"b'}).render("name", '<O\'Brien & "Co">', {"id": "n"})
+    assert drawn == ('<input type="text" name="name" value="&lt;O&#x27;Brien &amp; &quot;Co&quot;&gt;"'
+                     ' data-x="a&quot;b" id="n">')
+
+
+
+def test_the_quick_checkbox_draws_what_djangos_template_draws():
+    from django import forms
+    from selectolax.lexbor import LexborHTMLParser
+
+    from oms.core.forms import QuickCheckboxInput
+
+    for value in (True, False, None, "on"):
+        quick = QuickCheckboxInput(attrs={"class": "form-check-input"}).render("overdue", value, {"id": "o"})
+        django = forms.CheckboxInput(attrs={"class": "form-check-input"}).render("overdue", value, {"id": "o"})
+        a, b = (LexborHTMLParser(html).css_first("input") for html in (quick, django))
+        assert a.attributes == b.attributes

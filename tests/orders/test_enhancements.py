@@ -139,3 +139,17 @@ def test_pages_without_an_in_place_body_still_show_messages(staff_client, new_ca
     cart_id = new_cart()
     response = staff_client.post(reverse("orders:attach", args=[cart_id]), {"customer_id": "999999"}, follow=True)
     assert response.content.decode().count("That customer no longer exists") == 1
+
+
+def test_a_cart_lines_quantity_input_is_what_its_form_draws():
+    from types import SimpleNamespace
+
+    from selectolax.lexbor import LexborHTMLParser
+
+    from orders.forms import LineQuantityForm, line_inputs
+
+    drawn = line_inputs([SimpleNamespace(product_id=7, quantity=3)])[7].html
+    form = LineQuantityForm(initial={"quantity": 3}, auto_id="line-7-%s")
+    a, b = (LexborHTMLParser(str(html)).css_first("input") for html in (drawn, form["quantity"]))
+    assert a.attributes == b.attributes
+    assert a.attributes["max"] == "9999"

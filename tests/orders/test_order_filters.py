@@ -149,3 +149,10 @@ def test_excel_safe_quotes_what_a_spreadsheet_would_run(text):
 def test_a_bad_filter_exports_with_the_valid_ones_only(staff_client, orders):
     rows = read_csv(staff_client.get(reverse("orders:export"), {"status": "lost", "channel": "fax"}))
     assert [int(row[0]) for row in rows[1:]] == expected(orders, lambda o: o.channel == "fax")
+
+
+@pytest.mark.parametrize("status", [status for status, _ in Order.Status.choices])
+def test_the_lists_labels_are_the_fields_own(status):
+    order = Order(status=status, channel=Order.Channel.FAX, confirmation_state=Order.EmailState.SENT)
+    assert (order.status_label, order.channel_label, order.confirmation_label) == (
+        order.get_status_display(), order.get_channel_display(), order.get_confirmation_state_display())

@@ -58,7 +58,8 @@ def test_each_reorder_is_a_cart_of_its_own(staff_client, order):
 
 def test_the_customer_record_offers_reorder_beside_each_order(staff_client, order, client):
     page = staff_client.get(order.customer.get_absolute_url()).content.decode()
-    assert f'action="{reverse("orders:reorder", args=[order.number])}"' in page
+    assert f'action="{reverse("orders:reorder_chosen")}"' in page
+    assert f'form="reorder" name="order" value="{order.number}"' in page
     assert f"Reorder<span class=\"visually-hidden\"> #{order.number}</span>" in page
     # Staff who may not place orders do not see it (nor on the order page)
     viewer = UserFactory(username="viewer", role="")
@@ -79,6 +80,16 @@ def _permissions(*names):
 @pytest.mark.parametrize("number", ["999999", "0"])
 def test_reorder_of_an_unknown_order_is_not_found(staff_client, number):
     assert staff_client.post(f"/orders/{number}/reorder/").status_code == 404
+
+
+def test_reorder_from_the_customer_record_takes_the_order_it_names(staff_client, order):
+    response = staff_client.post(reverse("orders:reorder_chosen"), {"order": str(order.number)})
+    assert response.status_code == 302 and "/cart/" in response["Location"]
+
+
+@pytest.mark.parametrize("value", ["", "²", "x" * 10_000, "12\x00", "-1", "99999999999999999999999"])
+def test_reorder_from_the_customer_record_of_no_such_order_is_not_found(staff_client, order, value):
+    assert staff_client.post(reverse("orders:reorder_chosen"), {"order": value}).status_code == 404
 
 
 def test_reorder_needs_a_post(staff_client, order):

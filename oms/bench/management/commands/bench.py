@@ -18,7 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oms.accounts.roles import MANAGER
-from oms.bench import changes, datasets, fulfilment, http_load, pages, placing, queueing
+from oms.bench import changes, datasets, fulfilment, http_load, pages, paste, placing, queueing
 from oms.bench.curve import results_path, scale_curve
 from oms.bench.measure import report, write_json
 from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use_database
@@ -174,7 +174,8 @@ class Command(BaseCommand):
                 terms = pages.pick_terms()
                 rows += pages.customer_search_rows(bench, terms, cart_ids["empty"]) if "1" in sections else []
                 rows += pages.product_rows(bench, cart_ids["empty"]) if "2" in sections else []
-                rows += pages.order_page_rows(bench, terms, cart_ids) if "3" in sections else []
+                if "3" in sections:
+                    rows += pages.order_page_rows(bench, terms, cart_ids) + paste.rows(client, repeats)
             return rows + (changes.page_rows(bench, user) if "7" in sections else [])
 
     def fulfilment_rows(self, user, repeats: int) -> list:
