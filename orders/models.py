@@ -253,6 +253,11 @@ class OrderLine(models.Model):
         return self.unit_price if self.list_price is None else self.list_price
 
     @property
+    def reason(self) -> str:
+        """Why the price charged differs from list (price level, or an override's reason); templates read it."""
+        return self.price_reason
+
+    @property
     def price_differs(self) -> bool:
         return self.list_price is not None and self.list_price != self.unit_price
 

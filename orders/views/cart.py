@@ -13,7 +13,8 @@ from oms.core.search import search_capped
 
 from ..cart import Cart, CartError
 from ..forms import AddLineForm, LineQuantityForm
-from ..selectors import cart_review, last_ordered
+from ..forms_pricing import CustomItemForm, DiscountForm
+from ..selectors import cart_review, last_ordered, price_reasons
 from .common import with_cart
 
 
@@ -35,7 +36,8 @@ def _line_form(product_id: int, data=None, *, quantity: int | None = None) -> Li
     return LineQuantityForm(data, initial={"quantity": quantity}, auto_id=f"line-{product_id}-%s")
 
 
-def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None):
+def render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None, discount_form=None,
+                custom_form=None, status: int = 200):
     review = cart_review(cart)
     # A line whose new quantity was refused shows the refused form: its error and what was typed.
     line_forms = {line.product_id: _line_form(line.product_id, quantity=line.quantity) for line in review.lines}
@@ -52,14 +54,26 @@ def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_li
         "line_forms": line_forms,
         "totals": review.totals(),
         "last_ordered": last_ordered(review.customer.pk) if review.customer else [],
+        "custom_form": custom_form or CustomItemForm(prefix="custom"),
+        "can_change_price": request.user.has_perm("orders.change_price"),
     }
-    return render_page(request, "orders/cart.html", context, partials=("cart-body",))
+    if context["can_change_price"]:
+        discount = cart.discount
+        context["discount_form"] = discount_form or DiscountForm(
+            prefix="discount", initial={"discount": discount.text, "reason": discount.reason} if discount else None)
+        context["reasons"] = price_reasons()
+    response = render_page(request, "orders/cart.html", context, partials=("cart-body",))
+    response.status_code = 200 if request.htmx else status  # htmx swaps only 2xx answers: the errors are in it
+    return response
+
+
+_render_cart = render_cart
 
 
 @permission_required("orders.place_order", raise_exception=True)
 @with_cart
 def cart_detail(request, cart: Cart):
-    return _render_cart(request, cart)
+    return render_cart(request, cart)
 
 
 @permission_required("orders.place_order", raise_exception=True)
@@ -99,16 +113,16 @@ def product_to_add(form: AddLineForm) -> tuple[Product | None, list[Product] | N
 def cart_add(request, cart: Cart):
     form = AddLineForm(request.POST)
     if not form.is_valid():
-        return _render_cart(request, cart, add_form=form)
+        return render_cart(request, cart, add_form=form)
     product, choices = product_to_add(form)
     if product is None:
-        return _render_cart(request, cart, add_form=form, choices=choices)
+        return render_cart(request, cart, add_form=form, choices=choices)
     quantity = form.cleaned_data["quantity"]
     try:
         cart.add(product, quantity)
     except CartError as error:
         form.add_error("quantity", str(error))
-        return _render_cart(request, cart, add_form=form)
+        return render_cart(request, cart, add_form=form)
     messages.success(request, f"Added {quantity:,} × {product.sku} {product.name}.")
     return redirect("orders:cart", cart_id=cart.id)
 
@@ -125,7 +139,7 @@ def cart_line(request, cart: Cart, product_id: int):
     else:
         form = _line_form(product_id, request.POST)
         if not form.is_valid():
-            return _render_cart(request, cart, refused_line_forms={product_id: form})
+            return render_cart(request, cart, refused_line_forms={product_id: form})
         cart.set_quantity(product_id, form.cleaned_data["quantity"])
         messages.success(request, "Quantity updated.")
     return redirect("orders:cart", cart_id=cart.id)

@@ -30,7 +30,8 @@ from .fulfilment import fulfilment_context
 @permission_required("orders.view_order", raise_exception=True)
 def order_detail(request, number: int, *, email_form: OrderEmailForm | None = None,
                  note_form: NoteForm | None = None):
-    order = get_object_or_404(Order.objects.select_related("customer", "placed_by"), number=number)
+    order = get_object_or_404(Order.objects.select_related("customer", "placed_by", "discount_approved_by"),
+                              number=number)
     context = {
         "order": order,
         "lines": list(order.lines.all()),
