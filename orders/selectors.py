@@ -102,7 +102,8 @@ def identify_search(*, last_name: str, company: str, email: str, limit: int = 25
     if found is None:
         return []
     last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-number").values("created_at")[:1]
-    customers = Customer.objects.select_related("default_billing_address").annotate(last_order_at=Subquery(last_order))
+    customers = (Customer.objects.select_related("default_billing_address", "customer_type")
+                 .annotate(last_order_at=Subquery(last_order)))
     where, order = found
     branch = Branch("customers_customer c", where, order, row_id="c.id")
     return seek_page([branch], customers, scope="identify", per_page=limit).object_list
