@@ -59,7 +59,7 @@ class PricedLine:
 def price_line(line: LineInput) -> PricedLine:
     """The one place a line's unit price is chosen and rounded."""
     if line.override is not None:
-        unit, reason = to_cents(line.override), f"Price changed: {line.override_reason}"
+        unit, reason = to_cents(line.override), f"Override: {line.override_reason}"
     elif line.level_price is not None:
         unit, reason = to_cents(line.level_price), f"{line.level_name} price"
     elif line.percent_off:

@@ -44,21 +44,29 @@ def type_prices(customer_type_id: int | None, product_ids) -> dict[int, Decimal]
                 .values_list("product_id", "price"))
 
 
+def products_priced_for(customer_type_id: int | None, ids) -> dict[int, Product]:
+    """Products by id, each with ``level_price``: its price in the customer type's table, or None (one query)."""
+    products = Product.objects.all()
+    if customer_type_id:
+        level = TypePrice.objects.filter(customer_type_id=customer_type_id, product=OuterRef("pk")).values("price")
+        products = products.annotate(level_price=Subquery(level[:1]))
+    return products.in_bulk(ids)
+
+
 def cart_review(cart: Cart) -> CartReview:
-    """Read the cart's products, customer and their type's prices fresh: three queries, however many lines."""
+    """Read the cart's customer (with their type) and products (with the type's prices) fresh: two queries,
+    however many lines."""
     cart_lines = cart.lines
-    ids = [line.product_id for line in cart_lines]
-    products = Product.objects.in_bulk(ids)
     customer = cart_customer(cart)
     kind = customer.customer_type if customer else None
-    levels = type_prices(kind and kind.pk, ids)
+    products = products_priced_for(kind and kind.pk, [line.product_id for line in cart_lines])
     overrides = cart.overrides
     return CartReview(
         cart=cart,
         customer=customer,
         lines=[
             ReviewLine(line.product_id, line.quantity, products.get(line.product_id), line.price_seen,
-                       level_price=levels.get(line.product_id), customer_type=kind,
+                       level_price=getattr(products.get(line.product_id), "level_price", None), customer_type=kind,
                        override=overrides.get(line.product_id))
             for line in cart_lines
         ],

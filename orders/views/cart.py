@@ -13,8 +13,8 @@ from oms.core.search import search_capped
 
 from ..cart import Cart, CartError
 from ..forms import AddLineForm, LineQuantityForm
-from ..forms_pricing import CustomItemForm, DiscountForm
-from ..selectors import cart_review, last_ordered, price_reasons
+from ..forms_pricing import CustomItemForm
+from ..selectors import cart_review, last_ordered
 from .common import with_cart
 
 
@@ -36,8 +36,8 @@ def _line_form(product_id: int, data=None, *, quantity: int | None = None) -> Li
     return LineQuantityForm(data, initial={"quantity": quantity}, auto_id=f"line-{product_id}-%s")
 
 
-def render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None, discount_form=None,
-                custom_form=None, status: int = 200):
+def render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None, custom_form=None,
+                status: int = 200):
     review = cart_review(cart)
     # A line whose new quantity was refused shows the refused form: its error and what was typed.
     line_forms = {line.product_id: _line_form(line.product_id, quantity=line.quantity) for line in review.lines}
@@ -57,11 +57,6 @@ def render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_lin
         "custom_form": custom_form or CustomItemForm(prefix="custom"),
         "can_change_price": request.user.has_perm("orders.change_price"),
     }
-    if context["can_change_price"]:
-        discount = cart.discount
-        context["discount_form"] = discount_form or DiscountForm(
-            prefix="discount", initial={"discount": discount.text, "reason": discount.reason} if discount else None)
-        context["reasons"] = price_reasons()
     response = render_page(request, "orders/cart.html", context, partials=("cart-body",))
     response.status_code = 200 if request.htmx else status  # htmx swaps only 2xx answers: the errors are in it
     return response

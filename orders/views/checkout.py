@@ -162,6 +162,6 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, prob
     response = render(request, "orders/checkout.html", context)
     # This page shows each changed price beside the old one; once seen, the cart stops pointing it out.
     if review.price_changes:
-        review.cart.acknowledge_prices({line.product_id: str(line.unit_price) for line in review.price_changes})
+        review.cart.acknowledge_prices({line.product_id: str(line.list_price) for line in review.price_changes})
     return response
 

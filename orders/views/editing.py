@@ -20,7 +20,7 @@ from ..forms_pricing import DiscountForm, PriceForm
 from ..selectors import edit_review, price_reasons, shipping_methods
 from ..services import OrderRefused
 from .cart import product_to_add
-from .pricing import price_form_page
+from .pricing import line_price_page
 
 
 @permission_required("orders.edit_order", raise_exception=True)
@@ -184,11 +184,10 @@ def order_edit_price(request, order: Order, edit: OrderEdit, product_id: int):
         messages.warning(request, "That line is not in this order.")
         return redirect(back)
     if request.method != "POST":
-        return price_form_page(request, form=PriceForm(initial={"price": line.unit_price}), line=line,
-                               action=request.path, back=back)
+        return line_price_page(request, form=PriceForm(initial={"price": line.unit_price}), line=line, back=back)
     form = PriceForm(request.POST)
     if not form.is_valid():
-        return price_form_page(request, form=form, line=line, action=request.path, back=back, status=400)
+        return line_price_page(request, form=form, line=line, back=back, status=400)
     edit.set_price(product_id, price=form.cleaned_data["price"], reason=form.cleaned_data["reason"],
                    by=request.user.pk)
     messages.success(request, f"{line.sku} now {form.cleaned_data['price']} each, when you save.")

@@ -16,18 +16,26 @@ from .cart import render_cart
 from .common import with_cart
 
 
-def price_form_page(request, *, form: PriceForm, line, action: str, back: str, status: int = 200,
-                    hx_target: str = ""):
-    """A line's `Change price` form: the fragment for htmx (into the line's slot), else a page of its own. With
-    ``hx_target`` the form posts in place and that element takes the answer; else it posts as a page."""
-    context = {"form": form, "line": line, "action": action, "back": back, "reasons": price_reasons(),
-               "hx_target": hx_target}
+def price_form_page(request, *, form, action: str, back: str, heading: str, button: str, slot: str, intro: str = "",
+                    hx_target: str = "", status: int = 200):
+    """A price or discount form brought on request: the fragment for htmx (into ``slot``), else a page of its own.
+    With ``hx_target`` the form posts in place and that element takes the answer; else it posts as a page."""
+    form.fields["reason"].widget.attrs["list"] = f"{slot}-reasons"  # unique if several forms are open at once
+    context = {"form": form, "action": action, "back": back, "heading": heading, "intro": intro, "button": button,
+               "reasons": price_reasons(), "hx_target": hx_target, "slot": slot}
     if request.htmx:
-        response = render(request, "orders/line_price.html#price-form", context)  # htmx swaps only 2xx
+        response = render(request, "orders/price_form.html#price-form", context)  # htmx swaps only 2xx
         if request.method == "POST":  # the form posts with the cart's body as target; errors go back in its slot
-            response = reswap(retarget(response, f"#price-slot-{line.product_id}"), "innerHTML")
+            response = reswap(retarget(response, f"#{slot}"), "innerHTML")
         return response
-    return render(request, "orders/line_price.html", context, status=status)
+    return render(request, "orders/price_form.html", context, status=status)
+
+
+def line_price_page(request, *, form, line, back: str, hx_target: str = "", status: int = 200):
+    return price_form_page(
+        request, form=form, action=request.path, back=back, heading=f"Change price of {line.sku} {line.name}",
+        intro=f"List price {line.list_price}; now {line.unit_price}" + (f" ({line.reason})." if line.reason else "."),
+        button="Save price", slot=f"price-slot-{line.product_id}", hx_target=hx_target, status=status)
 
 
 @permission_required("orders.change_price", raise_exception=True)
@@ -37,27 +45,37 @@ def cart_price(request, cart: Cart, product_id: int):
     if line is None:
         messages.warning(request, "That line is no longer in the order.")
         return redirect("orders:cart", cart_id=cart.id)
-    action, back = request.path, reverse("orders:cart", args=[cart.id])
+    back = reverse("orders:cart", args=[cart.id])
     if request.method != "POST":
-        return price_form_page(request, form=PriceForm(initial={"price": line.unit_price}), line=line,
-                               action=action, back=back, hx_target="#cart-body")
+        return line_price_page(request, form=PriceForm(initial={"price": line.unit_price}), line=line, back=back,
+                               hx_target="#cart-body")
     form = PriceForm(request.POST)
     if not form.is_valid():
-        return price_form_page(request, form=form, line=line, action=action, back=back, status=400,
-                               hx_target="#cart-body")
+        return line_price_page(request, form=form, line=line, back=back, hx_target="#cart-body", status=400)
     cart.set_price(product_id, price=form.cleaned_data["price"], reason=form.cleaned_data["reason"],
                    by=request.user.pk)
     messages.success(request, f"{line.sku} now {form.cleaned_data['price']} each: {form.cleaned_data['reason']}.")
     return redirect("orders:cart", cart_id=cart.id)
 
 
+def discount_page(request, *, form, back: str, hx_target: str = "", status: int = 200):
+    return price_form_page(request, form=form, action=request.path, back=back, heading="Order discount",
+                           intro="An amount such as 15.00 or a percent such as 10% off the items; 0 removes it.",
+                           button="Apply discount", slot="discount-slot", hx_target=hx_target, status=status)
+
+
 @permission_required("orders.change_price", raise_exception=True)
-@require_POST
 @with_cart
 def cart_discount(request, cart: Cart):
+    back = reverse("orders:cart", args=[cart.id])
+    if request.method != "POST":
+        stored = cart.discount
+        initial = {"discount": stored.text, "reason": stored.reason} if stored else None
+        return discount_page(request, form=DiscountForm(prefix="discount", initial=initial), back=back,
+                             hx_target="#cart-body")
     form = DiscountForm(request.POST, prefix="discount")
     if not form.is_valid():
-        return render_cart(request, cart, discount_form=form, status=400)
+        return discount_page(request, form=form, back=back, hx_target="#cart-body", status=400)
     discount = form.cleaned_data["discount"]
     if not discount.value:
         cart.clear_discount()

@@ -85,7 +85,7 @@ def test_manager_override_and_discount_are_snapshotted_with_approver(shipping):
                         discount="10%", discount_reason="Loyal customer").order
     line = order.lines.get()
     assert (line.unit_price, line.price_reason, line.price_approved_by, line.discount) == (
-        D("8.00"), "Price changed: Price match", manager, D("4.00"))
+        D("8.00"), "Override: Price match", manager, D("4.00"))
     assert (order.subtotal, order.discount, order.discount_entered, order.discount_reason) == (
         D("16.00"), D("1.60"), "10%", "Loyal customer")
     assert order.discount_approved_by == manager

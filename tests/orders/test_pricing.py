@@ -24,10 +24,10 @@ TAX_8 = TaxRule(rate=D("8.000"), jurisdiction="Oregon")
      D("14.00"), "Wholesale price"),
     # an override wins over both, with its reason
     (LineInput(D("10.00"), 2, level_price=D("7.00"), percent_off=D("15"), level_name="Wholesale",
-               override=D("6.50"), override_reason="Price match"), D("6.50"), D("13.00"), "Price changed: Price match"),
+               override=D("6.50"), override_reason="Price match"), D("6.50"), D("13.00"), "Override: Price match"),
     # an override above list is allowed and says why; it is no discount
     (LineInput(D("10.00"), 1, override=D("12.00"), override_reason="Rush"), D("12.00"), D("12.00"),
-     "Price changed: Rush"),
+     "Override: Rush"),
     # a custom line: its own price, not taxed
     (LineInput(D("25.00"), 1, taxable=False), D("25.00"), D("25.00"), ""),
 ])
