@@ -101,5 +101,5 @@ class TaxRateAdmin(admin.ModelAdmin):
     search_fields = ["name", "^region"]
 
 
-from . import admin_fulfilment  # noqa: E402,F401  carriers, merchant settings
-from . import admin_pricing  # noqa: E402,F401  customer types, price reasons
+# Carriers and merchant settings; customer types and price reasons.
+from . import admin_fulfilment, admin_pricing  # noqa: E402,F401

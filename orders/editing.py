@@ -17,9 +17,9 @@ from catalog.models import Product
 from .cart import MAX_QUANTITY
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
 from .pricing import Discount, DiscountError, LineInput, TaxRule, order_totals, price_line
-from .selectors import tax_for, type_prices
 from .review import line_problem
 from .sales import sales_add
+from .selectors import tax_for, type_prices
 from .services import OrderRefused, event_record, order_confirmation_request
 from .terms import payment_status_for
 
@@ -155,8 +155,8 @@ def _apply(current: Order, change: OrderChange) -> _Diff:
     if diff:
         diff.other["total"] = {"before": str(current.total), "after": str(totals.total)}
         current.subtotal, current.tax, current.total = totals.subtotal, totals.tax, totals.total
-        current.discount, current.tax_rate, current.tax_jurisdiction = totals.discount, totals.tax_rate, tax.jurisdiction
-        current.tax_shipping = tax.tax_shipping
+        current.discount, current.tax_rate = totals.discount, totals.tax_rate
+        current.tax_jurisdiction, current.tax_shipping = tax.jurisdiction, tax.tax_shipping
     return diff
 
 

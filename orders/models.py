@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-
 from django_countries.fields import CountryField
 
 from catalog.models import Product

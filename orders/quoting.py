@@ -32,11 +32,7 @@ def pricing_problems(draft: OrderDraft, customer: Customer | None, placed_by) ->
     overrides = draft.overrides()
     if (overrides or draft.discount) and placed_by is not None and not placed_by.has_perm("orders.change_price"):
         problems.append("You may not change prices or give discounts: ask a manager.")
-    for line in overrides.values():
-        if not line.price_reason.strip():
-            problems.append(f"Product {line.product_id}: say why its price was changed.")
-        if not Decimal("0") <= line.unit_price <= MAX_PRICE:
-            problems.append(f"Product {line.product_id}: a unit price must be between 0 and {MAX_PRICE:,}.")
+    problems += _override_problems(overrides.values())
     for custom in draft.custom_lines:
         if not custom.description.strip() or not Decimal("0") <= custom.unit_price <= MAX_PRICE \
                 or not 0 < custom.quantity <= MAX_QUANTITY:
@@ -53,6 +49,16 @@ def pricing_problems(draft: OrderDraft, customer: Customer | None, placed_by) ->
     if kind and not kind.allows(draft.payment_method):
         problems.append(f"{kind.name} customers may not pay by {draft.payment_method.replace('_', ' ')}: "
                         "choose another payment method.")
+    return problems
+
+
+def _override_problems(lines) -> list[str]:
+    problems = []
+    for line in lines:
+        if not line.price_reason.strip():
+            problems.append(f"Product {line.product_id}: say why its price was changed.")
+        if not Decimal("0") <= line.unit_price <= MAX_PRICE:
+            problems.append(f"Product {line.product_id}: a unit price must be between 0 and {MAX_PRICE:,}.")
     return problems
 
 
@@ -86,7 +92,7 @@ def line_rows(found: Quote, draft: OrderDraft, placed_by) -> list[OrderLine]:
     rows = [OrderLine(product=product, sku=product.sku, name=product.name, list_price=priced.list_price,
                       unit_price=priced.unit_price, quantity=priced.quantity, line_total=priced.line_total,
                       discount=priced.discount, price_reason=priced.reason[:200],
-                      price_approved_by_id=((overrides[product.pk].price_by or approver) if priced.overridden else None))
+                      price_approved_by_id=(overrides[product.pk].price_by or approver) if priced.overridden else None)
             for product, priced in found.lines]
     rows += [OrderLine(product=None, is_custom=True, sku="", name=line.description.strip()[:200],
                        list_price=priced.list_price, unit_price=priced.unit_price, quantity=priced.quantity,

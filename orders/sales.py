@@ -49,7 +49,8 @@ def sales_rebuild() -> None:
     days = (live.annotate(sales_day=TruncDate("created_at"), staff=Coalesce("placed_by_id", Value(0)))
             .values("sales_day", "channel", "staff").annotate(n=Count("pk"), money=Sum("total")).order_by()
             .values_list("sales_day", "channel", "staff", "n", "money"))
-    products = (OrderLine.objects.filter(order__in=live, product__isnull=False).annotate(sales_day=TruncDate("order__created_at"))
+    lines = OrderLine.objects.filter(order__in=live, product__isnull=False)  # custom items are no product
+    products = (lines.annotate(sales_day=TruncDate("order__created_at"))
                 .values("sales_day", "product_id").annotate(n=Sum("quantity"), money=Sum("line_total")).order_by()
                 .values_list("sales_day", "product_id", "n", "money"))
     with transaction.atomic():

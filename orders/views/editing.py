@@ -15,8 +15,8 @@ from ..cart import CartError
 from ..editing import EDITABLE, OrderChange, OrderEditConflict, not_editable_message, order_edit_save
 from ..edits import OrderEdit
 from ..forms import AddLineForm, LineQuantityForm, OrderEditForm
-from ..models import Order, OrderEvent
 from ..forms_pricing import DiscountForm, PriceForm
+from ..models import Order, OrderEvent
 from ..selectors import edit_review, price_reasons, shipping_methods
 from ..services import OrderRefused
 from .cart import product_to_add

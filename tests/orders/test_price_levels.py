@@ -1,9 +1,8 @@
 """Price levels, overrides, discounts, custom lines, tax by destination and exemptions, as order_place writes them."""
 
+import dataclasses
 from datetime import timedelta
 from decimal import Decimal
-
-import dataclasses
 
 import pytest
 from django.db import IntegrityError, transaction
