@@ -138,7 +138,7 @@ def service_rows(user, *, orders: int, rounds: int, workers: int, worker_orders:
     for index in range(rounds):
         for writer in WRITERS:
             serial[writer].append(run_serial(staged, writer, orders, seed=index))
-    rows = _pair(section, "1 process", serial, target=0.5)
+    rows = pair(section, "1 process", serial, target=0.5)
     if connection.vendor != "postgresql":
         return rows + [Row(section, f"{workers} workers", "skipped: needs PostgreSQL", unit="")]
     concurrent = {writer: [] for writer in WRITERS}
@@ -146,10 +146,10 @@ def service_rows(user, *, orders: int, rounds: int, workers: int, worker_orders:
         for writer in WRITERS:
             concurrent[writer].append(run_concurrent(staged, writer, workers=workers, orders=worker_orders,
                                                      seed=100 + index * workers))
-    return rows + _pair(section, f"{workers} worker threads", concurrent, target=None)
+    return rows + pair(section, f"{workers} worker threads", concurrent, target=None)
 
 
-def _pair(section: str, label: str, rates: dict[str, list[float]], target: float | None) -> list[Row]:
+def pair(section: str, label: str, rates: dict[str, list[float]], target: float | None) -> list[Row]:
     ours, floor = stats(rates["ours"]), stats(rates["floor"])
     share = ours.median / floor.median
     return [
