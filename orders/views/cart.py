@@ -13,7 +13,6 @@ from oms.core.search import search_capped
 
 from ..cart import Cart, CartError
 from ..forms import AddLineForm, LineQuantityForm
-from ..forms_pricing import CustomItemForm
 from ..selectors import cart_review, last_ordered
 from .common import with_cart
 
@@ -36,8 +35,7 @@ def _line_form(product_id: int, data=None, *, quantity: int | None = None) -> Li
     return LineQuantityForm(data, initial={"quantity": quantity}, auto_id=f"line-{product_id}-%s")
 
 
-def render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None, custom_form=None,
-                status: int = 200):
+def render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None, status: int = 200):
     review = cart_review(cart)
     # A line whose new quantity was refused shows the refused form: its error and what was typed.
     line_forms = {line.product_id: _line_form(line.product_id, quantity=line.quantity) for line in review.lines}
@@ -54,7 +52,6 @@ def render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_lin
         "line_forms": line_forms,
         "totals": review.totals(),
         "last_ordered": last_ordered(review.customer.pk) if review.customer else [],
-        "custom_form": custom_form or CustomItemForm(prefix="custom"),
         "can_change_price": request.user.has_perm("orders.change_price"),
     }
     response = render_page(request, "orders/cart.html", context, partials=("cart-body",))

@@ -12,7 +12,6 @@ from django_htmx.http import reswap, retarget
 from ..cart import Cart, CartError
 from ..forms_pricing import CustomItemForm, DiscountForm, PriceForm
 from ..selectors import cart_review, price_reasons
-from .cart import render_cart
 from .common import with_cart
 
 
@@ -20,9 +19,11 @@ def price_form_page(request, *, form, action: str, back: str, heading: str, butt
                     hx_target: str = "", status: int = 200):
     """A price or discount form brought on request: the fragment for htmx (into ``slot``), else a page of its own.
     With ``hx_target`` the form posts in place and that element takes the answer; else it posts as a page."""
-    form.fields["reason"].widget.attrs["list"] = f"{slot}-reasons"  # unique if several forms are open at once
     context = {"form": form, "action": action, "back": back, "heading": heading, "intro": intro, "button": button,
-               "reasons": price_reasons(), "hx_target": hx_target, "slot": slot}
+               "hx_target": hx_target, "slot": slot}
+    if "reason" in form.fields:
+        form.fields["reason"].widget.attrs["list"] = f"{slot}-reasons"  # unique if several forms are open at once
+        context["reasons"] = price_reasons()
     if request.htmx:
         response = render(request, "orders/price_form.html#price-form", context)  # htmx swaps only 2xx
         if request.method == "POST":  # the form posts with the cart's body as target; errors go back in its slot
@@ -86,20 +87,29 @@ def cart_discount(request, cart: Cart):
     return redirect("orders:cart", cart_id=cart.id)
 
 
+def custom_item_page(request, *, form, back: str, status: int = 200):
+    return price_form_page(request, form=form, action=request.path, back=back, heading="Custom item",
+                           intro="A line that is no product: freight, a setup fee, a special order. No stock is taken.",
+                           button="Add custom item", slot="custom-slot", hx_target="#cart-body", status=status)
+
+
 @permission_required("orders.place_order", raise_exception=True)
-@require_POST
 @with_cart
 def cart_custom_add(request, cart: Cart):
+    """`Add custom item`: its form is brought on request (a cart page draws no second Quantity field)."""
+    back = reverse("orders:cart", args=[cart.id])
+    if request.method != "POST":
+        return custom_item_page(request, form=CustomItemForm(prefix="custom"), back=back)
     form = CustomItemForm(request.POST, prefix="custom")
     if not form.is_valid():
-        return render_cart(request, cart, custom_form=form, status=400)
+        return custom_item_page(request, form=form, back=back, status=400)
     data = form.cleaned_data
     try:
         cart.add_custom(description=data["description"], unit_price=data["unit_price"], quantity=data["quantity"],
                         taxable=data["taxable"])
     except CartError as error:
         form.add_error("description", str(error))
-        return render_cart(request, cart, custom_form=form, status=400)
+        return custom_item_page(request, form=form, back=back, status=400)
     messages.success(request, f"Added {data['quantity']:,} × {data['description']}.")
     return redirect("orders:cart", cart_id=cart.id)
 

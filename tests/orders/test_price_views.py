@@ -46,7 +46,7 @@ def test_a_clerk_sees_no_change_price_nor_discount_and_a_forged_post_changes_not
     cart_id, product = cart_with(client)
     page = client.get(reverse("orders:cart", args=[cart_id])).content.decode()
     assert "Change price" not in page and "Give a discount" not in page
-    assert "Add custom item" in page  # custom items are anyone's who takes orders
+    assert "New custom item" in page  # custom items are anyone's who takes orders
     price_url = reverse("orders:cart_price", args=[cart_id, product.pk])
     assert client.get(price_url).status_code == 403
     assert client.post(price_url, {"price": "1.00", "reason": "forged"}).status_code == 403
