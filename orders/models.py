@@ -133,7 +133,8 @@ class Order(models.Model):
     discount_entered = models.CharField(max_length=20, blank=True, db_default="",
                                         help_text="As staff typed it: an amount or a percent.")
     discount_reason = models.CharField(max_length=200, blank=True, db_default="")
-    discount_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    # The approvers have no index (db_index=False): users are rarely deleted, and a million rows need not pay for one.
+    discount_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, db_index=False,
                                              on_delete=models.SET_NULL, related_name="+")
     tax_jurisdiction = models.CharField(max_length=100, blank=True, db_default="")
     tax_shipping = models.BooleanField("shipping taxed", default=False, db_default=False)
@@ -222,7 +223,7 @@ class OrderLine(models.Model):
     # approved an override (None: no override).
     discount = models.DecimalField(max_digits=14, decimal_places=2, default=0, db_default=0)
     price_reason = models.CharField(max_length=200, blank=True, db_default="")
-    price_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    price_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, db_index=False,
                                           on_delete=models.SET_NULL, related_name="+")
     taxable = models.BooleanField(default=True, db_default=True)
     quantity_shipped = models.PositiveIntegerField(default=0, db_default=0)

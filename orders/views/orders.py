@@ -164,6 +164,9 @@ def order_reorder(request, number: int):
                 problem = str(error)
         if problem:
             not_added.append(f"Not added: {line.product.sku} ({line.product.name}): {problem}")
+    for custom in order.lines.filter(is_custom=True):  # custom items come back as they were priced
+        cart.add_custom(description=custom.name, unit_price=custom.unit_price, quantity=custom.quantity,
+                        taxable=custom.taxable)
     added = len(cart)
     messages.success(request, f"Reordering order #{order.number}: {added} line{'s' if added != 1 else ''} added "
                               "at today's prices.")

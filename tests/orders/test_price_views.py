@@ -316,3 +316,40 @@ def test_admins_edit_types_with_their_prices_reasons_and_tax_rates(checkout_setu
         "prices-TOTAL_FORMS": "0", "prices-INITIAL_FORMS": "0"})
     assert response.status_code == 302
     assert CustomerType.objects.get(name="Distributor").payment_methods == ["on_account"]
+
+
+def test_reorder_brings_custom_items_back_as_they_were_priced(manager, checkout_setup):
+    from orders.drafts import DraftCustomLine
+    from tests.helpers import place
+
+    client, _ = manager
+    product = ProductFactory(sku="RE-1")
+    order = place(customer_with_address(), [(product.pk, 1)], checkout_setup[0],
+                  custom_lines=(DraftCustomLine("Freight", D("12.00"), 1, taxable=False),)).order
+    response = client.post(reverse("orders:reorder", args=[order.number]))
+    cart_id = response.url.rstrip("/").split("/")[-1]
+    cart = stored(client, cart_id)
+    assert [line.product_id for line in cart.lines] == [product.pk]
+    assert [(c.description, c.unit_price, c.taxable) for c in cart.custom_lines] == [("Freight", "12.00", False)]
+
+
+def test_the_invoice_shows_the_discount_jurisdiction_and_exemption(manager, shipping):
+    import dataclasses
+
+    from orders.drafts import DraftLine
+    from orders.services import order_place
+    from tests.helpers import draft
+
+    client, user = manager
+    TaxRate.objects.create(name="Oregon", country="US", region="OR", rate=D("2.5"))
+    product = ProductFactory(sku="INV-1", price=D("40.00"))
+    taxed = order_place(draft=dataclasses.replace(
+        draft(customer_with_address(), [], shipping, discount="10.00", discount_reason="Correction"),
+        lines=(DraftLine(product.pk, 1),)), placed_by=user).order
+    invoice = client.get(reverse("orders:invoice", args=[taxed.number])).content.decode()
+    assert "Discount 10.00 (Correction)" in invoice and "Oregon" in invoice
+    exempt = order_place(draft=dataclasses.replace(
+        draft(customer_with_address(tax_exempt=True, tax_exemption_number="EX-9"), [], shipping),
+        lines=(DraftLine(product.pk, 1),)), placed_by=user).order
+    invoice = client.get(reverse("orders:invoice", args=[exempt.number])).content.decode()
+    assert "Tax exempt (certificate EX-9)" in invoice
