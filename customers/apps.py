@@ -10,11 +10,13 @@ def retail_after_migrate(sender, using, **kwargs):
 
     from .models import RETAIL, RETAIL_PK, CustomerType
 
+    connection = connections[using]
+    if CustomerType._meta.db_table not in connection.introspection.table_names():  # migrated back before types
+        return
     types = CustomerType.objects.using(using)
     if types.filter(pk=RETAIL_PK).exists() or types.filter(name=RETAIL).exists():
         return
     types.create(pk=RETAIL_PK, name=RETAIL)
-    connection = connections[using]
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [CustomerType]):
             cursor.execute(statement)

@@ -34,7 +34,7 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
                               number=number)
     context = {
         "order": order,
-        "lines": list(order.lines.all()),
+        "lines": list(order.lines.select_related("price_approved_by")),
         "events": list(order.events.select_related("actor")),
         "next_statuses": [Order.Status(status) for status in ALLOWED_TRANSITIONS[order.status]],
         "can_cancel": order.status in CANCELLABLE,
