@@ -111,3 +111,25 @@ def test_a_manager_overrides_a_price_with_a_reason_and_places_the_order(page, li
     expect(page.get_by_role("row").filter(has_text="WID-001")).to_contain_text("Override: Price match")
     expect(page.get_by_text("10%: Loyal customer")).to_be_visible()
     screenshot(page, "32-order-with-override")
+
+
+def test_checkout_recomputes_tax_in_place_when_the_address_changes(app, shop):
+    from orders.models import TaxRate
+
+    TaxRate.objects.create(name="Washington", country="US", region="WA", rate=Decimal("10.000"), tax_shipping=True)
+    customer = customer_with_address(first_name="Cy", last_name="Delacroix")
+    page = app
+    page.goto(f"{page.base_url}{customer.get_absolute_url()}")
+    page.get_by_role("button", name="Place Order").click()
+    add_line(page, "WID-001", 2)
+    page.get_by_role("button", name="Checkout").click()
+    review = page.get_by_role("region", name="Review")
+    expect(review).to_contain_text("(7.25%)")
+    billing = page.get_by_role("group", name="Billing address")
+    billing.get_by_label("State/Region").fill("WA")
+    billing.get_by_label("State/Region").blur()
+    expect(review).to_contain_text("Tax Washington (10%, shipping taxed)")
+    expect(review).to_contain_text("$2.80")  # 10% of 19.00 and 8.95 shipping, half-up
+    page.get_by_role("button", name="Submit order").click()
+    order = placed_order(page)
+    assert (order.tax_jurisdiction, order.tax) == ("Washington", Decimal("2.80"))
