@@ -353,3 +353,22 @@ def test_the_invoice_shows_the_discount_jurisdiction_and_exemption(manager, ship
         lines=(DraftLine(product.pk, 1),)), placed_by=user).order
     invoice = client.get(reverse("orders:invoice", args=[exempt.number])).content.decode()
     assert "Tax exempt (certificate EX-9)" in invoice
+
+
+def test_the_editor_refuses_prices_for_lines_it_does_not_have(manager, checkout_setup):
+    client, _ = manager
+    product, stranger = ProductFactory(price=D("10.00")), ProductFactory(sku="STRANGER")
+    order = OrderFactory(lines=[(product, 1)])
+    other = OrderFactory(lines=[(stranger, 1)])
+    edit_id = client.post(reverse("orders:edit_start", args=[order.number])).url.split("/")[-2]
+    response = client.post(reverse("orders:edit_price", args=[order.number, edit_id, stranger.pk]),
+                           {"price": "1.00", "reason": "x"})
+    assert response.status_code == 302
+    # this edit's id on another order finds no edit
+    elsewhere = client.post(reverse("orders:edit_price", args=[other.number, edit_id, stranger.pk]),
+                            {"price": "1.00", "reason": "x"})
+    assert elsewhere.status_code == 302 and elsewhere.url == other.get_absolute_url()
+    bad = client.post(reverse("orders:edit_price", args=[order.number, edit_id, product.pk]),
+                      {"price": "²", "reason": "x" * 10_000})
+    assert bad.status_code == 400 and "Enter an amount" in bad.content.decode()
+    assert client.session["order_edits"][edit_id].get("prices") is None
