@@ -11,7 +11,7 @@ from .cart import MAX_QUANTITY
 from .drafts import DraftCustomLine, OrderDraft
 from .models import OrderLine
 from .pricing import Discount, DiscountError, LineInput, PricedLine, TaxRule, Totals, order_totals, price_line
-from .selectors import tax_for, type_prices
+from .selectors import tax_for
 
 MAX_PRICE = Decimal("9999999999.99")
 
@@ -64,15 +64,16 @@ def _override_problems(lines) -> list[str]:
 
 def quote(draft: OrderDraft, customer: Customer, products: list[Product], quantities: dict[int, int], *,
           shipping: Decimal) -> Quote:
-    """Price the draft (call once pricing_problems found nothing): one query for the type's prices, one for tax."""
+    """Price the draft (call once pricing_problems found nothing): products carry their type's price
+    (orders.selectors.products_priced_for); one query for the tax."""
     kind = customer.customer_type
-    levels = type_prices(kind.pk, [product.pk for product in products])
     overrides = draft.overrides()
     lines = []
     for product in products:
         override = overrides.get(product.pk)
         lines.append((product, price_line(LineInput(
-            list_price=product.price, quantity=quantities[product.pk], level_price=levels.get(product.pk),
+            list_price=product.price, quantity=quantities[product.pk],
+            level_price=getattr(product, "level_price", None),
             percent_off=kind.percent_off, level_name=kind.name,
             override=override.unit_price if override else None,
             override_reason=override.price_reason.strip() if override else ""))))

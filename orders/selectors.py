@@ -44,13 +44,14 @@ def type_prices(customer_type_id: int | None, product_ids) -> dict[int, Decimal]
                 .values_list("product_id", "price"))
 
 
-def products_priced_for(customer_type_id: int | None, ids) -> dict[int, Product]:
-    """Products by id, each with ``level_price``: its price in the customer type's table, or None (one query)."""
-    products = Product.objects.all()
+def products_priced_for(customer_type_id: int | None, ids, *, locked: bool = False):
+    """Products by id, each with ``level_price``: its price in the customer type's table, or None (one query).
+    ``locked``: the products themselves, locked FOR UPDATE in primary-key order (order_place)."""
+    products = Product.objects.select_for_update().order_by("pk") if locked else Product.objects.all()
     if customer_type_id:
         level = TypePrice.objects.filter(customer_type_id=customer_type_id, product=OuterRef("pk")).values("price")
         products = products.annotate(level_price=Subquery(level[:1]))
-    return products.in_bulk(ids)
+    return products.filter(pk__in=ids) if locked else products.in_bulk(ids)
 
 
 def cart_review(cart: Cart) -> CartReview:

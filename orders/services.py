@@ -18,6 +18,7 @@ from .quoting import Quote, pricing_problems, quote
 from .quoting import line_rows as order_line_rows
 from .review import line_problem
 from .sales import sales_add
+from .selectors import products_priced_for
 from .terms import due_date_for
 
 logger = logging.getLogger(__name__)
@@ -66,13 +67,14 @@ def order_place(*, draft: OrderDraft, placed_by=None) -> PlacedOrder:
 
 def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     quantities = draft.quantities()
-    products = list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk"))
+    customer = (Customer.objects.select_related("customer_type").filter(pk=draft.customer_id).first()
+                if draft.customer_id else None)
+    # Locked in primary-key order, each with its price in the customer type's table (a subquery, not locked).
+    products = list(products_priced_for(customer and customer.customer_type_id, quantities, locked=True))
     # Checked under the locks: a request with the same token that got here first has committed
     # (a resubmitted form lands here too; the unique token backs both).
     if existing := Order.objects.filter(checkout_token=draft.token).first():
         return PlacedOrder(existing, created=False)
-    customer = (Customer.objects.select_related("customer_type").filter(pk=draft.customer_id).first()
-                if draft.customer_id else None)
     shipping_method = ShippingMethod.objects.filter(pk=draft.shipping_method_id, is_active=True).first()
     problems = _problems(customer, shipping_method, products, quantities)
     if problems := problems + pricing_problems(draft, customer, placed_by):
