@@ -372,3 +372,11 @@ def test_the_editor_refuses_prices_for_lines_it_does_not_have(manager, checkout_
                       {"price": "²", "reason": "x" * 10_000})
     assert bad.status_code == 400 and "Enter an amount" in bad.content.decode()
     assert client.session["order_edits"][edit_id].get("prices") is None
+
+
+def test_the_customer_record_shows_type_terms_and_exemption(manager):
+    client, _ = manager
+    trade = CustomerType.objects.create(name="Trade", percent_off=D("15"), payment_terms_days=30)
+    customer = customer_with_address(customer_type=trade, tax_exempt=True, tax_exemption_number="EX-55")
+    page = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert "Trade (15% off list)" in page and "Net 30 days" in page and "EX-55" in page
