@@ -64,25 +64,25 @@ class LineQuantityForm(forms.Form):
 
 
 @dataclass(frozen=True)
-class LineInput:
+class QuantityInput:
     """A line's quantity input as drawn beside it, and why it was refused when it was."""
 
     html: str
     error: str = ""
 
 
-def line_inputs(lines, refused: dict[int, LineQuantityForm] | None = None) -> dict[int, LineInput]:
+def line_inputs(lines, refused: dict[int, LineQuantityForm] | None = None) -> dict[int, QuantityInput]:
     """Each line's quantity input, drawn by LineQuantityForm's own field (its min and max come from MAX_QUANTITY)
     as a form with auto_id "line-<product>-%s" draws it; a refused line shows its bound form, error and all.
     Building a form per line cost about a quarter of a 50-line cart page."""
     widget = LineQuantityForm.base_fields["quantity"].widget
     inputs = {
-        line.product_id: LineInput(widget.render("quantity", line.quantity, {
+        line.product_id: QuantityInput(widget.render("quantity", line.quantity, {
             "id": f"line-{line.product_id}-quantity", "class": LINE_INPUT_CLASS, "required": True}))
         for line in lines
     }
     for product_id, form in (refused or {}).items():
-        inputs[product_id] = LineInput(str(form["quantity"]), form.errors["quantity"][0] if form.errors else "")
+        inputs[product_id] = QuantityInput(str(form["quantity"]), form.errors["quantity"][0] if form.errors else "")
     return inputs
 
 
