@@ -3,7 +3,7 @@ from django.contrib import admin
 from oms.core.admin_inlines import BoundedInline
 from oms.core.admin_search import search_first_matches
 
-from .models import Address, Customer
+from .models import Address, Customer, TypePrice
 from .selectors import customer_search_ids
 
 
@@ -14,16 +14,24 @@ class AddressInline(BoundedInline, admin.StackedInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["number", "last_name", "first_name", "company", "email", "phone", "created_at"]
+    list_display = ["number", "last_name", "first_name", "company", "email", "phone", "customer_type", "created_at"]
+    list_select_related = ["customer_type"]
     list_display_links = ["number", "last_name"]
     # The search box goes through customer_search_ids (get_search_results); a full count of a big table is skipped.
     search_fields = ["^last_name", "^first_name", "^company", "^email", "^phone"]
     show_full_result_count = False
-    list_filter = ["created_at"]
+    list_filter = ["customer_type", "tax_exempt", "created_at"]
     list_per_page = 50
     readonly_fields = ["created_at", "updated_at"]
     raw_id_fields = ["default_billing_address", "default_shipping_address"]
     inlines = [AddressInline]
+    fieldsets = [
+        (None, {"fields": ["first_name", "last_name", "company", "email", "phone", "notes"]}),
+        ("Pricing, tax and terms", {"fields": ["customer_type", "tax_exempt", "tax_exemption_number",
+                                               "payment_terms_days"]}),
+        ("Defaults", {"fields": ["default_billing_address", "default_shipping_address", "created_at",
+                                 "updated_at"]}),
+    ]
 
     def get_search_results(self, request, queryset, search_term):
         # The customer list's own search, along its indexes; sidebar filters narrow its first matches.
@@ -41,4 +49,22 @@ class AddressAdmin(admin.ModelAdmin):
     search_fields = ["^name", "^company", "^city", "^postal_code"]
     list_filter = ["country"]
     raw_id_fields = ["customer"]
+    show_full_result_count = False
+
+
+class TypePriceInline(BoundedInline, admin.TabularInline):
+    """A customer type's own prices, edited with the type (orders.admin_pricing registers the type)."""
+
+    model = TypePrice
+    extra = 0
+    raw_id_fields = ["product"]
+
+
+@admin.register(TypePrice)
+class TypePriceAdmin(admin.ModelAdmin):
+    list_display = ["customer_type", "product", "price"]
+    list_select_related = ["customer_type", "product"]
+    list_filter = ["customer_type"]
+    search_fields = ["^product__sku", "product__name", "customer_type__name"]
+    raw_id_fields = ["product"]
     show_full_result_count = False

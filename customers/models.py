@@ -2,6 +2,63 @@ from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from catalog.models import Product
+
+RETAIL = "Retail"
+RETAIL_PK = 1  # made first, by migration 0006; bulk loads rely on it through the column's default
+
+
+class CustomerType(models.Model):
+    """A price level (Retail, Wholesale, Distributor): what its customers pay, may pay with, and when.
+
+    A product's price in the type's table (TypePrice) wins over the percent off list."""
+
+    name = models.CharField(max_length=100, unique=True)
+    percent_off = models.DecimalField("default percent off list", max_digits=5, decimal_places=2, default=0)
+    tax_exempt = models.BooleanField("tax-exempt by default", default=False)
+    # Payment method codes (orders.Order.PaymentMethod); empty: every method. Edited in the orders admin,
+    # which knows the methods (customers knows nothing of orders).
+    payment_methods = models.JSONField("allowed payment methods", default=list, blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField("payment terms (days)", default=0)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(percent_off__gte=0, percent_off__lte=100),
+                                   name="customer_type_percent_between_0_and_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def allows(self, payment_method: str) -> bool:
+        return not self.payment_methods or payment_method in self.payment_methods
+
+
+class TypePrice(models.Model):
+    """A product's price for one customer type; it wins over the type's percent off list.
+
+    It lives here, beside the type: customers may import catalog, and neither knows orders."""
+
+    customer_type = models.ForeignKey(CustomerType, on_delete=models.CASCADE, related_name="prices")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["customer_type", "product"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer_type", "product"], name="type_price_once"),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="type_price_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_type}: {self.product_id} at {self.price}"
+
+
+def retail_type_id() -> int:
+    """New customers are Retail unless told otherwise (re-made if a test flushed it away)."""
+    return CustomerType.objects.get_or_create(name=RETAIL)[0].pk
+
 
 class Customer(models.Model):
     first_name = models.CharField(max_length=100)
@@ -10,8 +67,15 @@ class Customer(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     notes = models.TextField(blank=True)
-    # Until customer types carry terms: days after placing that an order's balance falls due (0: on placing).
-    payment_terms_days = models.PositiveSmallIntegerField("payment terms (days)", default=0, db_default=0)
+    customer_type = models.ForeignKey(CustomerType, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="customer type", default=retail_type_id, db_default=RETAIL_PK)
+    # Days after placing that an order's balance falls due; empty: the customer type's terms.
+    payment_terms_days = models.PositiveSmallIntegerField("payment terms (days)", null=True, blank=True,
+                                                          help_text="Empty: the customer type's terms.")
+    tax_exempt = models.BooleanField("tax-exempt", default=False, db_default=False,
+                                     help_text="Also exempt when the customer type is tax-exempt by default.")
+    tax_exemption_number = models.CharField("exemption certificate number", max_length=50, blank=True,
+                                            db_default="")
     default_billing_address = models.ForeignKey(
         "Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -28,6 +92,11 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="customer_alphabetical"),
         ]
+        constraints = [
+            # An exemption is on file with its certificate's number.
+            models.CheckConstraint(condition=models.Q(tax_exempt=False) | ~models.Q(tax_exemption_number=""),
+                                   name="customer_exempt_has_number"),
+        ]
         permissions = [
             ("export_customer_data", "Can export everything held about a customer"),
             ("erase_customer", "Can erase a customer's personal data"),
@@ -42,6 +111,17 @@ class Customer(models.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def terms_days(self) -> int:
+        """The customer's own payment terms, else their type's."""
+        if self.payment_terms_days is not None:
+            return self.payment_terms_days
+        return self.customer_type.payment_terms_days
+
+    @property
+    def is_tax_exempt(self) -> bool:
+        return self.tax_exempt or self.customer_type.tax_exempt
 
     @property
     def number(self) -> str:

@@ -20,7 +20,7 @@ def customer_list(request):
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_detail(request, pk: int):
     customer = get_object_or_404(
-        Customer.objects.select_related("default_billing_address", "default_shipping_address"), pk=pk
+        Customer.objects.select_related("customer_type", "default_billing_address", "default_shipping_address"), pk=pk
     )
     context = {
         "customer": customer,

@@ -12,7 +12,8 @@ class OrderLineInline(BoundedInline, admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = ["sku", "name", "unit_price", "quantity", "line_total", "product"]
+    fields = ["sku", "name", "list_price", "unit_price", "quantity", "line_total", "discount", "price_reason",
+              "price_approved_by", "taxable", "is_custom", "product"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -40,7 +41,7 @@ def _status_action(status: Order.Status):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "created_at", "customer_name", "status", "channel", "total", "confirmation_state"]
-    list_filter = ["status", "channel", "confirmation_state", "payment_method", "created_at"]
+    list_filter = ["status", "channel", "confirmation_state", "payment_method", "tax_exempt", "created_at"]
     search_fields = ["=number", "^customer_name", "^customer_email"]
     list_select_related = ["customer"]
     show_full_result_count = False
@@ -93,9 +94,12 @@ class ShippingMethodAdmin(admin.ModelAdmin):
 
 @admin.register(TaxRate)
 class TaxRateAdmin(admin.ModelAdmin):
-    list_display = ["name", "rate", "is_active", "created_at"]
-    list_filter = ["is_active"]
-    search_fields = ["name"]
+    """Rates by destination: the most specific active row for the shipping address wins (orders.selectors.tax_for)."""
+
+    list_display = ["name", "country", "region", "rate", "tax_shipping", "is_active", "created_at"]
+    list_filter = ["is_active", "tax_shipping", "country"]
+    search_fields = ["name", "^region"]
 
 
-from . import admin_fulfilment  # noqa: E402,F401  carriers, merchant settings
+# Carriers and merchant settings; customer types and price reasons.
+from . import admin_fulfilment, admin_pricing  # noqa: E402,F401

@@ -28,7 +28,7 @@ class Document:
 
 def documents_for(numbers: list[int]) -> list[Document]:
     """The orders ``numbers`` in that order, with their lines and payments: three queries, however many."""
-    orders = Order.objects.select_related("customer").prefetch_related(
+    orders = Order.objects.select_related("customer__customer_type").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
         Prefetch("payments", queryset=Payment.objects.order_by("pk")))
     found = orders.in_bulk(numbers)

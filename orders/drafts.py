@@ -15,6 +15,19 @@ from .models import Order
 class DraftLine:
     product_id: int
     quantity: int
+    unit_price: Decimal | None = None  # a price staff set (orders.change_price); None: the customer's price
+    price_reason: str = ""
+    price_by: int | None = None  # who set it
+
+
+@dataclass(frozen=True)
+class DraftCustomLine:
+    """A line that is no product: freight, a setup fee, a special-order item. No stock is taken."""
+
+    description: str
+    unit_price: Decimal
+    quantity: int
+    taxable: bool = True
 
 
 @dataclass(frozen=True)
@@ -33,6 +46,14 @@ class OrderDraft:
     send_confirmation: bool = False
     save_addresses: bool = False
     expected_total: Decimal | None = None  # the total staff reviewed; None skips the check
+    custom_lines: tuple[DraftCustomLine, ...] = ()
+    discount: str = ""  # as typed: an amount (15.00) or a percent (10%); empty: none
+    discount_reason: str = ""
+    discount_by: int | None = None
+
+    def overrides(self) -> dict[int, DraftLine]:
+        """The lines whose price staff set, by product (the last one named wins)."""
+        return {line.product_id: line for line in self.lines if line.unit_price is not None}
 
     def quantities(self) -> dict[int, int]:
         """Quantity per product, a product named on two lines counted once."""

@@ -7,6 +7,7 @@ only; totals come from orders.pricing; the timeline gets the diff.
 
 import copy
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,9 +16,10 @@ from catalog.models import Product
 
 from .cart import MAX_QUANTITY
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
-from .pricing import line_total, order_totals
+from .pricing import Discount, DiscountError, LineInput, TaxRule, order_totals, price_line
 from .review import line_problem
 from .sales import sales_adjust
+from .selectors import tax_for, type_prices
 from .services import OrderRefused, event_record, order_confirmation_request
 from .terms import payment_status_for
 
@@ -46,6 +48,10 @@ class OrderChange:
     billing_address: dict | None = None
     shipping_address: dict | None = None
     shipping_method_id: int | None = None
+    # New unit prices staff set (orders.change_price): product id -> (price, reason, who).
+    prices: dict[int, tuple[Decimal, str, int | None]] = field(default_factory=dict)
+    # The order discount: None keeps the order's; ("", "", who) removes it; (typed, reason, who) sets it.
+    discount: tuple[str, str, int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,9 @@ def order_edit_save(*, order: Order, change: OrderChange, actor=None, send_confi
     shortfall and unsold product at once)."""
     if problems := _input_problems(change):
         raise OrderRefused(problems)
+    if (change.prices or change.discount is not None) and actor is not None \
+            and not actor.has_perm("orders.change_price"):
+        raise OrderRefused(["You may not change prices or give discounts: ask a manager."])
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
         if current.version != change.version:
@@ -101,7 +110,14 @@ def _input_problems(change: OrderChange) -> list[str]:
         return ["An order needs at least one line: to cancel the whole order, use Cancel order."]
     if any(not 0 < quantity <= MAX_QUANTITY for quantity in change.quantities.values()):
         return [f"Quantities must be between 1 and {MAX_QUANTITY:,}."]
-    return []
+    problems = [f"Product {pk}: say why its price was changed." for pk, (_, reason, _) in change.prices.items()
+                if not reason.strip()]
+    if change.discount and change.discount[0]:
+        try:
+            Discount.parse(change.discount[0])
+        except DiscountError as error:
+            problems.append(f"Discount: {error}")
+    return problems
 
 
 def _conflict_message(current: Order) -> str:
@@ -113,7 +129,9 @@ def _conflict_message(current: Order) -> str:
 
 
 def _apply(current: Order, change: OrderChange) -> _Diff:
-    old = {line.product_id: line for line in current.lines.all()}
+    all_lines = list(current.lines.all())
+    old = {line.product_id: line for line in all_lines if line.product_id is not None}
+    custom = [line for line in all_lines if line.product_id is None]  # custom items stay as they are
     deltas = {pk: change.quantities.get(pk, 0) - (old[pk].quantity if pk in old else 0)
               for pk in {*old, *change.quantities}}
     deltas = {pk: delta for pk, delta in deltas.items() if delta}
@@ -127,15 +145,42 @@ def _apply(current: Order, change: OrderChange) -> _Diff:
     if problems:
         raise OrderRefused(problems)
     diff = _Diff(before=(current.total, [copy.copy(line) for line in old.values()]))
-    lines = diff.lines = _apply_lines(current, old, products, change.quantities, diff)
+    lines = diff.lines = _apply_lines(current, old, products, change, diff)
     _move_stock(products, deltas, diff)
+    address_before = current.shipping_address
     _apply_addresses_and_shipping(current, change, method, diff)
+    discount = _apply_discount(current, change, diff)
+    tax = _tax_rule(current, address_before)
+    totals = order_totals(lines=lines + custom, shipping=current.shipping, tax=tax, discount=discount)
     if diff:
-        totals = order_totals(line_totals=(line.line_total for line in lines), shipping=current.shipping,
-                              tax_rate=current.tax_rate)
         diff.other["total"] = {"before": str(current.total), "after": str(totals.total)}
         current.subtotal, current.tax, current.total = totals.subtotal, totals.tax, totals.total
+        current.discount, current.tax_rate = totals.discount, totals.tax_rate
+        current.tax_jurisdiction, current.tax_shipping = tax.jurisdiction, tax.tax_shipping
     return diff
+
+
+def _tax_rule(current: Order, address_before: dict) -> TaxRule:
+    """The order's own tax, unless its shipping address changed: then the rate for the new destination."""
+    if current.shipping_address != address_before:
+        rule = tax_for(current.shipping_address, current.customer)
+        if not current.tax_exempt:
+            return rule
+    return TaxRule(rate=current.tax_rate, jurisdiction=current.tax_jurisdiction, tax_shipping=current.tax_shipping,
+                   exempt=current.tax_exempt, exemption_number=current.tax_exemption_number)
+
+
+def _apply_discount(current: Order, change: OrderChange, diff: _Diff) -> Discount | None:
+    if change.discount is None:
+        return Discount.parse(current.discount_entered, current.discount_reason) if current.discount_entered else None
+    entered, reason, by = change.discount
+    before = f"{current.discount_entered} ({current.discount_reason})" if current.discount_entered else "none"
+    after = f"{entered} ({reason})" if entered else "none"
+    if before != after:
+        diff.other["discount"] = {"before": before, "after": after}
+        current.discount_entered, current.discount_reason = entered, reason if entered else ""
+        current.discount_approved_by_id = by if entered else None
+    return Discount.parse(entered, reason) if entered else None
 
 
 def _shipped_problems(old: dict[int, OrderLine], quantities: dict[int, int]) -> list[str]:
@@ -163,26 +208,58 @@ def _delta_problems(products: dict[int, Product], deltas: dict[int, int], old: d
 
 
 def _apply_lines(current: Order, old: dict[int, OrderLine], products: dict[int, Product],
-                 quantities: dict[int, int], diff: _Diff) -> list[OrderLine]:
-    """Delete, change and add the order's lines; returns the lines the order now has."""
+                 change: OrderChange, diff: _Diff) -> list[OrderLine]:
+    """Delete, change and add the order's lines; returns the lines the order now has. Ordered lines keep their
+    price unless staff set a new one; new lines take the customer's price today (orders.pricing)."""
+    quantities = change.quantities
     removed = [line for pk, line in old.items() if pk not in quantities]
-    changed = [line for pk, line in old.items() if pk in quantities and quantities[pk] != line.quantity]
+    changed = [line for pk, line in old.items()
+               if pk in quantities and (quantities[pk] != line.quantity or pk in change.prices)]
     for line in changed:
-        diff.changed.append({"sku": line.sku, "before": line.quantity, "after": quantities[line.product_id]})
-        line.quantity = quantities[line.product_id]
-        line.line_total = line_total(line.unit_price, line.quantity)
-    added = [OrderLine(order=current, product=products[pk], sku=products[pk].sku, name=products[pk].name,
-                       unit_price=products[pk].price, quantity=quantity,
-                       line_total=line_total(products[pk].price, quantity))
-             for pk, quantity in quantities.items() if pk not in old]
+        _reprice(line, quantities[line.product_id], change.prices.get(line.product_id), diff)
+    added = _new_lines(current, products, change, old)
     diff.removed = [{"sku": line.sku, "quantity": line.quantity} for line in removed]
     diff.added = [{"sku": line.sku, "quantity": line.quantity, "unit_price": str(line.unit_price)} for line in added]
     if removed:
         OrderLine.objects.filter(pk__in=[line.pk for line in removed]).delete()
     if changed:
-        OrderLine.objects.bulk_update(changed, ["quantity", "line_total"])
+        OrderLine.objects.bulk_update(changed, ["quantity", "line_total", "unit_price", "discount", "price_reason",
+                                                "price_approved_by"])
     OrderLine.objects.bulk_create(added)
     return [line for pk, line in old.items() if pk in quantities] + added
+
+
+def _reprice(line: OrderLine, quantity: int, override, diff: _Diff) -> None:
+    before = (line.quantity, line.unit_price)
+    priced = price_line(LineInput(list_price=line.list_price_shown, quantity=quantity,
+                                  override=override[0] if override else line.unit_price,
+                                  override_reason=override[1] if override else ""))
+    if quantity != line.quantity:
+        diff.changed.append({"sku": line.sku, "before": line.quantity, "after": quantity})
+    if override and priced.unit_price != before[1]:
+        diff.changed.append({"sku": line.sku, "price_before": str(before[1]), "price_after": str(priced.unit_price),
+                             "reason": override[1]})
+        line.price_reason, line.price_approved_by_id = priced.reason[:200], override[2]
+    line.quantity, line.unit_price, line.line_total = quantity, priced.unit_price, priced.line_total
+    line.discount = priced.discount
+
+
+def _new_lines(current: Order, products: dict[int, Product], change: OrderChange, old: dict) -> list[OrderLine]:
+    kind = current.customer.customer_type
+    new = {pk: quantity for pk, quantity in change.quantities.items() if pk in products and pk not in old}
+    levels = type_prices(kind.pk, list(new))
+    added = []
+    for pk, quantity in new.items():
+        product, override = products[pk], change.prices.get(pk)
+        priced = price_line(LineInput(list_price=product.price, quantity=quantity, level_price=levels.get(pk),
+                                      percent_off=kind.percent_off, level_name=kind.name,
+                                      override=override[0] if override else None,
+                                      override_reason=override[1] if override else ""))
+        added.append(OrderLine(order=current, product=product, sku=product.sku, name=product.name,
+                               list_price=priced.list_price, unit_price=priced.unit_price, quantity=quantity,
+                               line_total=priced.line_total, discount=priced.discount, price_reason=priced.reason[:200],
+                               price_approved_by_id=override[2] if override else None))
+    return added
 
 
 def _move_stock(products: dict[int, Product], deltas: dict[int, int], diff: _Diff) -> None:
@@ -222,7 +299,9 @@ def _record(current: Order, diff: _Diff, token: str, actor) -> OrderEvent:
     _follow_total(current, diff)
     current.version += 1
     current.save(update_fields=["version", "subtotal", "shipping", "tax", "total", "shipping_method",
-                                "billing_address", "shipping_address", "payment_status"])
+                                "billing_address", "shipping_address", "payment_status", "discount",
+                                "discount_entered", "discount_reason", "discount_approved_by", "tax_rate",
+                                "tax_jurisdiction", "tax_shipping"])
     return event_record(order=current, kind=OrderEvent.Kind.EDITED, actor=actor, message=edit_message(diff),
                         data={"token": token, "added": diff.added, "removed": diff.removed, "changed": diff.changed,
                               "restocked": diff.restocked, "taken": diff.taken, **diff.other})
@@ -231,7 +310,12 @@ def _record(current: Order, diff: _Diff, token: str, actor) -> OrderEvent:
 def edit_message(diff: _Diff) -> str:
     parts = [f"added {line['quantity']:,} x {line['sku']}" for line in diff.added]
     parts += [f"removed {line['quantity']:,} x {line['sku']}" for line in diff.removed]
-    parts += [f"{line['sku']} quantity {line['before']:,} → {line['after']:,}" for line in diff.changed]
+    parts += [f"{line['sku']} quantity {line['before']:,} → {line['after']:,}" for line in diff.changed
+              if "before" in line]
+    parts += [f"{line['sku']} price {line['price_before']} → {line['price_after']} ({line['reason']})"
+              for line in diff.changed if "price_before" in line]
+    if discount := diff.other.get("discount"):
+        parts.append(f"discount {discount['before']} → {discount['after']}")
     parts += [f"{label} changed" for key, label in (("billing_address", "billing address"),
                                                      ("shipping_address", "shipping address")) if key in diff.other]
     if shipping := diff.other.get("shipping_method"):

@@ -6,6 +6,7 @@ from the order's lines and remembers the order's version, so a save after someon
 """
 
 import secrets
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ class OrderEdit:
         edits[edit_id] = {
             "number": order.number,
             "version": order.version,
-            "lines": [[line.product_id, line.quantity] for line in order.lines.all()],
+            "lines": [[line.product_id, line.quantity] for line in order.lines.all() if line.product_id is not None],
             "created_at": timezone.now().isoformat(),
         }
         session.modified = True
@@ -51,6 +52,27 @@ class OrderEdit:
         """Product id -> quantity, in the order the lines were added."""
         return {int(product_id): int(quantity) for product_id, quantity in self.data["lines"]}
 
+    @property
+    def prices(self) -> dict:
+        """Product id -> (unit price, reason, who) set in this edit (orders.change_price)."""
+        return {int(pk): (Decimal(p["price"]), str(p["reason"]), p.get("by"))
+                for pk, p in self.data.get("prices", {}).items()}
+
+    @property
+    def discount(self) -> tuple[str, str, int | None] | None:
+        """The discount set in this edit: (typed, reason, who); ("", "", who) removes the order's; None keeps it."""
+        found = self.data.get("discount")
+        return (str(found["text"]), str(found["reason"]), found.get("by")) if found else None
+
+    def set_price(self, product_id: int, *, price, reason: str, by: int | None) -> None:
+        if product_id in self.quantities:
+            self.data.setdefault("prices", {})[str(product_id)] = {"price": str(price), "reason": reason, "by": by}
+            self.session.modified = True
+
+    def set_discount(self, *, text: str, reason: str, by: int | None) -> None:
+        self.data["discount"] = {"text": text, "reason": reason, "by": by}
+        self.session.modified = True
+
     def add(self, product, quantity: int) -> int:
         """Add a product, or raise its quantity; returns the new quantity. Raises CartError past MAX_QUANTITY."""
         new_quantity = self.quantities.get(product.pk, 0) + quantity
@@ -67,6 +89,7 @@ class OrderEdit:
 
     def remove(self, product_id: int) -> None:
         self.data["lines"] = [line for line in self.data["lines"] if int(line[0]) != product_id]
+        self.data.get("prices", {}).pop(str(product_id), None)
         self.session.modified = True
 
     def discard(self) -> None:

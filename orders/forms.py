@@ -18,7 +18,7 @@ from oms.core.money import format_money
 from oms.core.validators import validate_no_card_number
 
 from .cart import MAX_QUANTITY
-from .drafts import DraftLine, OrderDraft
+from .drafts import DraftCustomLine, DraftLine, OrderDraft
 from .models import Order, ShippingMethod
 from .paste import MAX_PASTE_CHARACTERS, MAX_PASTE_LINES, NUL_SHOWN_AS, paste_count
 from .selectors import ORDER_STATUSES, OrderFilters
@@ -64,25 +64,25 @@ class LineQuantityForm(forms.Form):
 
 
 @dataclass(frozen=True)
-class LineInput:
+class QuantityInput:
     """A line's quantity input as drawn beside it, and why it was refused when it was."""
 
     html: str
     error: str = ""
 
 
-def line_inputs(lines, refused: dict[int, LineQuantityForm] | None = None) -> dict[int, LineInput]:
+def line_inputs(lines, refused: dict[int, LineQuantityForm] | None = None) -> dict[int, QuantityInput]:
     """Each line's quantity input, drawn by LineQuantityForm's own field (its min and max come from MAX_QUANTITY)
     as a form with auto_id "line-<product>-%s" draws it; a refused line shows its bound form, error and all.
     Building a form per line cost about a quarter of a 50-line cart page."""
     widget = LineQuantityForm.base_fields["quantity"].widget
     inputs = {
-        line.product_id: LineInput(widget.render("quantity", line.quantity, {
+        line.product_id: QuantityInput(widget.render("quantity", line.quantity, {
             "id": f"line-{line.product_id}-quantity", "class": LINE_INPUT_CLASS, "required": True}))
         for line in lines
     }
     for product_id, form in (refused or {}).items():
-        inputs[product_id] = LineInput(str(form["quantity"]), form.errors["quantity"][0] if form.errors else "")
+        inputs[product_id] = QuantityInput(str(form["quantity"]), form.errors["quantity"][0] if form.errors else "")
     return inputs
 
 
@@ -140,9 +140,15 @@ class CheckoutForm(forms.Form):
                                     widget=forms.Textarea(attrs={"rows": 2}))
     send_confirmation = forms.BooleanField(label="Send order confirmation email", required=False)
 
-    def __init__(self, *args, methods: list[ShippingMethod], customer_email: str = "", **kwargs):
+    def __init__(self, *args, methods: list[ShippingMethod], customer_email: str = "", customer_type=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.methods = {method.pk: method for method in methods}
+        if customer_type is not None:  # the payment methods the customer's type may use
+            allowed = [(code, label) for code, label in Order.PaymentMethod.choices if customer_type.allows(code)]
+            field = self.fields["payment_method"]
+            field.choices = allowed
+            if field.initial not in dict(allowed):
+                field.initial = next((code for code, _ in allowed if code not in REFERENCE_NEEDED), allowed[0][0])
         self.fields["shipping_method"].choices = [
             (method.pk, f"{method.name} ({format_money(method.price)})") for method in methods
         ]
@@ -168,9 +174,14 @@ class CheckoutForm(forms.Form):
         data = self.cleaned_data
         billing = billing | {"country": str(billing["country"])}
         shipping = billing if shipping is None else shipping | {"country": str(shipping["country"])}
+        discount = review.cart.discount
         return OrderDraft(
             token=data["token"], customer_id=review.customer.pk if review.customer else None,
-            lines=tuple(DraftLine(line.product_id, line.quantity) for line in review.lines),
+            lines=tuple(_draft_line(line) for line in review.lines),
+            custom_lines=tuple(DraftCustomLine(line.name, line.unit_price, line.quantity, line.taxable)
+                               for line in review.custom_lines),
+            discount=discount.text if discount else "", discount_reason=discount.reason if discount else "",
+            discount_by=discount.by if discount else None,
             billing_address=billing, shipping_address=shipping, shipping_method_id=data["shipping_method"].pk,
             payment_method=data["payment_method"], payment_reference=data["payment_reference"],
             channel=data["channel"], staff_note=data["staff_note"], customer_note=data["customer_note"],
@@ -185,6 +196,14 @@ class CheckoutForm(forms.Form):
         if needs_reference and not cleaned.get("payment_reference") and "payment_reference" not in self.errors:
             self.add_error("payment_reference", f"Enter {needs_reference} for this payment method.")
         return cleaned
+
+
+def _draft_line(line) -> DraftLine:
+    override = line.override
+    if override is None:
+        return DraftLine(line.product_id, line.quantity)
+    return DraftLine(line.product_id, line.quantity, unit_price=line.unit_price, price_reason=override.reason,
+                     price_by=override.by)
 
 
 class OrderEmailForm(PlainFieldsMixin, forms.Form):  # plain field groups: on every order page

@@ -1,8 +1,7 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django_countries.fields import CountryField
 
 from catalog.models import Product
 from customers.models import Customer
@@ -25,10 +24,16 @@ class ShippingMethod(models.Model):
 
 
 class TaxRate(models.Model):
-    """The sales tax applied to the merchandise subtotal; the newest active rate is used."""
+    """A sales tax rate for a destination: a country and region, a country, or (both empty) the default.
 
-    name = models.CharField(max_length=100)
+    The most specific active row for the shipping address wins; among equals, the newest."""
+
+    name = models.CharField("jurisdiction", max_length=100)
+    country = CountryField(blank=True, help_text="Empty: the default rate, for everywhere else.")
+    region = models.CharField("State/Region", max_length=100, blank=True,
+                              help_text="As on addresses (e.g. OR); empty: the whole country.")
     rate = models.DecimalField("rate (%)", max_digits=6, decimal_places=3)
+    tax_shipping = models.BooleanField("shipping is taxed", default=False)
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -38,15 +43,32 @@ class TaxRate(models.Model):
             models.CheckConstraint(
                 condition=models.Q(rate__gte=0, rate__lte=100), name="tax_rate_between_0_and_100"
             ),
+            models.CheckConstraint(condition=~models.Q(country="") | models.Q(region=""),
+                                   name="tax_rate_region_needs_country"),
         ]
+        indexes = [models.Index(fields=["country", "region"], name="tax_rate_destination",
+                                condition=models.Q(is_active=True))]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.rate}%)"
 
-    @classmethod
-    def current(cls) -> Decimal:
-        rate = cls.objects.filter(is_active=True).values_list("rate", flat=True).first()
-        return rate if rate is not None else Decimal("0")
+    @property
+    def specificity(self) -> int:
+        return (2 if self.region else 0) + (1 if self.country else 0)
+
+
+class PriceReason(models.Model):
+    """The reasons staff pick from when they change a price or give a discount (free text is allowed too)."""
+
+    text = models.CharField(max_length=100, unique=True)
+    is_active = models.BooleanField("active", default=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["position", "text"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Order(models.Model):
@@ -104,6 +126,21 @@ class Order(models.Model):
     tax_rate = models.DecimalField(max_digits=6, decimal_places=3)
     tax = models.DecimalField(max_digits=12, decimal_places=2)
     total = models.DecimalField(max_digits=12, decimal_places=2)
+    # Pricing as placed (orders.pricing): the price level, the order discount and who gave it, where the tax
+    # was charged and whether shipping was taxed, and an exemption's certificate. db_default: bulk loads skip them.
+    customer_type = models.CharField("price level", max_length=100, blank=True, db_default="")
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
+    discount_entered = models.CharField(max_length=20, blank=True, db_default="",
+                                        help_text="As staff typed it: an amount or a percent.")
+    discount_reason = models.CharField(max_length=200, blank=True, db_default="")
+    # The approvers have no index (db_index=False): users are rarely deleted, and a million rows need not pay for one.
+    discount_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, db_index=False,
+                                             on_delete=models.SET_NULL, related_name="+")
+    tax_jurisdiction = models.CharField(max_length=100, blank=True, db_default="")
+    tax_shipping = models.BooleanField("shipping taxed", default=False, db_default=False)
+    tax_exempt = models.BooleanField(default=False, db_default=False)
+    tax_exemption_number = models.CharField("exemption certificate number", max_length=50, blank=True,
+                                            db_default="")
     staff_note = models.TextField(blank=True)
     customer_note = models.TextField(blank=True)
     confirmation_state = models.CharField(
@@ -128,6 +165,8 @@ class Order(models.Model):
                 condition=models.Q(subtotal__gte=0, shipping__gte=0, tax__gte=0, total__gte=0),
                 name="order_money_gte_0",
             ),
+            models.CheckConstraint(condition=models.Q(discount__gte=0, discount__lte=models.F("subtotal")),
+                                   name="order_discount_within_subtotal"),
         ]
         indexes = [
             models.Index(fields=["customer", "-number"], name="order_customer_newest"),
@@ -188,12 +227,23 @@ CHOICE_LABELS = {name: dict(Order._meta.get_field(name).flatchoices)
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    sku = models.CharField("SKU", max_length=64)
+    # A product line names its product; a custom line (freight, a setup fee) has none, only its description.
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    is_custom = models.BooleanField("custom line", default=False, db_default=False)
+    sku = models.CharField("SKU", max_length=64, blank=True)
     name = models.CharField(max_length=200)
-    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    # The catalog's price when placed (None on lines loaded before price levels: the unit price was the list's).
+    list_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    unit_price = models.DecimalField("unit price charged", max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField()
     line_total = models.DecimalField(max_digits=14, decimal_places=2)
+    # Off list for the line ((list - unit) x quantity), why (price level, or an override's reason) and who
+    # approved an override (None: no override).
+    discount = models.DecimalField(max_digits=14, decimal_places=2, default=0, db_default=0)
+    price_reason = models.CharField(max_length=200, blank=True, db_default="")
+    price_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, db_index=False,
+                                          on_delete=models.SET_NULL, related_name="+")
+    taxable = models.BooleanField(default=True, db_default=True)
     quantity_shipped = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
@@ -208,10 +258,26 @@ class OrderLine(models.Model):
                 name="line_money_gte_0",
             ),
             models.UniqueConstraint(fields=["order", "product"], name="line_product_once"),
+            models.CheckConstraint(condition=models.Q(is_custom=False, product__isnull=False)
+                                   | models.Q(is_custom=True, product__isnull=True),
+                                   name="line_product_or_custom"),
         ]
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sku}"
+
+    @property
+    def list_price_shown(self):
+        return self.unit_price if self.list_price is None else self.list_price
+
+    @property
+    def reason(self) -> str:
+        """Why the price charged differs from list (price level, or an override's reason); templates read it."""
+        return self.price_reason
+
+    @property
+    def price_differs(self) -> bool:
+        return self.list_price is not None and self.list_price != self.unit_price
 
     @property
     def quantity_unshipped(self) -> int:
@@ -274,5 +340,5 @@ from .models_fulfilment import (  # noqa: E402
 
 __all__ = [
     "Carrier", "DailyProductSales", "DailySales", "MerchantSettings", "Order", "OrderEvent", "OrderLine", "Payment",
-    "Shipment", "ShipmentLine", "ShippingMethod", "TaxRate",
+    "PriceReason", "Shipment", "ShipmentLine", "ShippingMethod", "TaxRate",
 ]

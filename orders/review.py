@@ -4,12 +4,13 @@ the problems that stop it, and a fingerprint of what was seen."""
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from catalog.models import Product
 from customers.models import Customer
 
-from .cart import Cart
-from .pricing import Totals, line_total, order_totals
+from .cart import Cart, CartDiscount, CustomLine, PriceOverride
+from .pricing import NO_TAX, Discount, LineInput, PricedLine, TaxRule, Totals, line_total, order_totals, price_line
 
 
 def line_problem(product: Product | None, quantity: int) -> str:
@@ -29,6 +30,32 @@ class ReviewLine:
     quantity: int
     product: Product | None
     price_seen: str
+    level_price: Decimal | None = None  # the product's price in the customer type's table
+    customer_type: object = None  # customers.CustomerType of the attached customer
+    override: PriceOverride | None = None
+
+    @cached_property
+    def priced(self) -> PricedLine:
+        kind = self.customer_type
+        return price_line(LineInput(
+            list_price=self.product.price if self.product else Decimal("0"), quantity=self.quantity,
+            level_price=self.level_price, percent_off=kind.percent_off if kind else Decimal("0"),
+            level_name=kind.name if kind else "", override=Decimal(self.override.price) if self.override else None,
+            override_reason=self.override.reason if self.override else ""))
+
+    @property
+    def list_price(self) -> Decimal:
+        return self.priced.list_price
+
+    list_price_shown = list_price
+
+    @property
+    def reason(self) -> str:
+        return self.priced.reason
+
+    @property
+    def is_custom(self) -> bool:
+        return False
 
     @property
     def sku(self) -> str:
@@ -40,11 +67,11 @@ class ReviewLine:
 
     @property
     def unit_price(self) -> Decimal:
-        return self.product.price if self.product else Decimal("0")
+        return self.priced.unit_price
 
     @property
     def line_total(self) -> Decimal:
-        return line_total(self.unit_price, self.quantity)
+        return self.priced.line_total
 
     @property
     def price_changed(self) -> bool:
@@ -56,10 +83,50 @@ class ReviewLine:
 
 
 @dataclass
+class CustomReviewLine:
+    """A custom item (freight, a setup fee): its own description and price, no product, no stock."""
+
+    custom: CustomLine
+
+    @cached_property
+    def priced(self) -> PricedLine:
+        return price_line(LineInput(list_price=Decimal(self.custom.unit_price), quantity=self.custom.quantity,
+                                    taxable=self.custom.taxable))
+
+    id = property(lambda self: self.custom.id)
+    name = property(lambda self: self.custom.description)
+    quantity = property(lambda self: self.custom.quantity)
+    taxable = property(lambda self: self.custom.taxable)
+    unit_price = property(lambda self: self.priced.unit_price)
+    line_total = property(lambda self: self.priced.line_total)
+    is_custom = True
+    sku = ""
+    problem = ""
+    reason = ""
+
+
+@dataclass
 class CartReview:
     cart: Cart
     customer: Customer | None
     lines: list[ReviewLine] = field(default_factory=list)
+    custom_lines: list[CustomReviewLine] = field(default_factory=list)
+    tax: TaxRule = NO_TAX  # the tax for the shipping address shown (checkout sets it)
+
+    @property
+    def discount(self) -> Discount | None:
+        """The cart's discount, as pricing reads it (a stored one that no longer parses is dropped)."""
+        stored: CartDiscount | None = self.cart.discount
+        if stored is None:
+            return None
+        try:
+            return Discount.parse(stored.text, stored.reason)
+        except ValueError:
+            return None
+
+    @property
+    def priced_lines(self) -> list[PricedLine]:
+        return [line.priced for line in self.lines] + [line.priced for line in self.custom_lines]
 
     @property
     def problems(self) -> list[str]:
@@ -69,17 +136,20 @@ class CartReview:
     def price_changes(self) -> list[ReviewLine]:
         return [line for line in self.lines if line.price_changed]
 
-    def totals(self, *, shipping: Decimal = Decimal("0"), tax_rate: Decimal = Decimal("0")) -> Totals:
-        return order_totals(
-            line_totals=(line.line_total for line in self.lines), shipping=shipping, tax_rate=tax_rate
-        )
+    def totals(self, *, shipping: Decimal = Decimal("0"), tax: TaxRule | None = None) -> Totals:
+        return order_totals(lines=self.priced_lines, shipping=shipping, tax=self.tax if tax is None else tax,
+                            discount=self.discount)
 
     @property
     def fingerprint(self) -> str:
-        """What staff reviewed: customer, lines and prices. Submitting a stale review is refused."""
-        parts = [str(self.cart.customer_id)] + [
-            f"{line.product_id}:{line.quantity}:{line.unit_price}" for line in self.lines
-        ]
+        """What staff reviewed: customer and price level, lines, prices and their reasons, custom items, the
+        discount and the tax for the address. Submitting a stale review is refused."""
+        kind = self.customer.customer_type if self.customer else None
+        discount = self.discount
+        parts = [str(self.cart.customer_id), f"{kind and kind.pk}:{kind and kind.percent_off}", self.tax.key,
+                 f"{discount and discount.entered}:{discount and discount.reason}"]
+        parts += [f"{line.product_id}:{line.quantity}:{line.unit_price}:{line.reason}" for line in self.lines]
+        parts += [f"{c.id}:{c.quantity}:{c.unit_price}:{c.taxable}:{c.name}" for c in self.custom_lines]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
@@ -94,10 +164,18 @@ class EditLine:
     quantity: int
     before: int  # the quantity on the order; 0 for a new line
     problem: str = ""  # why the added units cannot be ordered
+    priced: PricedLine | None = None
+    reason: str = ""  # why the price differs from list
 
     @property
     def line_total(self) -> Decimal:
         return line_total(self.unit_price, self.quantity)
+
+    @property
+    def list_price(self) -> Decimal:
+        return self.priced.list_price if self.priced else self.unit_price
+
+    list_price_shown = list_price
 
     @property
     def change(self) -> str:
@@ -111,3 +189,4 @@ class EditReview:
     lines: list[EditLine]
     removed: list  # the order's lines left out (OrderLine)
     totals: Totals
+    custom: list = field(default_factory=list)  # the order's custom items (OrderLine), as they are

@@ -29,7 +29,7 @@ def sales_add(*, order: Order, lines: Iterable[OrderLine], sign: int = 1) -> Non
     day = sales_day(order)
     _bump(DailySales, {"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0},
           orders=sign, revenue=sign * order.total)
-    for line in sorted(lines, key=lambda line: line.product_id):
+    for line in sorted((line for line in lines if line.product_id is not None), key=lambda line: line.product_id):
         _bump(DailyProductSales, {"day": day, "product_id": line.product_id},
               quantity=sign * line.quantity, revenue=sign * line.line_total)
 
@@ -72,7 +72,8 @@ def sales_rebuild() -> None:
     days = (live.annotate(sales_day=TruncDate("created_at"), staff=Coalesce("placed_by_id", Value(0)))
             .values("sales_day", "channel", "staff").annotate(n=Count("pk"), money=Sum("total")).order_by()
             .values_list("sales_day", "channel", "staff", "n", "money"))
-    products = (OrderLine.objects.filter(order__in=live).annotate(sales_day=TruncDate("order__created_at"))
+    lines = OrderLine.objects.filter(order__in=live, product__isnull=False)  # custom items are no product
+    products = (lines.annotate(sales_day=TruncDate("order__created_at"))
                 .values("sales_day", "product_id").annotate(n=Sum("quantity"), money=Sum("line_total")).order_by()
                 .values_list("sales_day", "product_id", "n", "money"))
     with transaction.atomic():

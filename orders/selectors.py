@@ -8,48 +8,73 @@ from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
 from catalog.models import Product
-from customers.models import Customer
+from customers.models import Customer, TypePrice
 from customers.selectors import customer_identify_range, customer_search_ranges
 from oms.core.paging import Page
 from oms.core.seek import Branch, Key, Sql, seek_ids, seek_page
 
 from .cart import Cart
-from .models import Order, OrderEvent, OrderLine, ShippingMethod, TaxRate
-from .pricing import order_totals
-from .review import CartReview, EditLine, EditReview, ReviewLine, line_problem
+from .models import Order, OrderEvent, OrderLine, PriceReason, ShippingMethod, TaxRate
+from .pricing import Discount, LineInput, TaxRule, order_totals, price_line
+from .review import CartReview, CustomReviewLine, EditLine, EditReview, ReviewLine, line_problem
 
 ORDER_NUMBER = re.compile(r"[0-9]+", re.ASCII)
 CUSTOMER_ORDERS = "customers_customer c JOIN orders_order o ON o.customer_id = c.id"
 
 
 def cart_customer(cart: Cart) -> Customer | None:
-    """The attached customer with their default addresses (one query), or None when there is
+    """The attached customer with their type and default addresses (one query), or None when there is
     none or they were deleted (the cart still names them: the panel says so)."""
     if not cart.customer_id:
         return None
     return (
-        Customer.objects.select_related("default_billing_address", "default_shipping_address")
+        Customer.objects.select_related("customer_type", "default_billing_address", "default_shipping_address")
         .filter(pk=cart.customer_id)
         .first()
     )
 
 
+def type_prices(customer_type_id: int | None, product_ids) -> dict[int, Decimal]:
+    """The customer type's own prices for these products (one query; none without a type)."""
+    if not customer_type_id or not product_ids:
+        return {}
+    return dict(TypePrice.objects.filter(customer_type_id=customer_type_id, product_id__in=product_ids)
+                .values_list("product_id", "price"))
+
+
+def products_priced_for(customer_type_id: int | None, ids, *, locked: bool = False):
+    """Products by id, each with ``level_price``: its price in the customer type's table, or None (one query).
+    ``locked``: the products themselves, locked FOR UPDATE in primary-key order (order_place)."""
+    products = Product.objects.select_for_update().order_by("pk") if locked else Product.objects.all()
+    if customer_type_id:
+        level = TypePrice.objects.filter(customer_type_id=customer_type_id, product=OuterRef("pk")).values("price")
+        products = products.annotate(level_price=Subquery(level[:1]))
+    return products.filter(pk__in=ids) if locked else products.in_bulk(ids)
+
+
 def cart_review(cart: Cart) -> CartReview:
-    """Read the cart's products and customer fresh: two queries, however many lines."""
+    """Read the cart's customer (with their type) and products (with the type's prices) fresh: two queries,
+    however many lines."""
     cart_lines = cart.lines
-    products = Product.objects.in_bulk([line.product_id for line in cart_lines])
+    customer = cart_customer(cart)
+    kind = customer.customer_type if customer else None
+    products = products_priced_for(kind and kind.pk, [line.product_id for line in cart_lines])
+    overrides = cart.overrides
     return CartReview(
         cart=cart,
-        customer=cart_customer(cart),
+        customer=customer,
         lines=[
-            ReviewLine(line.product_id, line.quantity, products.get(line.product_id), line.price_seen)
+            ReviewLine(line.product_id, line.quantity, products.get(line.product_id), line.price_seen,
+                       level_price=getattr(products.get(line.product_id), "level_price", None), customer_type=kind,
+                       override=overrides.get(line.product_id))
             for line in cart_lines
         ],
+        custom_lines=[CustomReviewLine(custom) for custom in cart.custom_lines],
     )
 
 
@@ -57,8 +82,28 @@ def shipping_methods() -> list[ShippingMethod]:
     return list(ShippingMethod.objects.filter(is_active=True))
 
 
-def tax_rate() -> Decimal:
-    return TaxRate.current()
+def tax_for(address: dict | None, customer: Customer | None = None) -> TaxRule:
+    """The tax for a shipping address: the most specific active rate (country and region, then country, then the
+    default row; the newest among equals), in one query; and the customer's exemption, read from the customer
+    (and type) already loaded."""
+    address = address or {}
+    country, region = str(address.get("country") or "").upper(), str(address.get("region") or "").strip()
+    where = Q(country="", region="")
+    if country:
+        where |= Q(country=country, region="")
+        if region:
+            where |= Q(country=country, region__iexact=region)
+    rates = TaxRate.objects.filter(where, is_active=True).only("name", "country", "region", "rate", "tax_shipping",
+                                                                 "created_at")
+    best = max(rates, key=lambda rate: (rate.specificity, rate.created_at, rate.pk), default=None)
+    exempt = bool(customer and customer.is_tax_exempt)
+    return TaxRule(rate=best.rate if best else Decimal("0"), jurisdiction=best.name if best else "",
+                   tax_shipping=bool(best and best.tax_shipping), exempt=exempt,
+                   exemption_number=customer.tax_exemption_number if exempt else "")
+
+
+def price_reasons() -> list[str]:
+    return list(PriceReason.objects.filter(is_active=True).values_list("text", flat=True))
 
 
 def identify_search(*, last_name: str, company: str, email: str, limit: int = 25) -> list[Customer]:
@@ -69,7 +114,8 @@ def identify_search(*, last_name: str, company: str, email: str, limit: int = 25
     if found is None:
         return []
     last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-number").values("created_at")[:1]
-    customers = Customer.objects.select_related("default_billing_address").annotate(last_order_at=Subquery(last_order))
+    customers = (Customer.objects.select_related("default_billing_address", "customer_type")
+                 .annotate(last_order_at=Subquery(last_order)))
     where, order = found
     branch = Branch("customers_customer c", where, order, row_id="c.id")
     return seek_page([branch], customers, scope="identify", per_page=limit).object_list
@@ -207,7 +253,7 @@ class ReorderLine:
 def reorder_lines(order: Order) -> list[ReorderLine]:
     """The order's lines against today's catalogue (two queries): each product as it is now, and why a line
     can no longer be sold as ordered."""
-    lines = list(order.lines.only("product_id", "quantity"))
+    lines = list(order.lines.filter(product__isnull=False).only("product_id", "quantity"))  # custom items aside
     products = Product.objects.in_bulk([line.product_id for line in lines])
     return [ReorderLine(product, line.quantity, line_problem(product, line.quantity))
             for line in lines if (product := products[line.product_id])]
@@ -242,7 +288,8 @@ def last_ordered(customer_id: int, *, limit: int = 10, batches: int = 5) -> list
         if full and batch[0][0] != end:  # the batch may end mid-order: that order goes to the next batch
             batch, below = [row for row in batch if row[0] != end], end + 1
         for _number, product_id, quantity, created_at in batch:
-            seen.setdefault(product_id, (quantity, created_at))
+            if product_id is not None:  # custom items are no product
+                seen.setdefault(product_id, (quantity, created_at))
         if not full or len(seen) >= 2 * limit:
             break
     products = Product.objects.in_bulk(list(seen))
@@ -250,25 +297,47 @@ def last_ordered(customer_id: int, *, limit: int = 10, batches: int = 5) -> list
     return found[:limit]
 
 
-def edit_review(order: Order, quantities: dict[int, int]) -> EditReview:
-    """The order's lines as an edit would leave them (two queries): ordered lines keep their price, new ones
-    take today's; added units are checked against stock as order_edit_save will check them."""
-    old = {line.product_id: line for line in order.lines.all()}
+def edit_review(order: Order, quantities: dict[int, int], *, prices: dict | None = None,
+                discount: tuple | None = None) -> EditReview:
+    """The order's lines as an edit would leave them (three queries): ordered lines keep their price unless staff
+    set one, new ones take the customer's price today; added units are checked against stock as order_edit_save
+    will check them; custom items stay; the discount as set in the edit, else the order's."""
+    prices = prices or {}
+    all_lines = list(order.lines.all())
+    old = {line.product_id: line for line in all_lines if line.product_id is not None}
     products = Product.objects.in_bulk([pk for pk, quantity in quantities.items()
                                         if quantity > (old[pk].quantity if pk in old else 0)])
-    lines = []
-    for pk, quantity in quantities.items():
-        ordered, product = old.get(pk), products.get(pk)
-        before = ordered.quantity if ordered else 0
-        source = ordered or product
-        lines.append(EditLine(
-            pk, source.sku if source else f"(product {pk})", source.name if source else "This product no longer exists",
-            ordered.unit_price if ordered else (product.price if product else Decimal("0")), quantity, before,
-            line_problem(product, quantity - before) if quantity > before else "",
-        ))
-    totals = order_totals(line_totals=(line.line_total for line in lines), shipping=order.shipping,
-                          tax_rate=order.tax_rate)
-    return EditReview(lines, [line for pk, line in old.items() if pk not in quantities], totals)
+    kind = order.customer.customer_type
+    levels = type_prices(kind.pk, [pk for pk in quantities if pk not in old])
+    lines = [_edit_line(pk, quantity, old.get(pk), products.get(pk), kind, levels.get(pk), prices.get(pk))
+             for pk, quantity in quantities.items()]
+    custom = [line for line in all_lines if line.product_id is None]
+    entered, reason = (discount[0], discount[1]) if discount is not None else (order.discount_entered,
+                                                                                  order.discount_reason)
+    tax = TaxRule(rate=order.tax_rate, jurisdiction=order.tax_jurisdiction, tax_shipping=order.tax_shipping,
+                  exempt=order.tax_exempt, exemption_number=order.tax_exemption_number)
+    totals = order_totals(lines=[line.priced for line in lines] + custom, shipping=order.shipping, tax=tax,
+                          discount=Discount.parse(entered, reason) if entered else None)
+    return EditReview(lines, [line for pk, line in old.items() if pk not in quantities], totals, custom)
+
+
+def _edit_line(pk, quantity, ordered, product, kind, level_price, override) -> EditLine:
+    before = ordered.quantity if ordered else 0
+    source = ordered or product
+    if ordered:
+        line = LineInput(list_price=ordered.list_price_shown, quantity=quantity,
+                         override=override[0] if override else ordered.unit_price,
+                         override_reason=override[1] if override else "")
+    else:
+        line = LineInput(list_price=product.price if product else Decimal("0"), quantity=quantity,
+                         level_price=level_price, percent_off=kind.percent_off, level_name=kind.name,
+                         override=override[0] if override else None, override_reason=override[1] if override else "")
+    priced = price_line(line)
+    reason = priced.reason if (override or not ordered) else ordered.price_reason
+    return EditLine(pk, source.sku if source else f"(product {pk})",
+                    source.name if source else "This product no longer exists", priced.unit_price, quantity, before,
+                    line_problem(product, quantity - before) if quantity > before else "",
+                    priced=priced, reason=reason)
 
 
 class TimelineEntry(TypedDict):  # a dict: the template reads its keys at the first try, 200 times a page

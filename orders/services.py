@@ -13,10 +13,12 @@ from customers.models import Customer
 from customers.services import address_add
 
 from .drafts import OrderDraft
-from .models import Order, OrderEvent, OrderLine, ShippingMethod, TaxRate
-from .pricing import Totals, line_total, order_totals
+from .models import Order, OrderEvent, OrderLine, ShippingMethod
+from .quoting import Quote, pricing_problems, quote
+from .quoting import line_rows as order_line_rows
 from .review import line_problem
 from .sales import sales_add
+from .selectors import products_priced_for
 from .terms import due_date_for
 
 logger = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ def order_place(*, draft: OrderDraft, placed_by=None) -> PlacedOrder:
     Raises OrderRefused (no lines, no customer, inactive products, short stock: every
     problem at once) or OrderChanged (``draft.expected_total`` no longer matches).
     """
-    if not draft.lines:
+    if not draft.lines and not draft.custom_lines:
         raise OrderRefused(["The order has no lines: add at least one item."])
     if bad := [line for line in draft.lines if line.quantity <= 0]:
         raise OrderRefused([f"Quantities must be at least 1 (product {bad[0].product_id})."])
@@ -65,27 +67,25 @@ def order_place(*, draft: OrderDraft, placed_by=None) -> PlacedOrder:
 
 def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     quantities = draft.quantities()
-    products = list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk"))
+    customer = (Customer.objects.select_related("customer_type").filter(pk=draft.customer_id).first()
+                if draft.customer_id else None)
+    # Locked in primary-key order, each with its price in the customer type's table (a subquery, not locked).
+    products = list(products_priced_for(customer and customer.customer_type_id, quantities, locked=True))
     # Checked under the locks: a request with the same token that got here first has committed
     # (a resubmitted form lands here too; the unique token backs both).
     if existing := Order.objects.filter(checkout_token=draft.token).first():
         return PlacedOrder(existing, created=False)
-    customer = Customer.objects.filter(pk=draft.customer_id).first() if draft.customer_id else None
     shipping_method = ShippingMethod.objects.filter(pk=draft.shipping_method_id, is_active=True).first()
-    if problems := _problems(customer, shipping_method, products, quantities):
+    problems = _problems(customer, shipping_method, products, quantities)
+    if problems := problems + pricing_problems(draft, customer, placed_by):
         raise OrderRefused(problems)
-
-    line_rows = [
-        OrderLine(product=product, sku=product.sku, name=product.name, unit_price=product.price,
-                  quantity=quantities[product.pk], line_total=line_total(product.price, quantities[product.pk]))
-        for product in products
-    ]
-    totals = order_totals(line_totals=(line.line_total for line in line_rows), shipping=shipping_method.price,
-                          tax_rate=TaxRate.current())
+    found = quote(draft, customer, products, quantities, shipping=shipping_method.price)
+    totals = found.totals
     if draft.expected_total is not None and totals.total != draft.expected_total:
-        raise OrderChanged([f"The total changed from {draft.expected_total} to {totals.total} since the review. "
-                            "Check the lines and submit again."])
-    order = _order_create(draft, customer, shipping_method, totals, placed_by)
+        raise OrderChanged([f"The total changed from {draft.expected_total} to {totals.total} since the review "
+                            "(a price, price level, discount or tax rate changed). Check the order and submit again."])
+    order = _order_create(draft, customer, shipping_method, found, placed_by)
+    line_rows = order_line_rows(found, draft, placed_by)
     for line in line_rows:
         line.order = order
     OrderLine.objects.bulk_create(line_rows)
@@ -103,9 +103,10 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     return PlacedOrder(order, created=True)
 
 
-def _order_create(draft: OrderDraft, customer: Customer, shipping_method: ShippingMethod, totals: Totals,
+def _order_create(draft: OrderDraft, customer: Customer, shipping_method: ShippingMethod, found: Quote,
                   placed_by) -> Order:
     send = draft.send_confirmation and bool(customer.email)
+    totals, tax = found.totals, found.tax
     return Order.objects.create(
         checkout_token=draft.token, customer=customer, placed_by=placed_by,
         customer_name=customer.name, customer_email=customer.email,
@@ -114,9 +115,13 @@ def _order_create(draft: OrderDraft, customer: Customer, shipping_method: Shippi
         payment_reference=draft.payment_reference.strip(), channel=draft.channel,
         staff_note=draft.staff_note, customer_note=draft.customer_note,
         subtotal=totals.subtotal, shipping=totals.shipping, tax_rate=totals.tax_rate, tax=totals.tax,
-        total=totals.total,
+        total=totals.total, customer_type=customer.customer_type.name,
+        discount=totals.discount, discount_entered=totals.discount_entered, discount_reason=totals.discount_reason,
+        discount_approved_by_id=(draft.discount_by or getattr(placed_by, "pk", None)) if totals.discount else None,
+        tax_jurisdiction=tax.jurisdiction, tax_shipping=tax.tax_shipping, tax_exempt=tax.exempt,
+        tax_exemption_number=tax.exemption_number,
         confirmation_state=Order.EmailState.PENDING if send else Order.EmailState.NOT_REQUESTED,
-        due_date=due_date_for(terms_days=customer.payment_terms_days, placed_on=timezone.localdate()),
+        due_date=due_date_for(terms_days=customer.terms_days, placed_on=timezone.localdate()),
     )
 
 
@@ -256,7 +261,7 @@ def order_cancel(*, order: Order, reason: str, actor=None) -> CancelledOrder:
         if current.status not in CANCELLABLE:
             raise OrderRefused([f"Order #{current.number} is {current.get_status_display().lower()}: "
                                 "a shipped order cannot be cancelled."])
-        restocked = _restock({line.product_id: line.quantity for line in current.lines.all()})
+        restocked = _restock({line.product_id: line.quantity for line in current.lines.all() if line.product_id})
         current.status = Order.Status.CANCELLED
         current.save(update_fields=["status"])
         sales_add(order=current, lines=current.lines.all(), sign=-1)

@@ -168,7 +168,8 @@ def production_settings(*names: str, **environment: str) -> dict:
     return json.loads(result.stdout)
 
 
-SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1, "shipment_id": 1, "edit_id": "abc"}
+SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1, "shipment_id": 1, "edit_id": "abc",
+                    "line_id": "abc"}
 
 
 def our_url_names(resolver=None, namespace=""):

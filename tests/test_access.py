@@ -95,6 +95,12 @@ RULES = {
     "orders:edit_start": "orders.edit_order", "orders:edit": "orders.edit_order",
     "orders:edit_add": "orders.edit_order", "orders:edit_line": "orders.edit_order",
     "orders:edit_discard": "orders.edit_order", "orders:edit_paste": "orders.edit_order",
+    # Bending prices (issue 9): the price and discount forms need orders.change_price (the editor's also
+    # orders.edit_order, which every role with change_price has); custom items and the review are the cart's.
+    "orders:cart_price": "orders.change_price", "orders:cart_discount": "orders.change_price",
+    "orders:edit_price": "orders.change_price", "orders:edit_discount": "orders.change_price",
+    "orders:cart_custom_add": "orders.place_order", "orders:cart_custom_line": "orders.place_order",
+    "orders:checkout_review": "orders.place_order",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 

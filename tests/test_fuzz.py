@@ -113,7 +113,8 @@ class World:
                                   shipped_on=timezone.localdate())
         shipment = shipment_record(order=shipped, request=request)
         self.arguments = {"pk": self.customer.pk, "number": self.order.number, "cart_id": cart_id,
-                          "product_id": self.product.pk, "edit_id": edit_id, "shipment_id": shipment.pk}
+                          "product_id": self.product.pk, "edit_id": edit_id, "shipment_id": shipment.pk,
+                          "line_id": "abc"}
 
     def targets(self) -> list[Target]:
         """Every URL of ours with the fields of every form (on any page) that submits to it."""

@@ -92,6 +92,22 @@ def pages(staff_client, checkout_setup):
         "checkout": get(reverse("orders:checkout", args=[full])),
         "not-found": get("/no-such-page/"),
     }
+    # Prices that bend: the forms brought on request as pages of their own, their errors, and a cart with an
+    # override, a discount and a custom item.
+    found |= {
+        "cart-price": get(reverse("orders:cart_price", args=[full, lamp.pk])),
+        "cart-price-error": post(reverse("orders:cart_price", args=[full, lamp.pk]), {"price": "²", "reason": ""}),
+        "cart-discount": get(reverse("orders:cart_discount", args=[full])),
+        "cart-discount-error": post(reverse("orders:cart_discount", args=[full]), {"discount-discount": "101%"}),
+        "cart-custom": get(reverse("orders:cart_custom_add", args=[full])),
+        "cart-custom-error": post(reverse("orders:cart_custom_add", args=[full]), {"custom-unit_price": "x"}),
+    }
+    post(reverse("orders:cart_price", args=[full, lamp.pk]), {"price": "5.00", "reason": "Price match"})
+    post(reverse("orders:cart_discount", args=[full]), {"discount-discount": "10%", "discount-reason": "Loyal"})
+    post(reverse("orders:cart_custom_add", args=[full]), {"custom-description": "Freight", "custom-unit_price": "9",
+                                                          "custom-quantity": "1"})
+    found["cart-priced"] = get(reverse("orders:cart", args=[full]))
+    found["checkout-priced"] = get(reverse("orders:checkout", args=[full]))
     # The editing view before the order ships (a shipped order cannot be edited).
     edit = staff_client.post(reverse("orders:edit_start", args=[order.number])).url
     found["order-edit"] = get(edit)
@@ -113,7 +129,8 @@ def pages(staff_client, checkout_setup):
 
     expected = {"not-found": 404, "not-allowed": 403, "order-email-error": 400, "order-cancel-error": 400,
                 "payment-error": 400, "shipment-error": 400,
-                "order-list-filter-errors": 400, "order-edit-errors": 400,
+                "order-list-filter-errors": 400, "order-edit-errors": 400, "cart-price-error": 400,
+                "cart-discount-error": 400, "cart-custom-error": 400,
                 "two-factor-code": found["two-factor-code"].status_code}
     for name, response in found.items():
         assert response.status_code == expected.get(name, 200), name

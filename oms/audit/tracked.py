@@ -16,6 +16,9 @@ TRACKED = {
     "catalog.Product": {"exclude_fields": NOT_WORTH_RECORDING},
     "orders.ShippingMethod": {},
     "orders.TaxRate": {},
+    "orders.PriceReason": {},
+    "customers.CustomerType": {},
+    "customers.TypePrice": {},
     # a login is no change; a password's hash is recorded as changed, never its value
     "auth.User": {"exclude_fields": ["last_login"], "mask_fields": ["password"],
                   "m2m_fields": {"groups", "user_permissions"}},

@@ -15,7 +15,7 @@ from customers.models import Customer
 from orders.drafts import DraftLine, OrderDraft
 from orders.models import Order, OrderLine, ShippingMethod
 from orders.pricing import line_total, order_totals
-from orders.selectors import tax_rate
+from orders.selectors import tax_for
 from orders.services import order_place
 
 from .measure import Row, at_least, stats
@@ -30,7 +30,7 @@ class Stage:
     products: list[Product]
     customers: list[tuple[int, str, str, dict]]
     shipping: ShippingMethod
-    tax_rate: object
+    tax: object  # the default tax rule (orders.pricing.TaxRule)
     user: object
 
 
@@ -47,7 +47,7 @@ def stage(user, *, seed: int = 7) -> Stage:
         for customer in Customer.objects.filter(pk__in=wanted).exclude(default_billing_address=None)
         .select_related("default_billing_address")
     ]
-    return Stage(products, customers, ShippingMethod.objects.filter(is_active=True).first(), tax_rate(), user)
+    return Stage(products, customers, ShippingMethod.objects.filter(is_active=True).first(), tax_for(None), user)
 
 
 def place_ours(staged: Stage, rng: random.Random) -> None:
@@ -64,8 +64,8 @@ def place_ours(staged: Stage, rng: random.Random) -> None:
 def place_floor(staged: Stage, rng: random.Random) -> None:
     customer_id, name, email, address = rng.choice(staged.customers)
     chosen = sorted(rng.sample(staged.products, LINES), key=lambda product: product.pk)
-    totals = order_totals(line_totals=[line_total(product.price, 1) for product in chosen],
-                          shipping=staged.shipping.price, tax_rate=staged.tax_rate)
+    totals = order_totals(lines=[line_total(product.price, 1) for product in chosen],
+                          shipping=staged.shipping.price, tax=staged.tax)
     with transaction.atomic():
         order = Order.objects.create(
             checkout_token=uuid.uuid4(), customer_id=customer_id, placed_by=staged.user,
@@ -138,7 +138,7 @@ def service_rows(user, *, orders: int, rounds: int, workers: int, worker_orders:
     for index in range(rounds):
         for writer in WRITERS:
             serial[writer].append(run_serial(staged, writer, orders, seed=index))
-    rows = _pair(section, "1 process", serial, target=0.5)
+    rows = pair(section, "1 process", serial, target=0.5)
     if connection.vendor != "postgresql":
         return rows + [Row(section, f"{workers} workers", "skipped: needs PostgreSQL", unit="")]
     concurrent = {writer: [] for writer in WRITERS}
@@ -146,10 +146,10 @@ def service_rows(user, *, orders: int, rounds: int, workers: int, worker_orders:
         for writer in WRITERS:
             concurrent[writer].append(run_concurrent(staged, writer, workers=workers, orders=worker_orders,
                                                      seed=100 + index * workers))
-    return rows + _pair(section, f"{workers} worker threads", concurrent, target=None)
+    return rows + pair(section, f"{workers} worker threads", concurrent, target=None)
 
 
-def _pair(section: str, label: str, rates: dict[str, list[float]], target: float | None) -> list[Row]:
+def pair(section: str, label: str, rates: dict[str, list[float]], target: float | None) -> list[Row]:
     ours, floor = stats(rates["ours"]), stats(rates["floor"])
     share = ours.median / floor.median
     return [

@@ -36,7 +36,8 @@ def _line_form(product_id: int, data) -> LineQuantityForm:
     return LineQuantityForm(data, auto_id=f"line-{product_id}-%s")
 
 
-def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None, paste=None):
+def render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None, paste=None,
+                status: int = 200):
     review = cart_review(cart)
     paste_context = paste_box(request, f"cart:{cart.id}", paste)
     # A new, empty order starts with Identify; after that the cursor lives in the SKU field.
@@ -54,14 +55,18 @@ def _render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_li
         "totals": review.totals(),
         "last_ordered": last_ordered(review.customer.pk) if review.customer else [],
         **paste_context,
+        "can_change_price": request.user.has_perm("orders.change_price"),
     }
-    return render_page(request, "orders/cart.html", context, partials=("cart-body",))
+    response = render_page(request, "orders/cart.html", context, partials=("cart-body",))
+    response.status_code = 200 if request.htmx else status  # htmx swaps only 2xx answers: the errors are in it
+    return response
+
 
 
 @permission_required("orders.place_order", raise_exception=True)
 @with_cart
 def cart_detail(request, cart: Cart):
-    return _render_cart(request, cart)
+    return render_cart(request, cart)
 
 
 @permission_required("orders.place_order", raise_exception=True)
@@ -101,16 +106,16 @@ def product_to_add(form: AddLineForm) -> tuple[Product | None, list[Product] | N
 def cart_add(request, cart: Cart):
     form = AddLineForm(request.POST)
     if not form.is_valid():
-        return _render_cart(request, cart, add_form=form)
+        return render_cart(request, cart, add_form=form)
     product, choices = product_to_add(form)
     if product is None:
-        return _render_cart(request, cart, add_form=form, choices=choices)
+        return render_cart(request, cart, add_form=form, choices=choices)
     quantity = form.cleaned_data["quantity"]
     try:
         cart.add(product, quantity)
     except CartError as error:
         form.add_error("quantity", str(error))
-        return _render_cart(request, cart, add_form=form)
+        return render_cart(request, cart, add_form=form)
     messages.success(request, f"Added {quantity:,} × {product.sku} {product.name}.")
     return redirect("orders:cart", cart_id=cart.id)
 
@@ -127,7 +132,7 @@ def cart_line(request, cart: Cart, product_id: int):
     else:
         form = _line_form(product_id, request.POST)
         if not form.is_valid():
-            return _render_cart(request, cart, refused_line_forms={product_id: form})
+            return render_cart(request, cart, refused_line_forms={product_id: form})
         cart.set_quantity(product_id, form.cleaned_data["quantity"])
         messages.success(request, "Quantity updated.")
     return redirect("orders:cart", cart_id=cart.id)
@@ -140,7 +145,7 @@ def cart_paste(request, cart: Cart):
     """Paste lines: every line understood is added in this one request; the rest come back in the box."""
     form = paste_form(request.POST)
     if not form.is_valid():
-        return _render_cart(request, cart, paste=form)
+        return render_cart(request, cart, paste=form)
     existing = {line.product_id: line.quantity for line in cart.lines}
     paste_apply(request, f"cart:{cart.id}", form, cart, existing=existing)
     return redirect("orders:cart", cart_id=cart.id)

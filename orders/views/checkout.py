@@ -6,12 +6,13 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from customers.forms import AddressForm
 
 from ..cart import Cart
 from ..forms import CheckoutForm
-from ..selectors import cart_review, shipping_methods, tax_rate
+from ..selectors import cart_review, shipping_methods, tax_for
 from ..services import OrderChanged, OrderRefused, order_place
 from .common import remember_placed, report_email, with_cart
 
@@ -20,6 +21,8 @@ def _checkout_initial(review, methods) -> tuple[dict, dict, dict]:
     customer = review.customer
     billing = customer.default_billing_address if customer else None
     shipping = customer.default_shipping_address if customer else None
+    destination = shipping or billing
+    review.tax = tax_for(destination.as_snapshot() if destination else None, customer)
     initial = {
         "token": review.cart.token,
         "fingerprint": review.fingerprint,
@@ -54,15 +57,15 @@ def cart_checkout(request, cart: Cart):
     initial, billing, shipping = _checkout_initial(review, methods)
     return _render_checkout(
         request, review,
-        form=CheckoutForm(initial=initial, methods=methods, customer_email=review.customer.email),
+        form=CheckoutForm(initial=initial, methods=methods, customer_email=review.customer.email,
+                          customer_type=review.customer.customer_type),
         billing_form=AddressForm(prefix="billing", initial=billing),
         shipping_form=AddressForm(prefix="shipping", initial=shipping),
-        rate=tax_rate(),
     )
 
 
 def _checkout_blocked(request, cart, review):
-    if not review.lines:
+    if not review.lines and not review.custom_lines:
         messages.warning(request, "The order has no lines yet: add an item before checking out.")
         return redirect("orders:cart", cart_id=cart.id)
     if review.customer is None:
@@ -71,34 +74,46 @@ def _checkout_blocked(request, cart, review):
     return None
 
 
-def _checkout_submit(request, cart, review):
-    if redirect_to := _checkout_blocked(request, cart, review):
-        return redirect_to
-    form = CheckoutForm(request.POST, methods=shipping_methods(), customer_email=review.customer.email)
+def _bound_forms(request, review):
+    """The checkout's forms as posted, and the tax for the shipping address typed (the review's, if invalid)."""
+    form = CheckoutForm(request.POST, methods=shipping_methods(), customer_email=review.customer.email,
+                        customer_type=review.customer.customer_type)
     billing_form = AddressForm(request.POST, prefix="billing")
     shipping_form = AddressForm(request.POST, prefix="shipping")
     same = request.POST.get("same_as_billing") == "on"
-    rate = tax_rate()
     valid = all([form.is_valid(), billing_form.is_valid(), same or shipping_form.is_valid()])
+    destination = billing_form if same else shipping_form
+    if destination.is_valid():
+        review.tax = tax_for(destination.cleaned_data, review.customer)
+    return form, billing_form, shipping_form, same, valid
+
+
+def _checkout_submit(request, cart, review):
+    if redirect_to := _checkout_blocked(request, cart, review):
+        return redirect_to
+    form, billing_form, shipping_form, same, valid = _bound_forms(request, review)
     problems = []
     if valid and form.cleaned_data["token"] != uuid.UUID(cart.token):
         problems = ["This checkout page is out of date. Review the order and submit again."]
     elif valid and form.cleaned_data["fingerprint"] != review.fingerprint:
-        problems = ["The order changed since this page was loaded (in another tab, or a price changed). "
-                    "Review it and submit again."]
+        problems = ["The order changed since this page was loaded (in another tab; or a price, price level, "
+                    "discount or the tax for the shipping address changed). Review it and submit again."]
     if not valid or problems:
         return _render_checkout(request, review, form=form, billing_form=billing_form,
-                                shipping_form=shipping_form, rate=rate, problems=problems)
+                                shipping_form=shipping_form, problems=problems)
     method = form.cleaned_data["shipping_method"]
     draft = form.draft(review=review, billing=billing_form.cleaned_data,
                        shipping=None if same else shipping_form.cleaned_data,
-                       expected_total=review.totals(shipping=method.price, tax_rate=rate).total)
+                       expected_total=review.totals(shipping=method.price).total)
     try:
         placed = order_place(draft=draft, placed_by=request.user)
     except OrderRefused as refused:
-        fresh = cart_review(cart) if isinstance(refused, OrderChanged) else review
+        fresh = review
+        if isinstance(refused, OrderChanged):
+            fresh = cart_review(cart)
+            fresh.tax = tax_for(draft.shipping_address, fresh.customer)
         return _render_checkout(request, fresh, form=form, billing_form=billing_form,
-                                shipping_form=shipping_form, rate=rate, problems=refused.problems)
+                                shipping_form=shipping_form, problems=refused.problems)
     cart.discard()
     order = placed.order
     remember_placed(request, cart, order)
@@ -111,7 +126,22 @@ def _checkout_submit(request, cart, review):
     return redirect(order)
 
 
-def _render_checkout(request, review, *, form, billing_form, shipping_form, rate, problems=()):
+@permission_required("orders.place_order", raise_exception=True)
+@require_POST
+@with_cart
+def checkout_review(request, cart: Cart):
+    """The review and its totals for the address and shipping method as typed so far (htmx, in place)."""
+    review = cart_review(cart)
+    if review.customer is None or not (review.lines or review.custom_lines):
+        return _checkout_blocked(request, cart, review)
+    form, *_ = _bound_forms(request, review)
+    selected = form.selected_method()
+    context = {"cart": cart, "review": review, "shipping_method": selected,
+               "totals": review.totals(shipping=selected.price if selected else Decimal("0"))}
+    return render(request, "orders/checkout.html#review", context)
+
+
+def _render_checkout(request, review, *, form, billing_form, shipping_form, problems=()):
     # A stale form is re-shown with what was typed, but against the current review.
     if form.is_bound:
         form.data = form.data.copy()
@@ -126,12 +156,12 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, rate
         "billing_form": billing_form,
         "shipping_form": shipping_form,
         "problems": list(problems) + review.problems,
-        "totals": review.totals(shipping=selected.price if selected else Decimal("0"), tax_rate=rate),
+        "totals": review.totals(shipping=selected.price if selected else Decimal("0")),
         "shipping_method": selected,
     }
     response = render(request, "orders/checkout.html", context)
     # This page shows each changed price beside the old one; once seen, the cart stops pointing it out.
     if review.price_changes:
-        review.cart.acknowledge_prices({line.product_id: str(line.unit_price) for line in review.price_changes})
+        review.cart.acknowledge_prices({line.product_id: str(line.list_price) for line in review.price_changes})
     return response
 

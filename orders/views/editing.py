@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from customers.forms import AddressForm
@@ -14,11 +15,13 @@ from ..cart import CartError
 from ..editing import EDITABLE, OrderChange, OrderEditConflict, not_editable_message, order_edit_save
 from ..edits import OrderEdit
 from ..forms import AddLineForm, LineQuantityForm, OrderEditForm, line_inputs
+from ..forms_pricing import DiscountForm, PriceForm
 from ..models import Order, OrderEvent
-from ..selectors import edit_review, shipping_methods
+from ..selectors import edit_review, price_reasons, shipping_methods
 from ..services import OrderRefused
 from .cart import product_to_add
 from .paste import paste_apply, paste_box, paste_form
+from .pricing import line_price_page
 
 
 @permission_required("orders.edit_order", raise_exception=True)
@@ -41,7 +44,7 @@ def with_edit(view):
 
     @wraps(view)
     def wrapper(request, number: int, edit_id: str, *args, **kwargs):
-        order = get_object_or_404(Order.objects.select_related("customer"), number=number)
+        order = get_object_or_404(Order.objects.select_related("customer__customer_type"), number=number)
         edit = OrderEdit.get(request.session, edit_id, number)
         if edit is None:
             saved = bool(EDIT_ID.fullmatch(edit_id)) and order.events.filter(
@@ -59,8 +62,9 @@ def with_edit(view):
 
 
 def _render(request, order: Order, edit: OrderEdit, *, form=None, billing_form=None, shipping_form=None,
-            add_form=None, choices=None, line_forms=None, problems=(), paste=None, status=200):
-    review = edit_review(order, edit.quantities)
+            add_form=None, choices=None, line_forms=None, problems=(), paste=None, status=200,
+            discount_form=None):
+    review = edit_review(order, edit.quantities, prices=edit.prices, discount=edit.discount)
     context = {
         "order": order, "edit": edit, "review": review, "choices": choices, "problems": list(problems),
         "line_inputs": line_inputs(review.lines, line_forms),
@@ -70,6 +74,11 @@ def _render(request, order: Order, edit: OrderEdit, *, form=None, billing_form=N
         "shipping_form": shipping_form or AddressForm(prefix="shipping", initial=order.shipping_address),
         **paste_box(request, f"edit:{edit.id}", paste),
     }
+    if request.user.has_perm("orders.change_price"):
+        entered, reason = edit.discount[:2] if edit.discount else (order.discount_entered, order.discount_reason)
+        context["discount_form"] = discount_form or DiscountForm(prefix="discount", initial={
+            "discount": entered, "reason": reason})
+        context["reasons"] = price_reasons()
     return render(request, "orders/order_edit.html", context, status=status)
 
 
@@ -89,7 +98,7 @@ def order_edit(request, order: Order, edit: OrderEdit):
     billing = _snapshot(billing_form)
     change = OrderChange(version=edit.version, token=edit.id, quantities=edit.quantities, billing_address=billing,
                          shipping_address=billing if same else _snapshot(shipping_form),
-                         shipping_method_id=form.shipping_method_id())
+                         shipping_method_id=form.shipping_method_id(), prices=edit.prices, discount=edit.discount)
     try:
         saved = order_edit_save(order=order, change=change, actor=request.user,
                                 send_confirmation=form.cleaned_data["send_confirmation"])
@@ -174,3 +183,41 @@ def order_edit_discard(request, order: Order, edit: OrderEdit):
     edit.discard()
     messages.info(request, f"Changes to order #{order.number} discarded.")
     return redirect(order)
+
+
+@permission_required("orders.edit_order", raise_exception=True)
+@permission_required("orders.change_price", raise_exception=True)
+@with_edit
+def order_edit_price(request, order: Order, edit: OrderEdit, product_id: int):
+    """`Change price` on a line of the order being edited; applied with the rest at `Save changes`."""
+    review = edit_review(order, edit.quantities, prices=edit.prices, discount=edit.discount)
+    line = next((line for line in review.lines if line.product_id == product_id), None)
+    back = reverse("orders:edit", args=[order.number, edit.id])
+    if line is None:
+        messages.warning(request, "That line is not in this order.")
+        return redirect(back)
+    if request.method != "POST":
+        return line_price_page(request, form=PriceForm(initial={"price": line.unit_price}), line=line, back=back)
+    form = PriceForm(request.POST)
+    if not form.is_valid():
+        return line_price_page(request, form=form, line=line, back=back, status=400)
+    edit.set_price(product_id, price=form.cleaned_data["price"], reason=form.cleaned_data["reason"],
+                   by=request.user.pk)
+    messages.success(request, f"{line.sku} now {form.cleaned_data['price']} each, when you save.")
+    return redirect(back)
+
+
+@permission_required("orders.edit_order", raise_exception=True)
+@permission_required("orders.change_price", raise_exception=True)
+@require_POST
+@with_edit
+def order_edit_discount(request, order: Order, edit: OrderEdit):
+    form = DiscountForm(request.POST, prefix="discount")
+    if not form.is_valid():
+        return _render(request, order, edit, discount_form=form, status=400)
+    discount = form.cleaned_data["discount"]
+    edit.set_discount(text=discount.entered if discount.value else "", reason=form.cleaned_data["reason"],
+                      by=request.user.pk)
+    messages.success(request, "Discount set: it applies when you save." if discount.value
+                     else "Discount removed: it applies when you save.")
+    return redirect("orders:edit", number=order.number, edit_id=edit.id)

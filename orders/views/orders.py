@@ -30,10 +30,11 @@ from .fulfilment import fulfilment_context
 @permission_required("orders.view_order", raise_exception=True)
 def order_detail(request, number: int, *, email_form: OrderEmailForm | None = None,
                  note_form: NoteForm | None = None):
-    order = get_object_or_404(Order.objects.select_related("customer", "placed_by"), number=number)
+    order = get_object_or_404(Order.objects.select_related("customer", "placed_by", "discount_approved_by"),
+                              number=number)
     context = {
         "order": order,
-        "lines": list(order.lines.all()),
+        "lines": list(order.lines.select_related("price_approved_by")),
         "events": order_timeline(order),
         "next_statuses": [Order.Status(status) for status in ALLOWED_TRANSITIONS[order.status]],
         "can_cancel": order.status in CANCELLABLE,
@@ -166,6 +167,9 @@ def order_reorder(request, number: int | None = None):
                 problem = str(error)
         if problem:
             not_added.append(f"Not added: {line.product.sku} ({line.product.name}): {problem}")
+    for custom in order.lines.filter(is_custom=True):  # custom items come back as they were priced
+        cart.add_custom(description=custom.name, unit_price=custom.unit_price, quantity=custom.quantity,
+                        taxable=custom.taxable)
     added = len(cart)
     messages.success(request, f"Reordering order #{order.number}: {added} line{'s' if added != 1 else ''} added "
                               "at today's prices.")

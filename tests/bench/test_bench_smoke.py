@@ -32,6 +32,10 @@ def test_bench_quick_run_measures_every_part(tmp_path):
     assert "Scale curve" in output.getvalue()
     assert by_case["order page, 200-event timeline"]["extra"]["queries"] < 20
     assert "order list, Status cancelled" in by_case and "edit and save, 20 lines" in by_case
+    priced = [row for case, row in by_case.items() if "price-table customer" in case]
+    assert len(priced) == 4 and len({row["extra"]["queries"] for row in priced if "cart" in row["case"]}) == 1
+    assert by_case["tax lookup for a destination (US/WA: Bench Washington)"]["extra"]["queries"] == 1
+    assert by_case["ours / floor, 1 process, price levels and a tax table"]["value"].endswith("%")
     if connection.vendor == "postgresql":
         assert any(re.fullmatch(r"Export CSV, [0-9,]+ orders", case) for case in by_case)  # in a second process
         assert by_case["Export CSV, peak RSS of the exporting process"]["met"] is not None

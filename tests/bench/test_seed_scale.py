@@ -12,7 +12,7 @@ from catalog.models import Product
 from customers.models import Address, Customer
 from oms.bench.models import Dataset
 from orders.models import Order, OrderLine
-from orders.pricing import order_totals
+from orders.pricing import TaxRule, order_totals
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +52,7 @@ def test_seeded_orders_add_up_and_point_at_their_own_customers_addresses():
     for order in Order.objects.prefetch_related("lines")[:50]:
         lines = list(order.lines.all())
         assert all(line.line_total == line.unit_price * line.quantity for line in lines)
-        totals = order_totals(line_totals=[line.line_total for line in lines], shipping=order.shipping,
-                              tax_rate=order.tax_rate)
+        totals = order_totals(lines=lines, shipping=order.shipping, tax=TaxRule(rate=order.tax_rate))
         assert (order.subtotal, order.tax, order.total) == (totals.subtotal, totals.tax, totals.total)
         assert order.customer_name == order.customer.name
     for customer in Customer.objects.select_related("default_billing_address", "default_shipping_address"):

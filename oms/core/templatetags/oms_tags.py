@@ -11,6 +11,13 @@ def money(amount) -> str:
     return format_money(amount)
 
 
+@register.filter
+def rate(value) -> str:
+    """A percentage as staff write it: 7.250 -> "7.25", 10.000 -> "10", 8.875 -> "8.875"."""
+    text = f"{value:f}" if value is not None else ""
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 @register.simple_tag(takes_context=True)
 def query_string(context, **changes) -> str:
     """The current GET parameters with some changed (None removes one), for pagination links."""

@@ -18,7 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oms.accounts.roles import MANAGER
-from oms.bench import changes, datasets, fulfilment, http_load, pages, paste, placing, queueing
+from oms.bench import changes, datasets, fulfilment, http_load, pages, paste, placing, pricing, queueing
 from oms.bench.curve import results_path, scale_curve
 from oms.bench.measure import report, write_json
 from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use_database
@@ -92,6 +92,7 @@ class Command(BaseCommand):
             self.stdout.write("Placing orders ...")
             rows += placing.service_rows(user, orders=plan["service_orders"], rounds=plan["rounds"], workers=4,
                                          worker_orders=plan["worker_orders"])
+            rows += pricing.service_rows(user, orders=plan["service_orders"], rounds=plan["rounds"])
         if "4b" in sections:
             rows += queueing.confirmation_rows(user, orders=plan["service_orders"], rounds=plan["rounds"])
         if "7" in sections:
@@ -175,7 +176,8 @@ class Command(BaseCommand):
                 rows += pages.customer_search_rows(bench, terms, cart_ids["empty"]) if "1" in sections else []
                 rows += pages.product_rows(bench, cart_ids["empty"]) if "2" in sections else []
                 if "3" in sections:
-                    rows += pages.order_page_rows(bench, terms, cart_ids) + paste.rows(client, repeats)
+                    rows += (pages.order_page_rows(bench, terms, cart_ids) + paste.rows(client, repeats)
+                             + pricing.page_rows(bench, client))
             return rows + (changes.page_rows(bench, user) if "7" in sections else [])
 
     def fulfilment_rows(self, user, repeats: int) -> list:
