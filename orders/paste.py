@@ -115,9 +115,10 @@ def _without_times(columns: list[str]) -> list[str]:
         return [columns[0], columns[2]]
     if len(columns) == 2:
         first, second = columns
-        if first[-1:] in TIMES and _number_like(first[:-1]):
+        # ... unless the other column is the quantity: "2X4 3" and "0X 1" are a SKU and its quantity
+        if first[-1:] in TIMES and _number_like(first[:-1]) and not WHOLE.fullmatch(second):
             return [first[:-1], second]
-        if second[:1] in TIMES and _number_like(second[1:]):
+        if second[:1] in TIMES and _number_like(second[1:]) and not WHOLE.fullmatch(first):
             return [first, second[1:]]
     return columns
 

@@ -31,7 +31,7 @@ urlpatterns = [
     path("<int:number>/edit/<str:edit_id>/lines/<int:product_id>/", views.order_edit_line, name="edit_line"),
     path("<int:number>/edit/<str:edit_id>/paste/", views.order_edit_paste, name="edit_paste"),
     path("<int:number>/edit/<str:edit_id>/discard/", views.order_edit_discard, name="edit_discard"),
-    path("<int:number>/edit/<str:edit_id>/lines/<int:product_id>/price/", views.order_edit_price, name="edit_price"),
+    path("<int:number>/edit/<str:edit_id>/price/", views.order_edit_price, name="edit_price"),  # ?line=<product>
     path("<int:number>/edit/<str:edit_id>/discount/", views.order_edit_discount, name="edit_discount"),
     path("customers/<int:pk>/export/", views.customer_export, name="customer_export"),
     path("customers/<int:pk>/erase/", views.customer_erase_view, name="customer_erase"),
@@ -45,7 +45,7 @@ urlpatterns = [
     path("cart/<str:cart_id>/customers/new/", views.cart_create_customer, name="create_customer"),
     path("cart/<str:cart_id>/checkout/", views.cart_checkout, name="checkout"),
     path("cart/<str:cart_id>/checkout/review/", views.checkout_review, name="checkout_review"),
-    path("cart/<str:cart_id>/lines/<int:product_id>/price/", views.cart_price, name="cart_price"),
+    path("cart/<str:cart_id>/price/", views.cart_price, name="cart_price"),  # ?line=<product>: reversed once a cart
     path("cart/<str:cart_id>/discount/", views.cart_discount, name="cart_discount"),
     path("cart/<str:cart_id>/custom/", views.cart_custom_add, name="cart_custom_add"),
     path("cart/<str:cart_id>/custom/<str:line_id>/", views.cart_custom_line, name="cart_custom_line"),

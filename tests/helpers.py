@@ -202,3 +202,12 @@ def sales_summary():
     """The dashboard's summary: (day, channel, staff, orders, revenue) and (day, product, quantity, revenue) rows."""
     return (sorted(DailySales.objects.values_list("day", "channel", "staff_id", "orders", "revenue")),
             sorted(DailyProductSales.objects.values_list("day", "product_id", "quantity", "revenue")))
+
+
+def cart_price_url(cart_id: str, product_id: int) -> str:
+    """Change price of a cart's line (the line goes in the query: the cart reverses one URL for every line)."""
+    return f"{reverse('orders:cart_price', args=[cart_id])}?line={product_id}"
+
+
+def edit_price_url(number: int, edit_id: str, product_id: int) -> str:
+    return f"{reverse('orders:edit_price', args=[number, edit_id])}?line={product_id}"

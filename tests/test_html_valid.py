@@ -15,6 +15,7 @@ from oms.accounts.roles import MANAGER
 from orders.cart import Cart
 from orders.services import order_note_add
 from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
+from tests.helpers import cart_price_url
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -95,14 +96,14 @@ def pages(staff_client, checkout_setup):
     # Prices that bend: the forms brought on request as pages of their own, their errors, and a cart with an
     # override, a discount and a custom item.
     found |= {
-        "cart-price": get(reverse("orders:cart_price", args=[full, lamp.pk])),
-        "cart-price-error": post(reverse("orders:cart_price", args=[full, lamp.pk]), {"price": "²", "reason": ""}),
+        "cart-price": get(cart_price_url(full, lamp.pk)),
+        "cart-price-error": post(cart_price_url(full, lamp.pk), {"price": "²", "reason": ""}),
         "cart-discount": get(reverse("orders:cart_discount", args=[full])),
         "cart-discount-error": post(reverse("orders:cart_discount", args=[full]), {"discount-discount": "101%"}),
         "cart-custom": get(reverse("orders:cart_custom_add", args=[full])),
         "cart-custom-error": post(reverse("orders:cart_custom_add", args=[full]), {"custom-unit_price": "x"}),
     }
-    post(reverse("orders:cart_price", args=[full, lamp.pk]), {"price": "5.00", "reason": "Price match"})
+    post(cart_price_url(full, lamp.pk), {"price": "5.00", "reason": "Price match"})
     post(reverse("orders:cart_discount", args=[full]), {"discount-discount": "10%", "discount-reason": "Loyal"})
     post(reverse("orders:cart_custom_add", args=[full]), {"custom-description": "Freight", "custom-unit_price": "9",
                                                           "custom-quantity": "1"})

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from customers.forms import AddressForm
+from oms.core.forms import parse_id
 
 from ..cart import CartError
 from ..editing import EDITABLE, OrderChange, OrderEditConflict, not_editable_message, order_edit_save
@@ -188,8 +189,9 @@ def order_edit_discard(request, order: Order, edit: OrderEdit):
 @permission_required("orders.edit_order", raise_exception=True)
 @permission_required("orders.change_price", raise_exception=True)
 @with_edit
-def order_edit_price(request, order: Order, edit: OrderEdit, product_id: int):
-    """`Change price` on a line of the order being edited; applied with the rest at `Save changes`."""
+def order_edit_price(request, order: Order, edit: OrderEdit):
+    """`Change price` on a line of the order being edited (?line=<product>); applied with the rest at `Save changes`."""
+    product_id = parse_id(request.GET.get("line"))
     review = edit_review(order, edit.quantities, prices=edit.prices, discount=edit.discount)
     line = next((line for line in review.lines if line.product_id == product_id), None)
     back = reverse("orders:edit", args=[order.number, edit.id])

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from oms.core.forms import parse_id
+
 from ..cart import Cart, CartError
 from ..forms_pricing import CustomItemForm, DiscountForm, PriceForm
 from ..selectors import cart_review, price_reasons
@@ -34,14 +36,16 @@ def price_form_page(request, *, form, action: str, back: str, heading: str, butt
 
 def line_price_page(request, *, form, line, back: str, hx_target: str = "", status: int = 200):
     return price_form_page(
-        request, form=form, action=request.path, back=back, heading=f"Change price of {line.sku} {line.name}",
+        request, form=form, action=request.get_full_path(), back=back,
+        heading=f"Change price of {line.sku} {line.name}",
         intro=f"List price {line.list_price}; now {line.unit_price}" + (f" ({line.reason})." if line.reason else "."),
         button="Save price", slot=f"price-slot-{line.product_id}", hx_target=hx_target, status=status)
 
 
 @permission_required("orders.change_price", raise_exception=True)
 @with_cart
-def cart_price(request, cart: Cart, product_id: int):
+def cart_price(request, cart: Cart):
+    product_id = parse_id(request.GET.get("line"))  # in the query, so that a cart reverses one URL for every line
     line = next((line for line in cart_review(cart).lines if line.product_id == product_id), None)
     if line is None:
         messages.warning(request, "That line is no longer in the order.")

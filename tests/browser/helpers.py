@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -60,3 +62,11 @@ def tab_to(page, name: str, *, limit: int = 40) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{name!r} never got focus; last focus: {focused_name(page)!r}")
+
+
+def add_line(page, query: str, quantity: int) -> None:
+    """Add an item on the cart by SKU (or name) and quantity, and wait for its row."""
+    page.get_by_label("SKU or product", exact=True).fill(query)
+    page.get_by_label("Quantity", exact=True).fill(str(quantity))
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("row").filter(has_text=query.upper()).first).to_be_visible()

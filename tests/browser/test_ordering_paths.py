@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from catalog.models import Product
 from orders.models import Order
-from tests.browser.helpers import audit, placed_order, screenshot
+from tests.browser.helpers import add_line, audit, placed_order, screenshot
 from tests.factories import ProductFactory, ShippingMethodFactory, TaxRateFactory, customer_with_address
 
 pytestmark = pytest.mark.browser
@@ -30,13 +30,6 @@ def place_order_for(page, customer) -> None:
     """Open the customer's record and press Place Order."""
     page.goto(f"{page.base_url}{customer.get_absolute_url()}")
     page.get_by_role("button", name="Place Order").click()
-
-
-def add_line(page, query: str, quantity: int) -> None:
-    page.get_by_label("SKU or product", exact=True).fill(query)
-    page.get_by_label("Quantity", exact=True).fill(str(quantity))
-    page.get_by_role("button", name="Add", exact=True).click()
-    expect(page.get_by_role("row").filter(has_text=query.upper()).first).to_be_visible()
 
 
 def test_path_b_identify_attach_add_lines_and_email(app, shop):

@@ -98,6 +98,13 @@ def test_a_nul_byte_refuses_its_line_and_is_shown_as_the_replacement_character()
     assert (lines[1].sku, lines[1].quantity, lines[1].problem) == ("CD-2", 1, "")
 
 
+@pytest.mark.parametrize(("text", "expected"), [("0X 1", ("0X", 1)), ("2X 5", ("2X", 5)), ("3x AB-1", ("AB-1", 3)),
+                                               ("AB-1 x3", ("AB-1", 3))])
+def test_a_sku_ending_in_x_before_a_quantity_is_a_sku(text, expected):
+    (line,), _ = paste_lines(text)
+    assert (line.sku, line.quantity) == expected
+
+
 def test_two_numbers_keep_the_swapped_reading_for_the_lookup():
     (line,), _ = paste_lines("5 1001")
     assert (line.sku, line.quantity) == ("5", 1001)

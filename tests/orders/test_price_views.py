@@ -14,7 +14,7 @@ from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
 from orders.cart import Cart
 from orders.models import Order, TaxRate
 from tests.factories import OrderFactory, ProductFactory, customer_with_address
-from tests.helpers import add, checkout_form, logged_in, start_cart, submitted_data
+from tests.helpers import add, cart_price_url, checkout_form, edit_price_url, logged_in, start_cart, submitted_data
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -47,7 +47,7 @@ def test_a_clerk_sees_no_change_price_nor_discount_and_a_forged_post_changes_not
     page = client.get(reverse("orders:cart", args=[cart_id])).content.decode()
     assert "Change price" not in page and "Give a discount" not in page
     assert "New custom item" in page  # custom items are anyone's who takes orders
-    price_url = reverse("orders:cart_price", args=[cart_id, product.pk])
+    price_url = cart_price_url(cart_id, product.pk)
     assert client.get(price_url).status_code == 403
     assert client.post(price_url, {"price": "1.00", "reason": "forged"}).status_code == 403
     discount_url = reverse("orders:cart_discount", args=[cart_id])
@@ -61,7 +61,7 @@ def test_a_manager_changes_a_price_with_a_reason_and_it_shows_everywhere(manager
     cart_id, product = cart_with(client, sku="OVR-1")
     cart_url = reverse("orders:cart", args=[cart_id])
     assert "Change price" in client.get(cart_url).content.decode()
-    price_url = reverse("orders:cart_price", args=[cart_id, product.pk])
+    price_url = cart_price_url(cart_id, product.pk)
     form_page = client.get(price_url)
     assert form_page.status_code == 200 and "New unit price" in form_page.content.decode()
     response = client.post(price_url, {"price": "7.50", "reason": "Price match"})
@@ -87,7 +87,7 @@ def test_the_confirmation_email_shows_the_override_discount_and_exemption(manage
     client, _ = manager
     customer = customer_with_address(tax_exempt=True, tax_exemption_number="EX-777")
     cart_id, product = cart_with(client, sku="EML-1", customer=customer)
-    client.post(reverse("orders:cart_price", args=[cart_id, product.pk]), {"price": "9.00", "reason": "Volume deal"})
+    client.post(cart_price_url(cart_id, product.pk), {"price": "9.00", "reason": "Volume deal"})
     client.post(reverse("orders:cart_discount", args=[cart_id]),
                 {"discount-discount": "5.00", "discount-reason": "Loyal customer"})
     with django_capture_on_commit_callbacks(execute=True):
@@ -112,7 +112,7 @@ def test_the_confirmation_email_shows_the_override_discount_and_exemption(manage
 def test_bad_prices_and_reasons_are_refused_beside_the_field_and_kept(manager, price, reason, message):
     client, _ = manager
     cart_id, product = cart_with(client)
-    response = client.post(reverse("orders:cart_price", args=[cart_id, product.pk]), {"price": price, "reason": reason})
+    response = client.post(cart_price_url(cart_id, product.pk), {"price": price, "reason": reason})
     assert response.status_code == 400
     page = response.content.decode()
     assert message in page
@@ -186,7 +186,7 @@ def test_another_carts_line_or_an_unknown_product_changes_nothing(manager):
     client, _ = manager
     cart_id, _ = cart_with(client)
     other = ProductFactory(sku="OTHER")
-    response = client.post(reverse("orders:cart_price", args=[cart_id, other.pk]), {"price": "1", "reason": "x"})
+    response = client.post(cart_price_url(cart_id, other.pk), {"price": "1", "reason": "x"})
     assert response.status_code == 302
     assert stored(client, cart_id).overrides == {}
     assert client.post(reverse("orders:cart_custom_line", args=[cart_id, "nope"])).status_code == 302
@@ -282,7 +282,7 @@ def test_the_editor_changes_a_price_and_the_discount_on_the_timeline(manager, ch
     product = ProductFactory(price=D("10.00"))
     order = OrderFactory(lines=[(product, 2)])
     edit_id = client.post(reverse("orders:edit_start", args=[order.number])).url.split("/")[-2]
-    price_url = reverse("orders:edit_price", args=[order.number, edit_id, product.pk])
+    price_url = edit_price_url(order.number, edit_id, product.pk)
     assert client.post(price_url, {"price": "8.00", "reason": "Price match"}).status_code == 302
     client.post(reverse("orders:edit_discount", args=[order.number, edit_id]),
                 {"discount-discount": "1.00", "discount-reason": "Correction"})
@@ -301,7 +301,7 @@ def test_a_clerk_cannot_reach_the_editors_price_controls(clerk, checkout_setup):
     client, _ = clerk
     product = ProductFactory()
     order = OrderFactory(lines=[(product, 1)])
-    url = reverse("orders:edit_price", args=[order.number, "abc", product.pk])
+    url = edit_price_url(order.number, "abc", product.pk)
     assert client.post(url, {"price": "1", "reason": "x"}).status_code == 403
     assert client.post(reverse("orders:edit_discount", args=[order.number, "abc"])).status_code == 403
 
@@ -361,14 +361,14 @@ def test_the_editor_refuses_prices_for_lines_it_does_not_have(manager, checkout_
     order = OrderFactory(lines=[(product, 1)])
     other = OrderFactory(lines=[(stranger, 1)])
     edit_id = client.post(reverse("orders:edit_start", args=[order.number])).url.split("/")[-2]
-    response = client.post(reverse("orders:edit_price", args=[order.number, edit_id, stranger.pk]),
+    response = client.post(edit_price_url(order.number, edit_id, stranger.pk),
                            {"price": "1.00", "reason": "x"})
     assert response.status_code == 302
     # this edit's id on another order finds no edit
-    elsewhere = client.post(reverse("orders:edit_price", args=[other.number, edit_id, stranger.pk]),
+    elsewhere = client.post(edit_price_url(other.number, edit_id, stranger.pk),
                             {"price": "1.00", "reason": "x"})
     assert elsewhere.status_code == 302 and elsewhere.url == other.get_absolute_url()
-    bad = client.post(reverse("orders:edit_price", args=[order.number, edit_id, product.pk]),
+    bad = client.post(edit_price_url(order.number, edit_id, product.pk),
                       {"price": "²", "reason": "x" * 10_000})
     assert bad.status_code == 400 and "Enter an amount" in bad.content.decode()
     assert client.session["order_edits"][edit_id].get("prices") is None
