@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum, Value
+from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -27,11 +27,15 @@ def sales_add(*, order: Order, lines: Iterable[OrderLine], sign: int = 1) -> Non
     Rows are locked by their upsert in a fixed order (the order's row, then products by primary key), after the
     products that placing locked, so two orders never wait on each other in a cycle."""
     day = sales_day(order)
-    _bump(DailySales, {"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0},
-          orders=sign, revenue=sign * order.total)
-    for line in sorted((line for line in lines if line.product_id is not None), key=lambda line: line.product_id):
-        _bump(DailyProductSales, {"day": day, "product_id": line.product_id},
-              quantity=sign * line.quantity, revenue=sign * line.line_total)
+    _bump(DailySales, [{"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0,
+                        "orders": sign, "revenue": sign * order.total}])
+    products: dict[int, list] = defaultdict(lambda: [0, Decimal("0")])
+    for line in lines:
+        if line.product_id is not None:  # custom items are no product's
+            products[line.product_id][0] += sign * line.quantity
+            products[line.product_id][1] += sign * line.line_total
+    _bump(DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
+                              for product_id, (quantity, revenue) in sorted(products.items())])
 
 
 def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], lines: Iterable[OrderLine]) -> None:
@@ -41,8 +45,8 @@ def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], l
     total, old_lines = before
     day = sales_day(order)
     if order.total != total:
-        _bump(DailySales, {"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0},
-              orders=0, revenue=order.total - total)
+        _bump(DailySales, [{"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0,
+                            "orders": 0, "revenue": order.total - total}])
     changes: dict[int, list] = defaultdict(lambda: [0, Decimal("0")])
     for sign, some_lines in ((-1, old_lines), (1, lines)):
         for line in some_lines:
@@ -50,19 +54,33 @@ def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], l
                 continue
             changes[line.product_id][0] += sign * line.quantity
             changes[line.product_id][1] += sign * line.line_total
-    for product_id, (quantity, revenue) in sorted(changes.items()):
-        if quantity or revenue:
-            _bump(DailyProductSales, {"day": day, "product_id": product_id}, quantity=quantity, revenue=revenue)
+    _bump(DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
+                              for product_id, (quantity, revenue) in sorted(changes.items()) if quantity or revenue])
 
 
-def _bump(model, key: dict, **amounts) -> None:
-    changes = {field: F(field) + amount for field, amount in amounts.items()}
-    if model.objects.filter(**key).update(**changes):
+# The summary's rows by their unique keys; the other columns are amounts to add.
+KEYS = {DailySales: ("day", "channel", "staff_id"), DailyProductSales: ("day", "product_id")}
+
+
+def _bump(model, rows: list[dict]) -> None:
+    """Add each row's amounts to its summary row, creating the rows that are missing, in one statement
+    (INSERT ... ON CONFLICT DO UPDATE, on PostgreSQL and SQLite) that takes the rows' locks in the order given.
+    It replaced an update, a savepoint, a get_or_create and a second update per row: 7 statements for a
+    product's first sale of the day, and 20 of a 3-line order's 33."""
+    if not rows:
         return
-    with transaction.atomic():  # a savepoint: another order may have created the row since
-        _, created = model.objects.get_or_create(**key, defaults=amounts)
-    if not created:
-        model.objects.filter(**key).update(**changes)
+    keys, names = KEYS[model], list(rows[0])
+    fields = {name: model._meta.get_field(name) for name in names}
+    quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(quote(fields[name].column) for name in names)
+    additions = ", ".join(f"{column} = {table}.{column} + excluded.{column}"
+                          for column in (quote(fields[name].column) for name in names if name not in keys))
+    conflict = ", ".join(quote(fields[name].column) for name in keys)
+    values = ", ".join([f"({', '.join(['%s'] * len(names))})"] * len(rows))
+    params = [fields[name].get_db_prep_value(row[name], connection) for row in rows for name in names]
+    with connection.cursor() as cursor:  # names from the model's own meta; every value a parameter
+        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+                       f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}", params)
 
 
 def sales_rebuild() -> None:

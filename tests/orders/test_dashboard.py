@@ -34,6 +34,20 @@ def test_placing_and_cancelling_keep_the_summary_that_a_rebuild_gives(sales):
     assert [row for row in kept[1] if row[2]] == rebuilt[1]
 
 
+def test_placing_writes_the_summary_in_one_statement_per_table_new_rows_or_not(checkout_setup, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    products = [ProductFactory(sku=f"SUM-{n}") for n in range(3)]
+    for _ in range(2):  # first the day's and the products' rows are new, then they are there
+        with CaptureQueriesContext(connection) as captured:
+            OrderFactory(lines=[(product, 1) for product in products], shipping=checkout_setup[0], placed_by=staff)
+        summary = [query["sql"] for query in captured.captured_queries if "dailysales" in query["sql"].lower()
+                   or "dailyproductsales" in query["sql"].lower()]
+        assert len(summary) == 2, summary
+    assert [row[2] for row in sales_summary()[1]] == [2, 2, 2]
+
+
 def test_the_dashboard_counts_orders_and_revenue_without_cancelled_ones(sales):
     data = dashboard()
     today = data["periods"][0]
