@@ -1,6 +1,7 @@
 """Orders per second through order_place, beside the floor: the same rows written by the bare
 ORM (atomic, one insert for the order, one bulk insert of lines, conditional stock updates)."""
 
+import functools
 import random
 import threading
 import time
@@ -13,8 +14,9 @@ from django.db.models import F
 from catalog.models import Product
 from customers.models import Customer
 from orders.drafts import DraftLine, OrderDraft
-from orders.models import Order, OrderLine, ShippingMethod
+from orders.models import Order, OrderEvent, OrderLine, ShippingMethod
 from orders.pricing import line_total, order_totals
+from orders.sales import sales_add
 from orders.selectors import tax_for
 from orders.services import order_place
 
@@ -61,7 +63,9 @@ def place_ours(staged: Stage, rng: random.Random) -> None:
     order_place(draft=draft, placed_by=staged.user)
 
 
-def place_floor(staged: Stage, rng: random.Random) -> None:
+def place_floor(staged: Stage, rng: random.Random, *, same_rows: bool = False) -> None:
+    """The bare ORM's order, lines and stock; with ``same_rows`` also what order_place writes beside them since
+    the timeline and the dashboard came (one event, the day's summary rows)."""
     customer_id, name, email, address = rng.choice(staged.customers)
     chosen = sorted(rng.sample(staged.products, LINES), key=lambda product: product.pk)
     totals = order_totals(lines=[line_total(product.price, 1) for product in chosen],
@@ -74,17 +78,21 @@ def place_floor(staged: Stage, rng: random.Random) -> None:
             subtotal=totals.subtotal, shipping=totals.shipping, tax_rate=totals.tax_rate, tax=totals.tax,
             total=totals.total,
         )
-        OrderLine.objects.bulk_create([
+        lines = OrderLine.objects.bulk_create([
             OrderLine(order=order, product=product, sku=product.sku, name=product.name, unit_price=product.price,
                       quantity=1, line_total=line_total(product.price, 1))
             for product in chosen
         ])
+        if same_rows:
+            OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PLACED, actor=staged.user, message="Placed")
+            sales_add(order=order, lines=lines)
         for product in chosen:
             if not Product.objects.filter(pk=product.pk, stock__gte=1).update(stock=F("stock") - 1):
                 raise RuntimeError(f"{product.sku} ran out of stock during the benchmark")
 
 
-WRITERS = {"ours": place_ours, "floor": place_floor}
+WRITERS = {"ours": place_ours, "floor": place_floor,
+           "floor, same rows": functools.partial(place_floor, same_rows=True)}
 
 
 def run_serial(staged: Stage, writer: str, orders: int, seed: int) -> float:
@@ -139,11 +147,13 @@ def service_rows(user, *, orders: int, rounds: int, workers: int, worker_orders:
         for writer in WRITERS:
             serial[writer].append(run_serial(staged, writer, orders, seed=index))
     rows = pair(section, "1 process", serial, target=0.5)
+    rows += pair(section, "1 process, the floor also writing the timeline event and dashboard summary",
+                 {"ours": serial["ours"], "floor": serial["floor, same rows"]}, target=0.5)[1:]
     if connection.vendor != "postgresql":
         return rows + [Row(section, f"{workers} workers", "skipped: needs PostgreSQL", unit="")]
-    concurrent = {writer: [] for writer in WRITERS}
+    concurrent = {writer: [] for writer in ("ours", "floor")}
     for index in range(max(1, rounds - 1)):
-        for writer in WRITERS:
+        for writer in concurrent:
             concurrent[writer].append(run_concurrent(staged, writer, workers=workers, orders=worker_orders,
                                                      seed=100 + index * workers))
     return rows + pair(section, f"{workers} worker threads", concurrent, target=None)
