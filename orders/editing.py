@@ -16,10 +16,10 @@ from catalog.models import Product
 
 from .cart import MAX_QUANTITY
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
-from .pricing import Discount, DiscountError, LineInput, TaxRule, order_totals, price_line
+from .pricing import Discount, DiscountError, TaxRule, catalog_line, kept_line, order_totals, price_line
 from .review import line_problem
 from .sales import sales_adjust
-from .selectors import tax_for, type_prices
+from .selectors import products_priced_for, tax_for
 from .services import OrderRefused, event_record, order_confirmation_request
 from .terms import payment_status_for
 
@@ -135,8 +135,9 @@ def _apply(current: Order, change: OrderChange) -> _Diff:
     deltas = {pk: change.quantities.get(pk, 0) - (old[pk].quantity if pk in old else 0)
               for pk in {*old, *change.quantities}}
     deltas = {pk: delta for pk, delta in deltas.items() if delta}
+    # locked in primary-key order, each with its price in the customer type's table (for the lines added)
     products = {product.pk: product for product in
-                Product.objects.select_for_update().filter(pk__in=deltas).order_by("pk")}
+                products_priced_for(current.customer.customer_type_id, deltas, locked=True)}
     method = (ShippingMethod.objects.filter(pk=change.shipping_method_id, is_active=True).first()
               if change.shipping_method_id else None)
     problems = _shipped_problems(old, change.quantities) + _delta_problems(products, deltas, old)
@@ -231,8 +232,8 @@ def _apply_lines(current: Order, old: dict[int, OrderLine], products: dict[int, 
 
 def _reprice(line: OrderLine, quantity: int, override, diff: _Diff) -> None:
     before = (line.quantity, line.unit_price)
-    priced = price_line(LineInput(list_price=line.list_price_shown, quantity=quantity,
-                                  override=override[0] if override else line.unit_price,
+    priced = price_line(kept_line(list_price=line.list_price_shown, unit_price=line.unit_price, quantity=quantity,
+                                  override=override[0] if override else None,
                                   override_reason=override[1] if override else ""))
     if quantity != line.quantity:
         diff.changed.append({"sku": line.sku, "before": line.quantity, "after": quantity})
@@ -247,14 +248,13 @@ def _reprice(line: OrderLine, quantity: int, override, diff: _Diff) -> None:
 def _new_lines(current: Order, products: dict[int, Product], change: OrderChange, old: dict) -> list[OrderLine]:
     kind = current.customer.customer_type
     new = {pk: quantity for pk, quantity in change.quantities.items() if pk in products and pk not in old}
-    levels = type_prices(kind.pk, list(new))
     added = []
     for pk, quantity in new.items():
         product, override = products[pk], change.prices.get(pk)
-        priced = price_line(LineInput(list_price=product.price, quantity=quantity, level_price=levels.get(pk),
-                                      percent_off=kind.percent_off, level_name=kind.name,
-                                      override=override[0] if override else None,
-                                      override_reason=override[1] if override else ""))
+        priced = price_line(catalog_line(list_price=product.price, quantity=quantity, kind=kind,
+                                         level_price=getattr(product, "level_price", None),
+                                         override=override[0] if override else None,
+                                         override_reason=override[1] if override else ""))
         added.append(OrderLine(order=current, product=product, sku=product.sku, name=product.name,
                                list_price=priced.list_price, unit_price=priced.unit_price, quantity=quantity,
                                line_total=priced.line_total, discount=priced.discount, price_reason=priced.reason[:200],

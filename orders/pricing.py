@@ -76,6 +76,21 @@ def price_line(line: LineInput) -> PricedLine:
                       taxable=line.taxable, overridden=line.override is not None)
 
 
+def catalog_line(*, list_price: Decimal, quantity: int, kind=None, level_price: Decimal | None = None,
+                 override: Decimal | None = None, override_reason: str = "") -> LineInput:
+    """A catalogue product's line for a customer of ``kind`` (a customers.CustomerType, or None: list price)."""
+    return LineInput(list_price=list_price, quantity=quantity, level_price=level_price,
+                     percent_off=kind.percent_off if kind else ZERO, level_name=kind.name if kind else "",
+                     override=override, override_reason=override_reason)
+
+
+def kept_line(*, list_price: Decimal, unit_price: Decimal, quantity: int, override: Decimal | None = None,
+              override_reason: str = "") -> LineInput:
+    """A placed order's line: it keeps the price it was sold at unless staff set another."""
+    return LineInput(list_price=list_price, quantity=quantity,
+                     override=unit_price if override is None else override, override_reason=override_reason)
+
+
 class DiscountError(ValueError):
     pass
 

@@ -10,7 +10,17 @@ from customers.models import Customer
 from .cart import MAX_QUANTITY
 from .drafts import DraftCustomLine, OrderDraft
 from .models import OrderLine
-from .pricing import Discount, DiscountError, LineInput, PricedLine, TaxRule, Totals, order_totals, price_line
+from .pricing import (
+    Discount,
+    DiscountError,
+    LineInput,
+    PricedLine,
+    TaxRule,
+    Totals,
+    catalog_line,
+    order_totals,
+    price_line,
+)
 from .selectors import tax_for
 
 MAX_PRICE = Decimal("9999999999.99")
@@ -71,10 +81,9 @@ def quote(draft: OrderDraft, customer: Customer, products: list[Product], quanti
     lines = []
     for product in products:
         override = overrides.get(product.pk)
-        lines.append((product, price_line(LineInput(
-            list_price=product.price, quantity=quantities[product.pk],
+        lines.append((product, price_line(catalog_line(
+            list_price=product.price, quantity=quantities[product.pk], kind=kind,
             level_price=getattr(product, "level_price", None),
-            percent_off=kind.percent_off, level_name=kind.name,
             override=override.unit_price if override else None,
             override_reason=override.price_reason.strip() if override else ""))))
     custom = [(line, price_line(LineInput(list_price=line.unit_price, quantity=line.quantity, taxable=line.taxable)))

@@ -10,7 +10,18 @@ from catalog.models import Product
 from customers.models import Customer
 
 from .cart import Cart, CartDiscount, CustomLine, PriceOverride
-from .pricing import NO_TAX, Discount, LineInput, PricedLine, TaxRule, Totals, line_total, order_totals, price_line
+from .pricing import (
+    NO_TAX,
+    Discount,
+    LineInput,
+    PricedLine,
+    TaxRule,
+    Totals,
+    catalog_line,
+    line_total,
+    order_totals,
+    price_line,
+)
 
 
 def line_problem(product: Product | None, quantity: int) -> str:
@@ -36,11 +47,10 @@ class ReviewLine:
 
     @cached_property
     def priced(self) -> PricedLine:
-        kind = self.customer_type
-        return price_line(LineInput(
+        return price_line(catalog_line(
             list_price=self.product.price if self.product else Decimal("0"), quantity=self.quantity,
-            level_price=self.level_price, percent_off=kind.percent_off if kind else Decimal("0"),
-            level_name=kind.name if kind else "", override=Decimal(self.override.price) if self.override else None,
+            kind=self.customer_type, level_price=self.level_price,
+            override=Decimal(self.override.price) if self.override else None,
             override_reason=self.override.reason if self.override else ""))
 
     @property

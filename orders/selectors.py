@@ -20,7 +20,7 @@ from oms.core.seek import Branch, Key, Sql, seek_ids, seek_page
 
 from .cart import Cart
 from .models import Order, OrderEvent, OrderLine, PriceReason, ShippingMethod, TaxRate
-from .pricing import Discount, LineInput, TaxRule, order_totals, price_line
+from .pricing import Discount, TaxRule, catalog_line, kept_line, order_totals, price_line
 from .review import CartReview, CustomReviewLine, EditLine, EditReview, ReviewLine, line_problem
 
 ORDER_NUMBER = re.compile(r"[0-9]+", re.ASCII)
@@ -37,14 +37,6 @@ def cart_customer(cart: Cart) -> Customer | None:
         .filter(pk=cart.customer_id)
         .first()
     )
-
-
-def type_prices(customer_type_id: int | None, product_ids) -> dict[int, Decimal]:
-    """The customer type's own prices for these products (one query; none without a type)."""
-    if not customer_type_id or not product_ids:
-        return {}
-    return dict(TypePrice.objects.filter(customer_type_id=customer_type_id, product_id__in=product_ids)
-                .values_list("product_id", "price"))
 
 
 def products_priced_for(customer_type_id: int | None, ids, *, locked: bool = False):
@@ -305,11 +297,12 @@ def edit_review(order: Order, quantities: dict[int, int], *, prices: dict | None
     prices = prices or {}
     all_lines = list(order.lines.all())
     old = {line.product_id: line for line in all_lines if line.product_id is not None}
-    products = Product.objects.in_bulk([pk for pk, quantity in quantities.items()
-                                        if quantity > (old[pk].quantity if pk in old else 0)])
     kind = order.customer.customer_type
-    levels = type_prices(kind.pk, [pk for pk in quantities if pk not in old])
-    lines = [_edit_line(pk, quantity, old.get(pk), products.get(pk), kind, levels.get(pk), prices.get(pk))
+    # the products whose quantity goes up (new lines among them), each with its price in the type's table
+    products = products_priced_for(kind.pk, [pk for pk, quantity in quantities.items()
+                                             if quantity > (old[pk].quantity if pk in old else 0)])
+    lines = [_edit_line(pk, quantity, old.get(pk), products.get(pk), kind,
+                        getattr(products.get(pk), "level_price", None), prices.get(pk))
              for pk, quantity in quantities.items()]
     custom = [line for line in all_lines if line.product_id is None]
     entered, reason = (discount[0], discount[1]) if discount is not None else (order.discount_entered,
@@ -324,14 +317,13 @@ def edit_review(order: Order, quantities: dict[int, int], *, prices: dict | None
 def _edit_line(pk, quantity, ordered, product, kind, level_price, override) -> EditLine:
     before = ordered.quantity if ordered else 0
     source = ordered or product
+    price, reason = (override[0], override[1]) if override else (None, "")
     if ordered:
-        line = LineInput(list_price=ordered.list_price_shown, quantity=quantity,
-                         override=override[0] if override else ordered.unit_price,
-                         override_reason=override[1] if override else "")
+        line = kept_line(list_price=ordered.list_price_shown, unit_price=ordered.unit_price, quantity=quantity,
+                         override=price, override_reason=reason)
     else:
-        line = LineInput(list_price=product.price if product else Decimal("0"), quantity=quantity,
-                         level_price=level_price, percent_off=kind.percent_off, level_name=kind.name,
-                         override=override[0] if override else None, override_reason=override[1] if override else "")
+        line = catalog_line(list_price=product.price if product else Decimal("0"), quantity=quantity, kind=kind,
+                            level_price=level_price, override=price, override_reason=reason)
     priced = price_line(line)
     reason = priced.reason if (override or not ordered) else ordered.price_reason
     return EditLine(pk, source.sku if source else f"(product {pk})",
