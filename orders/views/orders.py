@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -153,9 +154,9 @@ def order_reorder(request, number: int | None = None):
     """Reorder: a new order in progress for the same customer with the same lines at today's prices; lines
     that cannot be sold as they were ordered are left out, each with why. The customer record's buttons share
     one form and name their order in the POST (a URL reversed per past order cost 2 ms of that page)."""
-    if number is None:
-        number = parse_id(request.POST.get("order"))
-    order = get_object_or_404(Order, number=number or 0)
+    if number is None and (number := parse_id(request.POST.get("order"))) is None:
+        raise Http404("No such order.")
+    order = get_object_or_404(Order, number=number)
     cart = Cart.create(request.session, customer_id=order.customer_id)
     not_added = []
     for line in reorder_lines(order):
