@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
+from catalog.services import stock_save
 
 from .cart import MAX_QUANTITY
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
@@ -268,8 +269,7 @@ def _move_stock(products: dict[int, Product], deltas: dict[int, int], diff: _Dif
     for product in tracked:
         product.stock -= deltas[product.pk]
         (diff.taken if deltas[product.pk] > 0 else diff.restocked)[product.sku] = abs(deltas[product.pk])
-    if tracked:
-        Product.objects.bulk_update(tracked, ["stock"])
+    stock_save(tracked)
 
 
 def _apply_addresses_and_shipping(current: Order, change: OrderChange, method, diff: _Diff) -> None:
