@@ -27,15 +27,15 @@ def sales_add(*, order: Order, lines: Iterable[OrderLine], sign: int = 1) -> Non
     Rows are locked by their upsert in a fixed order (the order's row, then products by primary key), after the
     products that placing locked, so two orders never wait on each other in a cycle."""
     day = sales_day(order)
-    _bump(DailySales, [{"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0,
-                        "orders": sign, "revenue": sign * order.total}])
     products: dict[int, list] = defaultdict(lambda: [0, Decimal("0")])
     for line in lines:
         if line.product_id is not None:  # custom items are no product's
             products[line.product_id][0] += sign * line.quantity
             products[line.product_id][1] += sign * line.line_total
-    _bump(DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
-                              for product_id, (quantity, revenue) in sorted(products.items())])
+    _bump((DailySales, [{"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0,
+                         "orders": sign, "revenue": sign * order.total}]),
+          (DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
+                               for product_id, (quantity, revenue) in sorted(products.items())]))
 
 
 def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], lines: Iterable[OrderLine]) -> None:
@@ -44,9 +44,8 @@ def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], l
     wrote every row twice), in sales_add's order of rows; call in the edit's transaction."""
     total, old_lines = before
     day = sales_day(order)
-    if order.total != total:
-        _bump(DailySales, [{"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0,
-                            "orders": 0, "revenue": order.total - total}])
+    day_rows = [{"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0, "orders": 0,
+                 "revenue": order.total - total}] if order.total != total else []
     changes: dict[int, list] = defaultdict(lambda: [0, Decimal("0")])
     for sign, some_lines in ((-1, old_lines), (1, lines)):
         for line in some_lines:
@@ -54,21 +53,36 @@ def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], l
                 continue
             changes[line.product_id][0] += sign * line.quantity
             changes[line.product_id][1] += sign * line.line_total
-    _bump(DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
-                              for product_id, (quantity, revenue) in sorted(changes.items()) if quantity or revenue])
+    _bump((DailySales, day_rows),
+          (DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
+                               for product_id, (quantity, revenue) in sorted(changes.items()) if quantity or revenue]))
+
+
+def _bump(*batches: tuple[type, list[dict]]) -> None:
+    """Add each row's amounts to its summary row, creating the rows that are missing (INSERT ... ON CONFLICT DO
+    UPDATE, on PostgreSQL and SQLite), taking the rows' locks in the order given: the batches in turn, each's rows
+    in order. It replaced an update, a savepoint, a get_or_create and a second update per row: 7 statements for a
+    product's first sale of the day, and 20 of a 3-line order's 33.
+
+    On PostgreSQL two batches are one statement: the first is a WITH clause that the second waits for (its count
+    is read before the second inserts a row), so the order of the locks holds and placing saves a round trip."""
+    batches = [(model, rows) for model, rows in batches if rows]
+    if connection.vendor == "postgresql" and len(batches) == 2:
+        (first, first_params), (then, then_params) = _upsert(*batches[0]), _upsert(*batches[1], after="earlier")
+        statements = [(f"WITH earlier AS ({first} RETURNING 1) {then}", first_params + then_params)]
+    else:
+        statements = [_upsert(model, rows) for model, rows in batches]
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
 
 
 # The summary's rows by their unique keys; the other columns are amounts to add.
 KEYS = {DailySales: ("day", "channel", "staff_id"), DailyProductSales: ("day", "product_id")}
 
 
-def _bump(model, rows: list[dict]) -> None:
-    """Add each row's amounts to its summary row, creating the rows that are missing, in one statement
-    (INSERT ... ON CONFLICT DO UPDATE, on PostgreSQL and SQLite) that takes the rows' locks in the order given.
-    It replaced an update, a savepoint, a get_or_create and a second update per row: 7 statements for a
-    product's first sale of the day, and 20 of a 3-line order's 33."""
-    if not rows:
-        return
+def _upsert(model, rows: list[dict], *, after: str = "") -> tuple[str, list]:
+    """The upsert of ``rows``; with ``after``, its rows are read once the WITH clause of that name has run."""
     keys, names = KEYS[model], list(rows[0])
     fields = {name: model._meta.get_field(name) for name in names}
     quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
@@ -78,9 +92,11 @@ def _bump(model, rows: list[dict]) -> None:
     conflict = ", ".join(quote(fields[name].column) for name in keys)
     values = ", ".join([f"({', '.join(['%s'] * len(names))})"] * len(rows))
     params = [fields[name].get_db_prep_value(row[name], connection) for row in rows for name in names]
-    with connection.cursor() as cursor:  # names from the model's own meta; every value a parameter
-        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
-                       f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}", params)
+    source = (f"SELECT * FROM (VALUES {values}) AS wanted WHERE (SELECT count(*) FROM {after}) >= 0" if after
+              else f"VALUES {values}")
+    # Names from the model's own meta; every value a parameter.
+    return (f"INSERT INTO {table} ({columns}) {source} "  # noqa: S608
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}", params)
 
 
 def sales_rebuild() -> None:

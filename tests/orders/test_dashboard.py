@@ -34,7 +34,8 @@ def test_placing_and_cancelling_keep_the_summary_that_a_rebuild_gives(sales):
     assert [row for row in kept[1] if row[2]] == rebuilt[1]
 
 
-def test_placing_writes_the_summary_in_one_statement_per_table_new_rows_or_not(checkout_setup, staff):
+def test_placing_writes_the_summary_in_one_statement_new_rows_or_not(checkout_setup, staff):
+    """One upsert per table on SQLite; on PostgreSQL the two are one statement (the day's row in a WITH clause)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -44,8 +45,9 @@ def test_placing_writes_the_summary_in_one_statement_per_table_new_rows_or_not(c
             OrderFactory(lines=[(product, 1) for product in products], shipping=checkout_setup[0], placed_by=staff)
         summary = [query["sql"] for query in captured.captured_queries if "dailysales" in query["sql"].lower()
                    or "dailyproductsales" in query["sql"].lower()]
-        assert len(summary) == 2, summary
+        assert len(summary) == (1 if connection.vendor == "postgresql" else 2), summary
     assert [row[2] for row in sales_summary()[1]] == [2, 2, 2]
+    assert [row[3] for row in sales_summary()[0]] == [2]
 
 
 def test_the_dashboard_counts_orders_and_revenue_without_cancelled_ones(sales):
