@@ -54,7 +54,12 @@ class TaxRate(models.Model):
 
     @property
     def specificity(self) -> int:
-        return (2 if self.region else 0) + (1 if self.country else 0)
+        return self.specificity_of(self.country, self.region)
+
+    @staticmethod
+    def specificity_of(country: str, region: str) -> int:
+        """A region beats a country beats the default row."""
+        return (2 if region else 0) + (1 if country else 0)
 
 
 class PriceReason(models.Model):

@@ -8,7 +8,8 @@ from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import DecimalField, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
@@ -44,9 +45,22 @@ def products_priced_for(customer_type_id: int | None, ids, *, locked: bool = Fal
     ``locked``: the products themselves, locked FOR UPDATE in primary-key order (order_place)."""
     products = Product.objects.select_for_update().order_by("pk") if locked else Product.objects.all()
     if customer_type_id:
-        level = TypePrice.objects.filter(customer_type_id=customer_type_id, product=OuterRef("pk")).values("price")
-        products = products.annotate(level_price=Subquery(level[:1]))
+        products = products.annotate(level_price=_level_price(customer_type_id))
     return products.filter(pk__in=ids) if locked else products.in_bulk(ids)
+
+
+def _level_price(customer_type_id: int) -> RawSQL:
+    """The product's price in the type's table, as a correlated subquery written out: the ORM's Subquery took
+    1.4 ms of CPU to build, more than the whole query takes to run, on the cart and on placing an order."""
+    quote, meta = connection.ops.quote_name, TypePrice._meta
+    table = quote(meta.db_table)
+    price, kind, product = (f"{table}.{quote(meta.get_field(name).column)}"
+                            for name in ("price", "customer_type", "product"))
+    outer = f"{quote(Product._meta.db_table)}.{quote(Product._meta.pk.column)}"
+    field = meta.get_field("price")  # one row at most: a product has one price per type (type_price_once)
+    return RawSQL(f"SELECT {price} FROM {table} WHERE {kind} = %s AND {product} = {outer}",  # noqa: S611
+                  [customer_type_id], output_field=DecimalField(max_digits=field.max_digits,
+                                                                decimal_places=field.decimal_places))
 
 
 def cart_review(cart: Cart) -> CartReview:
@@ -79,18 +93,16 @@ def tax_for(address: dict | None, customer: Customer | None = None) -> TaxRule:
     default row; the newest among equals), in one query; and the customer's exemption, read from the customer
     (and type) already loaded."""
     address = address or {}
-    country, region = str(address.get("country") or "").upper(), str(address.get("region") or "").strip()
-    where = Q(country="", region="")
-    if country:
-        where |= Q(country=country, region="")
-        if region:
-            where |= Q(country=country, region__iexact=region)
-    rates = TaxRate.objects.filter(where, is_active=True).only("name", "country", "region", "rate", "tax_shipping",
-                                                                 "created_at")
-    best = max(rates, key=lambda rate: (rate.specificity, rate.created_at, rate.pk), default=None)
+    country, region = str(address.get("country") or "").upper(), str(address.get("region") or "").strip().upper()
+    # The default rows and the country's (a few dozen at most): one plain filter, the region matched here.
+    rates = (TaxRate.objects.filter(country__in={"", country}, is_active=True).order_by()
+             .values_list("country", "region", "pk", "rate", "name", "tax_shipping"))
+    matching = [rate for rate in rates if not rate[1] or (rate[0] and rate[1].upper() == region)]
+    # The newest among equals: rates are numbered as they are created.
+    best = max(matching, key=lambda rate: (TaxRate.specificity_of(rate[0], rate[1]), rate[2]), default=None)
     exempt = bool(customer and customer.is_tax_exempt)
-    return TaxRule(rate=best.rate if best else Decimal("0"), jurisdiction=best.name if best else "",
-                   tax_shipping=bool(best and best.tax_shipping), exempt=exempt,
+    return TaxRule(rate=best[3] if best else Decimal("0"), jurisdiction=best[4] if best else "",
+                   tax_shipping=bool(best and best[5]), exempt=exempt,
                    exemption_number=customer.tax_exemption_number if exempt else "")
 
 
