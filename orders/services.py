@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import Product
+from catalog.services import stock_save
 from customers.models import Customer
 from customers.services import address_add
 
@@ -59,7 +60,8 @@ def order_place(*, draft: OrderDraft, placed_by=None) -> PlacedOrder:
         with transaction.atomic():
             return _place(draft, placed_by)
     except IntegrityError:
-        # Another request with the same token won the race; it placed the order.
+        # The token's unique constraint: a resubmitted form, or another request with the same token that won
+        # the race, placed the order (checking the token before the INSERT would cost every order a query).
         if existing := Order.objects.filter(checkout_token=draft.token).first():
             return PlacedOrder(existing, created=False)
         raise
@@ -67,23 +69,21 @@ def order_place(*, draft: OrderDraft, placed_by=None) -> PlacedOrder:
 
 def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     quantities = draft.quantities()
-    customer = (Customer.objects.select_related("customer_type").filter(pk=draft.customer_id).first()
+    customer = (Customer.objects.select_related("customer_type").filter(pk=draft.customer_id).order_by().first()
                 if draft.customer_id else None)
     # Locked in primary-key order, each with its price in the customer type's table (a subquery, not locked).
     products = list(products_priced_for(customer and customer.customer_type_id, quantities, locked=True))
-    # Checked under the locks: a request with the same token that got here first has committed
-    # (a resubmitted form lands here too; the unique token backs both).
-    if existing := Order.objects.filter(checkout_token=draft.token).first():
-        return PlacedOrder(existing, created=False)
     shipping_method = ShippingMethod.objects.filter(pk=draft.shipping_method_id, is_active=True).first()
-    problems = _problems(customer, shipping_method, products, quantities)
-    if problems := problems + pricing_problems(draft, customer, placed_by):
-        raise OrderRefused(problems)
-    found = quote(draft, customer, products, quantities, shipping=shipping_method.price)
+    try:
+        found = _quote_or_refuse(draft, customer, shipping_method, products, quantities, placed_by)
+    except OrderRefused:
+        # Read under the locks: a resubmitted form, or a double click whose first request took the last of the
+        # stock, gets the order its token placed, not a refusal.
+        if existing := Order.objects.filter(checkout_token=draft.token).first():
+            return PlacedOrder(existing, created=False)
+        raise
     totals = found.totals
-    if draft.expected_total is not None and totals.total != draft.expected_total:
-        raise OrderChanged([f"The total changed from {draft.expected_total} to {totals.total} since the review "
-                            "(a price, price level, discount or tax rate changed). Check the order and submit again."])
+    # A token that already placed an order stops here, on the order's unique token (order_place returns it).
     order = _order_create(draft, customer, shipping_method, found, placed_by)
     line_rows = order_line_rows(found, draft, placed_by)
     for line in line_rows:
@@ -101,6 +101,18 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
                      message=f"Confirmation email queued for {order.customer_email}.")
         _send_confirmation_after_commit(order)
     return PlacedOrder(order, created=True)
+
+
+def _quote_or_refuse(draft: OrderDraft, customer, shipping_method, products, quantities, placed_by) -> Quote:
+    problems = _problems(customer, shipping_method, products, quantities)
+    if problems := problems + pricing_problems(draft, customer, placed_by):
+        raise OrderRefused(problems)
+    found = quote(draft, customer, products, quantities, shipping=shipping_method.price)
+    if draft.expected_total is not None and found.totals.total != draft.expected_total:
+        raise OrderChanged([f"The total changed from {draft.expected_total} to {found.totals.total} since the "
+                            "review (a price, price level, discount or tax rate changed). Check the order and "
+                            "submit again."])
+    return found
 
 
 def _order_create(draft: OrderDraft, customer: Customer, shipping_method: ShippingMethod, found: Quote,
@@ -143,8 +155,7 @@ def _take_stock(products: list[Product], quantities: dict[int, int]) -> None:
     tracked = [product for product in products if product.track_inventory]
     for product in tracked:
         product.stock -= quantities[product.pk]
-    if tracked:
-        Product.objects.bulk_update(tracked, ["stock"])
+    stock_save(tracked)
 
 
 def _save_addresses(customer: Customer, billing: dict, shipping: dict) -> None:
@@ -278,5 +289,5 @@ def _restock(quantities: dict[int, int]) -> dict[str, int]:
                     .order_by("pk"))
     for product in products:
         product.stock += quantities[product.pk]
-    Product.objects.bulk_update(products, ["stock"])
+    stock_save(products)
     return {product.sku: quantities[product.pk] for product in products}

@@ -117,6 +117,32 @@ def test_same_token_twice_places_one_order(checkout_setup):
     assert Product.objects.get(pk=product.pk).stock == 8
 
 
+def test_same_token_after_its_order_took_the_last_units_gets_that_order_not_a_refusal(checkout_setup):
+    shipping, _ = checkout_setup
+    product = ProductFactory(stock=2)
+    customer = customer_with_address()
+    token = uuid.uuid4()
+
+    first = place(customer, [(product.pk, 2)], shipping, token=token)
+    again = place(customer, [(product.pk, 2)], shipping, token=token)  # now short of stock: a double click
+
+    assert not again.created and again.order.number == first.order.number
+    assert Product.objects.get(pk=product.pk).stock == 0 and Order.objects.count() == 1
+
+
+def test_same_token_after_a_price_change_gets_its_order_not_a_new_review(checkout_setup):
+    shipping, _ = checkout_setup
+    product = ProductFactory(price=Decimal("10.00"))
+    customer = customer_with_address()
+    token = uuid.uuid4()
+    first = place(customer, [(product.pk, 1)], shipping, token=token)
+    Product.objects.filter(pk=product.pk).update(price=Decimal("12.00"))
+
+    again = place(customer, [(product.pk, 1)], shipping, token=token, expected_total=first.order.total)
+
+    assert not again.created and again.order.total == first.order.total and Order.objects.count() == 1
+
+
 def test_order_numbers_are_never_reused(checkout_setup):
     shipping, _ = checkout_setup
     product = ProductFactory()
