@@ -28,7 +28,7 @@ urlpatterns = [
     path("<int:number>/edit/", views.order_edit_start, name="edit_start"),
     path("<int:number>/edit/<str:edit_id>/", views.order_edit, name="edit"),
     path("<int:number>/edit/<str:edit_id>/add/", views.order_edit_add, name="edit_add"),
-    path("<int:number>/edit/<str:edit_id>/lines/<int:product_id>/", views.order_edit_line, name="edit_line"),
+    path("<int:number>/edit/<str:edit_id>/lines/", views.order_edit_line, name="edit_line"),
     path("<int:number>/edit/<str:edit_id>/paste/", views.order_edit_paste, name="edit_paste"),
     path("<int:number>/edit/<str:edit_id>/discard/", views.order_edit_discard, name="edit_discard"),
     path("<int:number>/edit/<str:edit_id>/price/", views.order_edit_price, name="edit_price"),  # ?line=<product>
@@ -39,7 +39,7 @@ urlpatterns = [
     path("cart/<str:cart_id>/add/", views.cart_add, name="cart_add"),
     path("cart/<str:cart_id>/paste/", views.cart_paste, name="cart_paste"),
     path("cart/<str:cart_id>/products/", views.product_suggest, name="product_suggest"),
-    path("cart/<str:cart_id>/lines/<int:product_id>/", views.cart_line, name="cart_line"),
+    path("cart/<str:cart_id>/lines/", views.cart_line, name="cart_line"),
     path("cart/<str:cart_id>/identify/", views.cart_identify, name="identify"),
     path("cart/<str:cart_id>/attach/", views.cart_attach, name="attach"),
     path("cart/<str:cart_id>/customers/new/", views.cart_create_customer, name="create_customer"),

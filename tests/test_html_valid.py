@@ -79,7 +79,7 @@ def pages(staff_client, checkout_setup):
         "cart-empty": get(reverse("orders:cart", args=[empty])),
         "cart-lines": get(reverse("orders:cart", args=[full])),
         "cart-add-error": post(reverse("orders:cart_add", args=[full]), {"query": "LMP-004", "quantity": "0"}),
-        "cart-line-error": post(reverse("orders:cart_line", args=[full, lamp.pk]), {"quantity": "0"}),
+        "cart-line-error": post(reverse("orders:cart_line", args=[full]), {"line": lamp.pk, "quantity": "0"}),
         "cart-choices": post(reverse("orders:cart_add", args=[full]), {"query": "desk", "quantity": "1"}),
         "identify": get(reverse("orders:identify", args=[empty])),
         "identify-results": get(reverse("orders:identify", args=[empty]), last_name="oka"),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Product
 from catalog.selectors import product_by_sku, product_search_page
+from oms.core.forms import parse_id
 from oms.core.htmx import render_page
 from oms.core.search import search_capped
 
@@ -123,8 +124,11 @@ def cart_add(request, cart: Cart):
 @permission_required("orders.place_order", raise_exception=True)
 @require_POST
 @with_cart
-def cart_line(request, cart: Cart, product_id: int):
-    if cart.quantity_of(product_id) == 0:
+def cart_line(request, cart: Cart):
+    """A line's Update or Remove; the line is the form's ``line`` (one URL for every line: reversing one a line
+    cost a 50-line cart 4 ms)."""
+    product_id = parse_id(request.POST.get("line"))
+    if product_id is None or cart.quantity_of(product_id) == 0:
         messages.warning(request, "That line is no longer in the order.")
     elif "remove" in request.POST:
         cart.remove(product_id)

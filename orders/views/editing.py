@@ -162,7 +162,8 @@ def order_edit_paste(request, order: Order, edit: OrderEdit):
 @permission_required("orders.edit_order", raise_exception=True)
 @require_POST
 @with_edit
-def order_edit_line(request, order: Order, edit: OrderEdit, product_id: int):
+def order_edit_line(request, order: Order, edit: OrderEdit):
+    product_id = parse_id(request.POST.get("line"))  # the line, as the cart's (views.cart.cart_line)
     if product_id not in edit.quantities:
         messages.warning(request, "That line is not in this order.")
     elif "remove" in request.POST:

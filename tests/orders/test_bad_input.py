@@ -64,10 +64,24 @@ def test_bad_quantity_when_changing_a_line_is_explained(staff_client, new_cart):
     product = ProductFactory(sku="CHG")
     cart_id = new_cart()
     add(staff_client, cart_id, "CHG", 2)
-    response = staff_client.post(reverse("orders:cart_line", args=[cart_id, product.pk]), {"quantity": "0"})
+    response = staff_client.post(reverse("orders:cart_line", args=[cart_id]), {"line": product.pk, "quantity": "0"})
     assert response.status_code == 200
     assert b"The quantity must be at least 1." in response.content
     assert response.context["review"].lines[0].quantity == 2
+
+
+@pytest.mark.parametrize("line", ["", "²", "7\x00", "9" * 10_000, "abc"])
+def test_a_forged_line_changes_nothing_and_says_so(staff_client, new_cart, line):
+    ProductFactory(sku="KEEP-1")
+    other = ProductFactory(sku="NOT-IN-CART")
+    cart_id = new_cart()
+    add(staff_client, cart_id, "KEEP-1", 2)
+    for posted in (line, str(other.pk)):
+        response = staff_client.post(reverse("orders:cart_line", args=[cart_id]),
+                                     {"line": posted, "quantity": "5"}, follow=True)
+        assert response.status_code == 200
+        assert "That line is no longer in the order." in response.content.decode()
+        assert [(row.sku, row.quantity) for row in response.context["review"].lines] == [("KEEP-1", 2)]
 
 
 def test_bad_quantity_for_a_line_is_shown_beside_that_line_with_what_was_typed(staff_client, new_cart):
@@ -79,7 +93,7 @@ def test_bad_quantity_for_a_line_is_shown_beside_that_line_with_what_was_typed(s
     cart_id = new_cart()
     add(staff_client, cart_id, "L-1", 2)
     add(staff_client, cart_id, "L-2", 5)
-    response = staff_client.post(reverse("orders:cart_line", args=[cart_id, second.pk]), {"quantity": "12000"})
+    response = staff_client.post(reverse("orders:cart_line", args=[cart_id]), {"line": second.pk, "quantity": "12000"})
 
     page = HTMLParser(response.content.decode())
     inputs = {node.attributes["id"]: node.attributes for node in page.css("#cart-lines input[name=quantity]")}

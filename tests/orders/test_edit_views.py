@@ -41,9 +41,9 @@ def test_edit_add_change_remove_and_save_shows_the_diff_in_the_timeline(staff_cl
     url = reverse("orders:edit", args=[order.number, edit_id])
     staff_client.post(reverse("orders:edit_add", args=[order.number, edit_id]), {"query": "add-1", "quantity": "2"})
     staff_client.post(reverse("orders:edit_add", args=[order.number, edit_id]), {"query": "BYE", "quantity": "1"})
-    staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id, gone.pk]), {"remove": "1"})
+    staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id]), {"line": gone.pk, "remove": "1"})
     keep = Product.objects.get(sku="KEEP")
-    staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id, keep.pk]), {"quantity": "5"})
+    staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id]), {"line": keep.pk, "quantity": "5"})
     page = staff_client.get(url).content.decode()
     assert "Was 3" in page and "New" in page and "Editing order #" in page
 
@@ -64,7 +64,7 @@ def test_edit_add_change_remove_and_save_shows_the_diff_in_the_timeline(staff_cl
 def test_saving_twice_applies_once(staff_client, order):
     edit_id = start(staff_client, order)
     keep = Product.objects.get(sku="KEEP")
-    staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id, keep.pk]), {"quantity": "4"})
+    staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id]), {"line": keep.pk, "quantity": "4"})
     data = save_form(staff_client, order, edit_id)
     url = reverse("orders:edit", args=[order.number, edit_id])
     staff_client.post(url, data)
@@ -77,8 +77,8 @@ def test_saving_twice_applies_once(staff_client, order):
 def test_a_second_tabs_save_is_refused_and_nothing_is_half_applied(staff_client, order):
     first, second = start(staff_client, order), start(staff_client, order)
     keep = Product.objects.get(sku="KEEP")
-    staff_client.post(reverse("orders:edit_line", args=[order.number, first, keep.pk]), {"quantity": "4"})
-    staff_client.post(reverse("orders:edit_line", args=[order.number, second, keep.pk]), {"quantity": "9"})
+    staff_client.post(reverse("orders:edit_line", args=[order.number, first]), {"line": keep.pk, "quantity": "4"})
+    staff_client.post(reverse("orders:edit_line", args=[order.number, second]), {"line": keep.pk, "quantity": "9"})
     second_data = save_form(staff_client, order, second, **{"shipping-line1": "9 Other St"})
     staff_client.post(reverse("orders:edit", args=[order.number, first]), save_form(staff_client, order, first))
 
@@ -117,8 +117,8 @@ def test_bad_save_input_is_refused_next_to_the_field_and_kept(staff_client, orde
 def test_a_bad_quantity_is_refused_next_to_the_line(staff_client, order, quantity, message):
     edit_id = start(staff_client, order)
     keep = Product.objects.get(sku="KEEP")
-    response = staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id, keep.pk]),
-                                 {"quantity": quantity})
+    response = staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id]),
+                                 {"line": keep.pk, "quantity": quantity})
     assert response.status_code == 400
     shown = response.context["line_inputs"][keep.pk]
     assert message in shown.error and f'value="{quantity}"' in shown.html
@@ -138,8 +138,8 @@ def test_another_orders_line_or_edit_is_not_reachable(staff_client, order, check
     other = OrderFactory(shipping=checkout_setup[0])
     edit_id = start(staff_client, order)
     other_line = other.lines.get()
-    response = staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id, other_line.product_id]),
-                                 {"quantity": "2"}, follow=True)
+    response = staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id]),
+                                 {"line": other_line.product_id, "quantity": "2"}, follow=True)
     assert "That line is not in this order." in response.content.decode()
     # this order's edit under the other order's number is not found
     response = staff_client.get(reverse("orders:edit", args=[other.number, edit_id]), follow=True)
@@ -179,7 +179,7 @@ def test_the_order_page_offers_edit_to_managers(staff_client, order):
 def test_removing_every_line_is_refused_with_a_pointer_to_cancel(staff_client, order):
     edit_id = start(staff_client, order)
     keep = Product.objects.get(sku="KEEP")
-    staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id, keep.pk]), {"remove": "1"})
+    staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id]), {"line": keep.pk, "remove": "1"})
     response = staff_client.post(reverse("orders:edit", args=[order.number, edit_id]),
                                  save_form(staff_client, order, edit_id))
     assert response.status_code == 400
@@ -190,7 +190,7 @@ def test_removing_every_line_is_refused_with_a_pointer_to_cancel(staff_client, o
 def test_discard_leaves_the_order_as_it_was(staff_client, order):
     edit_id = start(staff_client, order)
     keep = Product.objects.get(sku="KEEP")
-    staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id, keep.pk]), {"quantity": "8"})
+    staff_client.post(reverse("orders:edit_line", args=[order.number, edit_id]), {"line": keep.pk, "quantity": "8"})
     staff_client.post(reverse("orders:edit_discard", args=[order.number, edit_id]))
     assert Order.objects.get().lines.get().quantity == 3
     assert staff_client.get(reverse("orders:edit", args=[order.number, edit_id])).status_code == 302

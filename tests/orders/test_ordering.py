@@ -142,10 +142,10 @@ def test_change_quantity_and_remove_a_line(staff_client, new_cart):
     product = ProductFactory(sku="INK-1")
     cart_id = new_cart()
     add(staff_client, cart_id, "INK-1", 1)
-    url = reverse("orders:cart_line", args=[cart_id, product.pk])
-    staff_client.post(url, {"quantity": "12"})
+    url = reverse("orders:cart_line", args=[cart_id])
+    staff_client.post(url, {"line": product.pk, "quantity": "12"})
     assert staff_client.get(reverse("orders:cart", args=[cart_id])).context["review"].lines[0].quantity == 12
-    staff_client.post(url, {"remove": "1"})
+    staff_client.post(url, {"line": product.pk, "remove": "1"})
     assert staff_client.get(reverse("orders:cart", args=[cart_id])).context["review"].lines == []
 
 
