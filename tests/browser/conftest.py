@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import PASSWORD
 from tests.factories import UserFactory
@@ -62,6 +63,7 @@ def app(page, live_server, staff_user, problems):
     """A page logged in as staff, watched for CSP violations and script errors."""
     problems.watch(page)
     page.set_default_timeout(10_000)
+    expect.set_options(timeout=10_000)  # assertions wait as long as actions: a loaded 2-core machine is slow
     page.goto(f"{live_server.url}/orders/")
     page.get_by_label("Username").fill(staff_user.username)
     page.get_by_label("Password").fill(PASSWORD)

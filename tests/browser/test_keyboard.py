@@ -40,7 +40,8 @@ def test_place_an_order_with_the_keyboard_alone(app, transactional_db):
     page.keyboard.press("Enter")
 
     # Cart: the cursor is in the SKU field; after each Add it is back there
-    expect(page.get_by_role("region", name="Customer")).to_contain_text("Kay Okonkwo")
+    page.get_by_role("heading", name="Order in progress").wait_for()
+    expect(page.get_by_role("region", name="Customer", exact=True)).to_contain_text("Kay Okonkwo")
     expect(page.get_by_label("SKU or product", exact=True)).to_be_focused()
     for sku, quantity in (("wid-001", "3"), ("GAD-002", "2")):
         page.keyboard.type(sku)
