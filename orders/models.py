@@ -52,10 +52,6 @@ class TaxRate(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.rate}%)"
 
-    @property
-    def specificity(self) -> int:
-        return self.specificity_of(self.country, self.region)
-
     @staticmethod
     def specificity_of(country: str, region: str) -> int:
         """A region beats a country beats the default row."""

@@ -62,8 +62,8 @@ def order_place(*, draft: OrderDraft, placed_by=None) -> PlacedOrder:
     except IntegrityError:
         # The token's unique constraint: a resubmitted form, or another request with the same token that won
         # the race, placed the order (checking the token before the INSERT would cost every order a query).
-        if existing := Order.objects.filter(checkout_token=draft.token).first():
-            return PlacedOrder(existing, created=False)
+        if placed := _placed_with(draft.token):
+            return placed
         raise
 
 
@@ -79,8 +79,8 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     except OrderRefused:
         # Read under the locks: a resubmitted form, or a double click whose first request took the last of the
         # stock, gets the order its token placed, not a refusal.
-        if existing := Order.objects.filter(checkout_token=draft.token).first():
-            return PlacedOrder(existing, created=False)
+        if placed := _placed_with(draft.token):
+            return placed
         raise
     totals = found.totals
     # A token that already placed an order stops here, on the order's unique token (order_place returns it).
@@ -101,6 +101,12 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
                      message=f"Confirmation email queued for {order.customer_email}.")
         _send_confirmation_after_commit(order)
     return PlacedOrder(order, created=True)
+
+
+def _placed_with(token) -> PlacedOrder | None:
+    """The order ``token`` already placed, if any (idempotency: the caller returns it instead of placing again)."""
+    existing = Order.objects.filter(checkout_token=token).first()
+    return PlacedOrder(existing, created=False) if existing else None
 
 
 def _one(queryset):
