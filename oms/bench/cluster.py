@@ -10,11 +10,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import urllib3
 from django.conf import settings
 from django.urls import reverse
 
-from .http_load import HOST, free_port, server_environment
+from .http_load import HOST, free_port, get_status, server_environment
 
 
 class ClusterError(Exception):
@@ -64,9 +64,9 @@ def wait_http(process: Process, url: str, *, timeout: float = 40) -> None:
     while time.monotonic() < deadline:
         process.check_running()
         try:
-            if httpx.get(url, trust_env=False, timeout=5).status_code == 200:
+            if get_status(url) == 200:
                 return
-        except httpx.TransportError:
+        except urllib3.exceptions.HTTPError:
             pass
         time.sleep(0.2)
     raise ClusterError(f"{process.name} did not answer {url} in time")

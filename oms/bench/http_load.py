@@ -1,9 +1,10 @@
 """Checkout over HTTP under load: gunicorn on 127.0.0.1, clients placing orders through the real
 forms (log in, new order, add lines by SKU, attach the customer, read the checkout form, submit).
-Loopback only; every loop is bounded by a deadline and an order cap. The clients are httpx, the
-forms are read with selectolax."""
+Loopback only; every loop is bounded by a deadline and an order cap. The clients speak HTTP through
+urllib3 (the connection pool under requests: a third of httpx's CPU per request, which matters when
+the clients share the machine's cores with the server they measure), keep cookies with the standard
+library's http.cookies, and read forms with selectolax."""
 
-import logging
 import os
 import random
 import re
@@ -17,10 +18,11 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
-import httpx
+import urllib3
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -88,9 +90,9 @@ class Server:
             if self.process.poll() is not None:
                 raise LoadError(f"gunicorn exited: {self.log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"http://{HOST}:{self.port}{reverse('login')}", trust_env=False).status_code == 200:
+                if get_status(f"http://{HOST}:{self.port}{reverse('login')}") == 200:
                     return
-            except httpx.TransportError:
+            except urllib3.exceptions.HTTPError:
                 time.sleep(0.2)
         raise LoadError("gunicorn did not answer in time")
 
@@ -145,11 +147,24 @@ class Form:
     fields: list[tuple[str, str]]
 
 
-def read_form(page: httpx.Response, marker: str) -> Form:
+@dataclass(frozen=True)
+class Response:
+    status_code: int
+    headers: urllib3.HTTPHeaderDict
+    text: str
+    path: str  # the request's path, against which the page's links and forms resolve
+
+
+def get_status(url: str, timeout: float = 5) -> int:
+    """The status of a GET of ``url``, not following a redirect."""
+    return urllib3.request("GET", url, redirect=False, retries=False, timeout=timeout).status
+
+
+def read_form(page: Response, marker: str) -> Form:
     """The form holding ``marker`` (a CSS selector) and the fields a browser would submit, as shown."""
     form = next((form for form in LexborHTMLParser(page.text).css("form") if form.css_first(marker)), None)
     if form is None:
-        raise LoadError(f"{page.url.path} shows no form with {marker}")
+        raise LoadError(f"{page.path} shows no form with {marker}")
     fields = []
     for control in form.css("input, select, textarea"):
         attrs = control.attributes
@@ -168,31 +183,49 @@ def read_form(page: httpx.Response, marker: str) -> Form:
         else:
             value = attrs.get("value") or ("on" if kind == "checkbox" else "")
         fields.append((attrs["name"], value))
-    return Form(urljoin(page.url.path, form.attributes.get("action") or ""), fields)
+    return Form(urljoin(page.path, form.attributes.get("action") or ""), fields)
 
 
 class HttpClient:
-    """A browser's part of the conversation, over plain-HTTP loopback; forms without a CSRF token
-    get the csrftoken cookie's."""
+    """A browser's part of the conversation, over plain-HTTP loopback: one kept-alive connection, the
+    cookies the server sets (its Secure ones too, which a browser would not send over plain HTTP), and
+    forms without a CSRF token get the csrftoken cookie's. A transport failure raises urllib3's HTTPError."""
 
     def __init__(self, port: int):
-        self.http = httpx.Client(base_url=f"http://{HOST}:{port}", timeout=30, trust_env=False,
-                                 event_hooks={"response": [self._keep_secure_cookies]})
+        self.http = urllib3.HTTPConnectionPool(HOST, port, maxsize=1, timeout=30, retries=False)
+        self.cookies: dict[str, str] = {}
 
-    def _keep_secure_cookies(self, response: httpx.Response) -> None:
-        # The production cookies are Secure, which this plain-HTTP loopback would never send back.
-        for cookie in self.http.cookies.jar:
-            cookie.secure = False
+    def request(self, method: str, path: str, body: str | None = None) -> Response:
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        reply = self.http.request(method, path, body=body, headers=headers, redirect=False)
+        self._keep_cookies(reply.headers.getlist("Set-Cookie"))
+        return Response(reply.status, reply.headers, reply.data.decode(), urlsplit(path).path)
 
-    def get(self, path: str) -> httpx.Response:
-        return self.http.get(path)
+    def _keep_cookies(self, lines: list[str]) -> None:
+        for line in lines:
+            try:
+                jar = SimpleCookie(line)
+            except CookieError:
+                continue
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0":  # how Django deletes a cookie
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.coded_value  # as it came: quoted if it was
 
-    def post(self, path: str, fields: list[tuple[str, str]] | dict) -> httpx.Response:
-        data: dict[str, list[str]] = {}
-        for name, value in fields.items() if isinstance(fields, dict) else fields:
-            data.setdefault(name, []).append(value)
-        data.setdefault("csrfmiddlewaretoken", [self.http.cookies.get("csrftoken", "")])
-        return self.http.post(path, data=data)
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def post(self, path: str, fields: list[tuple[str, str]] | dict) -> Response:
+        pairs = list(fields.items() if isinstance(fields, dict) else fields)
+        if not any(name == "csrfmiddlewaretoken" for name, _ in pairs):
+            pairs.append(("csrfmiddlewaretoken", self.cookies.get("csrftoken", "")))
+        return self.request("POST", path, urlencode(pairs))
+
+    def close(self) -> None:
+        self.http.close()
 
     def log_in(self, username: str, password: str) -> None:
         form = read_form(self.get(reverse("login")), "[name=password]")
@@ -201,7 +234,7 @@ class HttpClient:
             raise LoadError("logging in failed")
 
 
-def redirected_to(response: httpx.Response) -> tuple[str | None, dict]:
+def redirected_to(response: Response) -> tuple[str | None, dict]:
     """The view a redirect leads to ('orders:cart', ...), with its arguments."""
     try:
         match = resolve(urlsplit(response.headers.get("location", "")).path)
@@ -226,7 +259,7 @@ class Tally:
 def place_order(client: HttpClient, tally: Tally, products: list[Product], customer_id: int, rng) -> None:
     started = time.perf_counter()
 
-    def step(name: str, method: str, path: str, form=None, expect: int = 302) -> httpx.Response:
+    def step(name: str, method: str, path: str, form=None, expect: int = 302) -> Response:
         begun = time.perf_counter()
         response = client.post(path, form) if method == "POST" else client.get(path)
         tally.request_ms.append((time.perf_counter() - begun) * 1000)
@@ -267,7 +300,7 @@ def client_loop(port, credentials, products, customers, seconds, start, tally, s
             place_order(client, tally, products, rng.choice(customers), rng)
         except Exception as error:  # counted, reported, and the run fails
             tally.errors.append(repr(error))
-    client.http.close()
+    client.close()
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -277,7 +310,6 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 def load_rows(*, clients: int, seconds: float, workers: int, log: Path) -> list[Row]:
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
     section = f"5-6. Checkout over HTTP: gunicorn ({workers} workers), {clients} clients, {seconds:g} s"
     products = list(Product.objects.filter(is_active=True, track_inventory=True, stock__gte=100)
                     .order_by("-stock", "pk")[:200])

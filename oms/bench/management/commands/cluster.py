@@ -46,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="Keep the cluster's database afterwards.")
 
     def handle(self, *args, **options):
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
+        logging.getLogger("urllib3").setLevel(logging.WARNING)  # not a line per connection
         if connection.vendor != "postgresql":
             raise CommandError("make cluster needs PostgreSQL (it sets its own DATABASE_URL).")
         name = connection.settings_dict["NAME"]
