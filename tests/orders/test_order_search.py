@@ -1,7 +1,10 @@
 """The order list's search and Identify's results: their order, their pages, their query counts."""
 
 import pytest
+from django.db import connection
 from django.db.models import Max
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from orders.models import Order
 from orders.selectors import identify_search, order_search_numbers, order_search_page
@@ -90,3 +93,26 @@ def test_order_search_by_number_finds_that_order(orders_of_two_customers):
 def test_order_search_numbers_for_the_admin_follow_the_list(orders_of_two_customers):
     assert order_search_numbers("qu", limit=5) == [order.number for order in order_search_page("qu", per_page=5)]
     assert order_search_numbers("", limit=5) == []
+
+
+def test_the_order_list_draws_two_orders_or_twenty_in_the_same_queries(checkout_setup, staff_client):
+    """A page's rows come with what each shows (the customer's company): a column the list draws but does not
+    read with its rows would cost a query per row."""
+    shipping, _ = checkout_setup
+    buyer = customer_with_address(last_name="Quill", company="Quill & Sons")
+    product = ProductFactory(stock=100)
+
+    def counted() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            page = staff_client.get(reverse("orders:list"))
+        assert page.status_code == 200
+        return len(queries), page.content.decode()
+
+    for _ in range(2):
+        place(buyer, [(product.pk, 1)], shipping)
+    few, _ = counted()
+    for _ in range(18):
+        place(buyer, [(product.pk, 1)], shipping)
+    many, html = counted()
+    assert many == few
+    assert html.count("Quill &amp; Sons") == 20
