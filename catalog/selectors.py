@@ -42,7 +42,7 @@ def product_search_page(query: str, *, active_only: bool = False, after: str | N
                         before: str | None = None, per_page: int = 25) -> Page:
     """A page of products for a search term, ordered as product_search_branches says."""
     query = " ".join(query.split())
-    return seek_page(product_search_branches(query, active_only=active_only), Product.objects.all(),
+    return seek_page(product_search_branches(query, active_only=active_only), Product,
                      scope=f"products:{active_only}:{query}", after=after, before=before, per_page=per_page)
 
 

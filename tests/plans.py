@@ -9,7 +9,10 @@ PAGE_ROWS = 60
 
 
 def nodes(plan: dict, limited: bool = False) -> Iterator[tuple[dict, bool]]:
-    """Every node of the plan, with whether a Limit is above it."""
+    """Every node of the plan that ran, with whether a Limit is above it (a lazy search branch that its guard
+    skipped, oms.core.seek._guarded, shows in the plan as never executed: it read nothing)."""
+    if plan.get("Actual Loops") == 0:
+        return
     yield plan, limited
     for child in plan.get("Plans", []):
         yield from nodes(child, limited or plan["Node Type"] == "Limit")
@@ -41,7 +44,7 @@ def explained(call: Callable) -> tuple[list[dict], list[dict]]:
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
             sql = query["sql"]
-            if sql.startswith("SELECT") and "django_session" not in sql and "auth_user" not in sql:
+            if sql.startswith(("SELECT", "WITH")) and "django_session" not in sql and "auth_user" not in sql:
                 cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
                 (seeks if " AS seek_0" in sql else reads).append(cursor.fetchone()[0][0]["Plan"])
     assert seeks

@@ -42,7 +42,9 @@ def test_list_pages_read_keyset_pages(staff_client, lists, url_name, params):
     assert len(first.context["page"]) == 25 and second.context["page"].has_previous
     for sql in (first_sql, second_sql):
         assert any("LIMIT 26" in statement for statement in sql), sql
-        assert not [statement for statement in sql if "OFFSET" in statement.upper() or "COUNT(" in statement.upper()]
+        # no OFFSET and no count of the matches (a lazy branch's guard counts the page's own rows: allowed)
+        assert not [statement for statement in sql if "OFFSET" in statement.upper()
+                    or re.search(r"COUNT\([^)]*\)(?! FROM SEEK_BATCH)", statement.upper())]
     # the second page starts from the cursor: a row comparison the index can seek to
     assert any(re.search(r"\) [<>]=? \(", statement) for statement in second_sql if "LIMIT 26" in statement)
 

@@ -4,9 +4,10 @@ so that a first page costs the same for a term matching ten rows or a million.
 A search is a list of branches. A branch is one ordered range of one index: rows whose first index
 column starts with the term, read in the index's order (its ``keys``) with a LIMIT of a page and one
 row. The branches of a page run as one statement (UNION ALL of the LIMITed ranges, each starting
-where the page's cursor points); the page is their rows in branch order, and a second query reads
-those rows in full. A branch leaves out the rows of the branches before it, so each row is shown
-once, under the first branch that finds it.
+where the page's cursor points); the page is their rows in branch order. Rows of a model alone are read
+in that same statement (each branch selects the model's columns too); rows with related rows or
+annotations are read by a second query, by key. A branch leaves out the rows of the branches before
+it, so each row is shown once, under the first branch that finds it.
 
 On PostgreSQL each range is an index range scan whose rows come out already in order, so its LIMIT
 stops it early: the index is built on the same expressions as the keys, e.g. ``upper_key``, which
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from itertools import groupby, takewhile
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from .paging import Page, cursor_decode, cursor_encode
 
@@ -91,23 +92,29 @@ class Branch:
 class _Hit:
     position: tuple  # the branch's number, then its keys' values: what a cursor holds
     row_id: int
+    row: Model | None = None  # read with the position when the page's rows are a model's
 
 
-def seek_page(branches: Sequence[Branch], rows: QuerySet, *, scope: str, after: str | None = None,
+def seek_page(branches: Sequence[Branch], rows: QuerySet | type[Model], *, scope: str, after: str | None = None,
               before: str | None = None, per_page: int = 25) -> Page:
-    """The rows of ``rows`` that the branches find after cursor ``after`` (or before cursor ``before``), in
-    branch order: the first page when neither is a cursor this function made for the same ``scope`` (the list
-    and its search) and branches, or when nothing is left past it. Two queries: the page's ids, its rows."""
+    """The rows the branches find after cursor ``after`` (or before cursor ``before``), in branch order: the
+    first page when neither is a cursor this function made for the same ``scope`` (the list and its search)
+    and branches, or when nothing is left past it. ``rows`` is a model, whose rows the branches read as they
+    find them (one query), or a queryset, from which the page's rows are read by key (a second query)."""
     scope = f"{scope}|" + ";".join(",".join(key.sql for key in branch.keys) for branch in branches)
     position = _position(cursor_decode(before or after, scope=scope), branches)
     backwards = bool(before) and position is not None
-    hits = _read(branches, position, backwards, per_page + 1)
+    model = None if isinstance(rows, QuerySet) else rows
+    hits = _read(branches, position, backwards, per_page + 1, model)
     if position and not hits:  # nothing left there (rows deleted since): the first page
         position, backwards = None, False
-        hits = _read(branches, None, False, per_page + 1)
+        hits = _read(branches, None, False, per_page + 1, model)
     more = len(hits) > per_page
     hits = hits[:per_page][::-1] if backwards else hits[:per_page]
-    found = rows.in_bulk([hit.row_id for hit in hits]) if hits else {}
+    if model is not None:
+        found = {hit.row_id: hit.row for hit in hits}
+    else:
+        found = rows.in_bulk([hit.row_id for hit in hits]) if hits else {}
     has_previous = more if backwards else position is not None
     has_next = True if backwards else more
     return Page(
@@ -132,38 +139,56 @@ def _position(values: tuple | None, branches: Sequence[Branch]) -> tuple | None:
     return values if all(isinstance(value, key.type) for value, key in zip(values[1:], keys, strict=True)) else None
 
 
-def _read(branches: Sequence[Branch], position: tuple | None, backwards: bool, limit: int) -> list[_Hit]:
-    """Up to ``limit`` hits from ``position`` on, in order (reversed going backwards): the branches from the
-    position's on run together in one statement, but a lazy one only if the page still has room."""
+def _read(branches: Sequence[Branch], position: tuple | None, backwards: bool, limit: int,
+          model: type[Model] | None = None) -> list[_Hit]:
+    """Up to ``limit`` hits from ``position`` on, in order (reversed going backwards), each with its row of
+    ``model`` if given, in one statement: the branches from the position's on, but a lazy one only if those
+    before it left the page room."""
     start = position[0] if position else 0
     order = range(start, -1, -1) if backwards else range(start, len(branches))
-    hits: list[_Hit] = []
-    for _, batch in groupby(order, key=lambda index: index if branches[index].lazy else -1):
-        hits += _run(branches, list(batch), position, backwards, limit - len(hits))
-        if len(hits) >= limit:
-            break
-    return hits
-
-
-def _run(branches: Sequence[Branch], batch: list[int], position: tuple | None, backwards: bool,
-         limit: int) -> list[_Hit]:
+    batches = [list(batch) for _, batch in groupby(order, key=lambda index: index if branches[index].lazy else -1)]
     texts = max(sum(key.type is str for key in branch.keys) for branch in branches)
     numbers = max(sum(key.type is int for key in branch.keys) for branch in branches)
-    parts, params = [], []
-    for index in batch:
-        seek = position[1:] if position and index == position[0] else None
-        sql, branch_params = _branch_sql(index, branches[index], seek, backwards, limit, (texts, numbers))
-        parts.append(f"SELECT * FROM ({sql}) AS branch{index}")
-        params += branch_params
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        hits = [_hit(branches, row, texts) for row in cursor.fetchall()]
+    unions, params = [], []
+    for batch in batches:
+        parts = []
+        for index in batch:
+            seek = position[1:] if position and index == position[0] else None
+            sql, branch_params = _branch_sql(index, branches[index], seek, backwards, limit, (texts, numbers),
+                                             model)
+            parts.append(f"SELECT * FROM ({sql}) AS branch{index}")
+            params += branch_params
+        unions.append(" UNION ALL ".join(parts))
+    sql, width = _guarded(unions, limit), 2 + texts + numbers
+    if model is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            hits = [_hit(branches, row, texts) for row in cursor.fetchall()]
+    else:
+        hits = [_hit(branches, tuple(getattr(row, f"seek_{n}") for n in range(width)), texts, row)
+                for row in model._default_manager.raw(sql, params)]
     return sorted(hits, key=lambda hit: _order(branches, hit), reverse=backwards)[:limit]
 
 
+def _guarded(unions: list[str], limit: int) -> str:
+    """The batches' rows in one statement, each batch after the first read only while those before it found
+    fewer than ``limit`` rows: a condition without a column, which PostgreSQL checks once before reading the
+    batch (a One-Time Filter) and SQLite before its loop."""
+    if len(unions) == 1:
+        return unions[0]
+    ctes = []
+    for number, union in enumerate(unions):
+        found = " + ".join(f"(SELECT count(*) FROM seek_batch{earlier})" for earlier in range(number))
+        guard = f" WHERE {found} < {int(limit)}" if number else ""
+        ctes.append(f"seek_batch{number} AS (SELECT * FROM ({union}) AS batch{guard})")
+    rows = " UNION ALL ".join(f"SELECT * FROM seek_batch{number}" for number in range(len(unions)))
+    return f"WITH {', '.join(ctes)} {rows}"
+
+
 def _branch_sql(index: int, branch: Branch, seek: tuple | None, backwards: bool, limit: int,
-                widths: tuple[int, int]) -> tuple[str, tuple]:
-    """One LIMITed range: SELECT number, row id, text keys, integer keys (NULL-padded to ``widths``)."""
+                widths: tuple[int, int], model: type[Model] | None = None) -> tuple[str, tuple]:
+    """One LIMITed range: SELECT number, row id, text keys, integer keys (NULL-padded to ``widths``), and the
+    columns of ``model`` (of the row id's table alias) when given."""
     where = branch.where
     if seek is not None:
         beyond = _beyond(branch.keys, seek, backwards)
@@ -173,17 +198,20 @@ def _branch_sql(index: int, branch: Branch, seek: tuple | None, backwards: bool,
     columns = [str(index), branch.row_id, *texts, *["NULL"] * (widths[0] - len(texts)),
                *numbers, *["NULL"] * (widths[1] - len(numbers))]
     select = ", ".join(f"{column} AS seek_{number}" for number, column in enumerate(columns))
+    if model is not None:
+        alias, quote = branch.row_id.split(".")[0], connection.ops.quote_name
+        select += "".join(f", {alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
     order = ", ".join(f"{key.sql} {'DESC' if key.descending != backwards else 'ASC'}" for key in branch.keys)
     condition = f" WHERE {where.text}" if where else ""
     sql = f"SELECT {select} FROM {branch.source}{condition} ORDER BY {order} LIMIT {int(limit)}"
     return sql, where.params if where else ()
 
 
-def _hit(branches: Sequence[Branch], row: tuple, texts: int) -> _Hit:
+def _hit(branches: Sequence[Branch], row: tuple, texts: int, found: Model | None = None) -> _Hit:
     index, row_id = row[0], row[1]
     text_values, number_values = iter(row[2:2 + texts]), iter(row[2 + texts:])
     values = [next(text_values) if key.type is str else next(number_values) for key in branches[index].keys]
-    return _Hit(position=(index, *values), row_id=row_id)
+    return _Hit(position=(index, *values), row_id=row_id, row=found)
 
 
 def _order(branches: Sequence[Branch], hit: _Hit) -> tuple:

@@ -144,9 +144,9 @@ def test_order_list_deep_pages_seek_by_number_or_customer(searchable):
 
 @pytest.mark.parametrize(("term", "index"), [("mse-0", "product_sku_sort"), ("ergo", "product_name_sort")])
 def test_product_search_reads_one_page_of_sku_or_name_prefixes(searchable, term, index):
-    [seek], [read] = explained(lambda: product_search_page(term))
+    [seek], reads = explained(lambda: product_search_page(term))
     assert_reads_one_page(seek, index=index)
-    assert_reads_by_key(read, "catalog_product", 25)
+    assert reads == []  # the products come in the same statement as their places on the page
 
 
 @pytest.mark.parametrize(
