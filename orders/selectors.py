@@ -8,7 +8,7 @@ from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import DecimalField, OuterRef, Subquery
+from django.db.models import BooleanField, CharField, DecimalField, IntegerField, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -112,17 +112,20 @@ def price_reasons() -> list[str]:
 
 def identify_search(*, last_name: str, company: str, email: str, limit: int = 25) -> list[Customer]:
     """Identify's first ``limit`` customers (ordered as customer_identify_range says), each with their billing
-    address and the date of their last order: two queries, the customers' ids along the index, then their
-    rows with the dates (read from the orders by customer index for these customers only)."""
-    found = customer_identify_range(last_name=last_name, company=company, email=email)
+    address and the date of their last order, in one query: the customers along the first filled field's index,
+    in its order up to the LIMIT, and the dates read from the orders by customer index for those only."""
+    found = customer_identify_range(last_name=last_name, company=company, email=email,
+                                    alias=Customer._meta.db_table)
     if found is None:
         return []
-    last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-number").values("created_at")[:1]
-    customers = (Customer.objects.select_related("default_billing_address", "customer_type")
-                 .annotate(last_order_at=Subquery(last_order)))
     where, order = found
-    branch = Branch("customers_customer c", where, order, row_id="c.id")
-    return seek_page([branch], customers, scope="identify", per_page=limit).object_list
+    last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-number").values("created_at")[:1]
+    keys = [RawSQL(key.sql, (), output_field=CharField() if key.type is str else IntegerField()) for key in order]
+    return list(Customer.objects.select_related("default_billing_address", "customer_type")
+                .annotate(last_order_at=Subquery(last_order))
+                .filter(RawSQL(where.text, where.params, output_field=BooleanField()))
+                .order_by(*[sql.desc() if key.descending else sql.asc() for sql, key in zip(keys, order, strict=True)])
+                [:limit])
 
 
 ORDER_STATUSES = [status for status in Order.Status if status != "note_added"]  # what an order can be

@@ -34,21 +34,28 @@ def rows_read(node: dict) -> float:
     return per_loop * node.get("Actual Loops", 1)
 
 
-def explained(call: Callable) -> tuple[list[dict], list[dict]]:
-    """The plans, as executed (EXPLAIN ANALYZE), of the statements ``call`` runs: those that pick a page's
-    rows along the indexes (oms.core.seek's, one column per key: seek_0 ...), and those that then read
-    those rows by key."""
+def plans_of(call: Callable) -> list[tuple[str, dict]]:
+    """Each statement ``call`` runs to read a page (not the session's or the user's) with its plan, as executed
+    (EXPLAIN ANALYZE)."""
     with CaptureQueriesContext(connection) as captured:
         call()
-    seeks, reads = [], []
+    plans = []
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
             sql = query["sql"]
             if sql.startswith(("SELECT", "WITH")) and "django_session" not in sql and "auth_user" not in sql:
                 cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
-                (seeks if " AS seek_0" in sql else reads).append(cursor.fetchone()[0][0]["Plan"])
+                plans.append((sql, cursor.fetchone()[0][0]["Plan"]))
+    return plans
+
+
+def explained(call: Callable) -> tuple[list[dict], list[dict]]:
+    """The plans of the statements ``call`` runs: those that pick a page's rows along the indexes
+    (oms.core.seek's, one column per key: seek_0 ...), and those that then read those rows by key."""
+    plans = plans_of(call)
+    seeks = [plan for sql, plan in plans if " AS seek_0" in sql]
     assert seeks
-    return seeks, reads
+    return seeks, [plan for sql, plan in plans if " AS seek_0" not in sql]
 
 
 def assert_reads_one_page(plan: dict, *, index: str | None = None, bound: int = PAGE_ROWS) -> None:
