@@ -43,13 +43,14 @@ class CustomerForm(PlainFieldsMixin, forms.ModelForm):
                    "email": QuickEmailInput, "phone": QuickTextInput, "notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class AddressForm(forms.ModelForm):
-    """A full address, as kept in a customer's address book."""
+class AddressForm(PlainFieldsMixin, forms.ModelForm):
+    """A full address, as kept in a customer's address book. Drawn as plain field groups: checkout shows two
+    (billing and shipping, 18 fields), which through crispy's field template took about 6 ms a page."""
 
     class Meta:
         model = Address
         fields = ["name", "company", "line1", "line2", "city", "region", "postal_code", "country", "phone"]
-        widgets = {"country": CountrySelect}
+        widgets = {name: QuickTextInput for name in fields if name != "country"} | {"country": CountrySelect}
 
 
 class NewCustomerAddressForm(PlainFieldsMixin, forms.ModelForm):
