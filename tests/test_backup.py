@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from oms.accounts.roles import ORDER_ENTRY
 from oms.bench.cluster import Process, app_node, cluster_environment, login_url, wait_http
-from oms.bench.http_load import HttpClient, free_port
+from oms.bench.http_client import HttpClient
+from oms.bench.http_load import free_port
 from tests.factories import UserFactory
 from tests.helpers import ROOT
 from tests.queueing import database_url, place_with_confirmation

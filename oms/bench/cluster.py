@@ -14,7 +14,8 @@ import urllib3
 from django.conf import settings
 from django.urls import reverse
 
-from .http_load import HOST, free_port, get_status, server_environment
+from .http_client import HOST, get_status
+from .http_load import free_port, server_environment
 
 
 class ClusterError(Exception):

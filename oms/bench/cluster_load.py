@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import urllib3
 from django.urls import reverse
 
-from .http_load import LINES, HttpClient, LoadError, Response, read_form, redirected_to
+from .http_client import HttpClient, LoadError, Response, read_form, redirected_to
+from .http_load import LINES
 
 SUBMIT_TRIES = 20
 
