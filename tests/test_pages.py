@@ -84,7 +84,7 @@ def test_country_lists_render_with_the_customers_country_chosen(staff_client):
     assert '<option value="CA" selected>Canada</option>' in html
     assert html.count("<option") > 200 and 'name="billing-country"' in html
     assert html.count(" selected") == 1
-    assert html.startswith('<select id="id_billing-country" name="billing-country">')
+    assert html.startswith('<select class="form-select" id="id_billing-country" name="billing-country">')
 
 
 def test_labels_of_required_fields_read_as_their_words(staff_client):
