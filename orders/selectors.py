@@ -8,7 +8,7 @@ from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BooleanField, CharField, DecimalField, IntegerField, OuterRef, Subquery
+from django.db.models import DecimalField, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -17,7 +17,7 @@ from catalog.models import Product
 from customers.models import Customer, TypePrice
 from customers.selectors import customer_identify_range, customer_search_ranges
 from oms.core.paging import Page
-from oms.core.seek import Branch, Key, Sql, seek_ids, seek_page
+from oms.core.seek import Branch, Key, Sql, first_rows, seek_ids, seek_page
 
 from .cart import Cart
 from .models import Order, OrderEvent, OrderLine, PriceReason, ShippingMethod, TaxRate
@@ -120,12 +120,9 @@ def identify_search(*, last_name: str, company: str, email: str, limit: int = 25
         return []
     where, order = found
     last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-number").values("created_at")[:1]
-    keys = [RawSQL(key.sql, (), output_field=CharField() if key.type is str else IntegerField()) for key in order]
-    return list(Customer.objects.select_related("default_billing_address", "customer_type")
-                .annotate(last_order_at=Subquery(last_order))
-                .filter(RawSQL(where.text, where.params, output_field=BooleanField()))
-                .order_by(*[sql.desc() if key.descending else sql.asc() for sql, key in zip(keys, order, strict=True)])
-                [:limit])
+    customers = (Customer.objects.select_related("default_billing_address", "customer_type")
+                 .annotate(last_order_at=Subquery(last_order)))
+    return first_rows(customers, where, order, limit=limit)
 
 
 ORDER_STATUSES = [status for status in Order.Status if status != "note_added"]  # what an order can be

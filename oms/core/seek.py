@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from itertools import groupby, takewhile
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import BooleanField, CharField, IntegerField, Model, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .paging import Page, cursor_decode, cursor_encode
 
@@ -122,6 +123,18 @@ def seek_page(branches: Sequence[Branch], rows: QuerySet | type[Model], *, scope
         next_cursor=cursor_encode(hits[-1].position, scope=scope) if has_next and hits else "",
         previous_cursor=cursor_encode(hits[0].position, scope=scope) if has_previous and hits else "",
     )
+
+
+def first_rows(rows: QuerySet, where: Sql, keys: Sequence[Key], *, limit: int) -> list:
+    """The first ``limit`` rows of ``rows`` where ``where`` holds, in the order of ``keys``: one range read from
+    its start, in one statement that brings the queryset's related rows and annotations along (a list with no
+    pages, so no cursor). ``where`` and ``keys`` name ``rows``' table by its name, the ORM's alias for it."""
+    ordering = []
+    for key in keys:
+        expression = RawSQL(key.sql, (), output_field=CharField() if key.type is str else IntegerField())
+        ordering.append(expression.desc() if key.descending else expression.asc())
+    condition = RawSQL(where.text, where.params, output_field=BooleanField())
+    return list(rows.filter(condition).order_by(*ordering)[:limit])
 
 
 def seek_ids(branches: Sequence[Branch], *, limit: int) -> list[int]:
