@@ -53,10 +53,8 @@ class AddressForm(PlainFieldsMixin, forms.ModelForm):
         widgets = {name: QuickTextInput for name in fields if name != "country"} | {"country": CountrySelect}
 
 
-class NewCustomerAddressForm(PlainFieldsMixin, forms.ModelForm):
+class NewCustomerAddressForm(AddressForm):
     """The address part of a new customer: name, company and phone come from the customer."""
 
-    class Meta:
-        model = Address
+    class Meta(AddressForm.Meta):
         fields = ["line1", "line2", "city", "region", "postal_code", "country"]
-        widgets = {name: QuickTextInput for name in fields[:-1]} | {"country": CountrySelect}
