@@ -10,6 +10,7 @@ import pytest
 import urllib3
 from django.urls import reverse
 
+from oms.bench.http_client import get_status
 from oms.bench.http_load import free_port
 from orders.models import Order
 from tests.helpers import ROOT
@@ -55,7 +56,7 @@ def test_make_run_serves_pages_and_sends_emails_and_ctrl_c_stops_both(settings, 
 
         def page_served():
             try:
-                return urllib3.request("GET", login, retries=False, redirect=False).status == 200
+                return get_status(login) == 200
             except urllib3.exceptions.HTTPError:
                 return False
 
@@ -75,4 +76,4 @@ def test_make_run_serves_pages_and_sends_emails_and_ctrl_c_stops_both(settings, 
         time.sleep(0.2)
     assert not [pid for pid in processes if alive(pid)], output[-2000:]
     with pytest.raises(urllib3.exceptions.HTTPError):  # nothing listens on the port any more
-        urllib3.request("GET", login, retries=False, timeout=5)
+        get_status(login)

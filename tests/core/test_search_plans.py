@@ -124,7 +124,7 @@ def test_identify_reads_one_page_along_the_first_filled_fields_index(searchable,
     # one statement: the customers along the index up to the LIMIT, their addresses, types and last orders by key
     [(_, plan)] = plans_of(lambda: identify_search(**({"last_name": "", "company": "", "email": ""} | fields)))
     assert_reads_one_page(plan, index=index)
-    assert [rows_read(node) for node in scans(plan) if node.get("Relation Name") == "customers_customer"] == [25]
+    assert_reads_by_key(plan, "customers_customer", 25)
 
 
 def test_order_search_by_name_walks_customers_in_order_into_their_orders(searchable):
