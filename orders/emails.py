@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Order, OrderEvent, Shipment
+from .models import Order, OrderEvent
 from .services import event_record
 
 
@@ -63,7 +63,7 @@ def confirmation_message(order: Order, about: int | None = None) -> EmailMultiAl
 def shipping_message(order: Order, about: int | None) -> EmailMultiAlternatives:
     """Shipment ``about`` of ``order``: what left, by which carrier, with tracking links; to the address the
     shipment was queued for (the order's when it shipped or was resent)."""
-    shipment = Shipment.objects.select_related("carrier").get(pk=about, order=order)
+    shipment = order.shipments.select_related("carrier").get(pk=about)
     context = {"shipment": shipment, "lines": list(shipment.lines.select_related("order_line")),
                "tracking": [(number, shipment.carrier.tracking_link(number)) for number in shipment.tracking_numbers]}
     return _message(subject=f"Order #{order.number} has shipped", template="orders/email/shipping", context=context,
@@ -78,7 +78,7 @@ CONFIRMATION = order_email_register(OrderEmail(
 SHIPPING = order_email_register(OrderEmail(
     kind="shipping", label="Shipping confirmation", build=shipping_message,
     sent_event=OrderEvent.Kind.SHIPPING_EMAIL_SENT, failed_event=OrderEvent.Kind.SHIPPING_EMAIL_FAILED,
-    state=lambda order, about: (Shipment.objects.filter(pk=about, order=order), "email"),
+    state=lambda order, about: (order.shipments.filter(pk=about), "email"),
 ))
 
 
