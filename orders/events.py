@@ -3,7 +3,7 @@ strings), and ``describe``, which draws the sentence staff read from the kind an
 
 Call the functions inside the transaction that made the change. Rows written before events were typed hold their
 sentence in ``OrderEvent.message`` and may lack data a sentence now needs: ``describe`` falls back to that stored
-sentence. The column stays as the legacy sentence (no rewrite of the largest table); new rows leave it empty.
+sentence. The column stays, as that legacy sentence (no migration rewrites a big table); new rows leave it empty.
 """
 
 from collections.abc import Callable
