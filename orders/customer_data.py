@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from customers.models import Address, Customer
 
+from .events import describe
 from .models import Order, OrderEvent
 
 # Orders still under way: a customer with one of these cannot be erased yet.
@@ -52,7 +53,7 @@ def _order_data(order: Order) -> dict:
     return model_to_dict(order, exclude=["checkout_token"]) | {
         "number": order.number, "created_at": order.created_at, "confirmation_sent_at": order.confirmation_sent_at,
         "lines": [model_to_dict(line, exclude=["order"]) for line in order.lines.all()],
-        "events": [{"kind": event.kind, "message": event.message, "data": event.data, "at": event.created_at,
+        "events": [{"kind": event.kind, "message": describe(event), "data": event.data, "at": event.created_at,
                     "by": event.actor_name} for event in sorted(order.events.all(), key=lambda event: event.pk)],
     }
 

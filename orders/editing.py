@@ -15,13 +15,14 @@ from django.utils import timezone
 from catalog.models import Product
 from catalog.services import stock_save
 
+from . import events
 from .cart import MAX_QUANTITY
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
 from .pricing import Discount, DiscountError, TaxRule, catalog_line, kept_line, order_totals, price_line
 from .review import line_problem
 from .sales import sales_adjust
 from .selectors import products_priced_for, tax_for
-from .services import OrderRefused, event_record, order_confirmation_request
+from .services import OrderRefused, order_confirmation_request
 from .terms import payment_status_for
 
 EDITABLE = {Order.Status.PLACED, Order.Status.PROCESSING}  # not partially shipped or shipped: goods have left
@@ -302,32 +303,9 @@ def _record(current: Order, diff: _Diff, token: str, actor) -> OrderEvent:
                                 "billing_address", "shipping_address", "payment_status", "discount",
                                 "discount_entered", "discount_reason", "discount_approved_by", "tax_rate",
                                 "tax_jurisdiction", "tax_shipping"])
-    return event_record(order=current, kind=OrderEvent.Kind.EDITED, actor=actor, message=edit_message(diff),
-                        data={"token": token, "added": diff.added, "removed": diff.removed, "changed": diff.changed,
-                              "restocked": diff.restocked, "taken": diff.taken, **diff.other})
-
-
-def edit_message(diff: _Diff) -> str:
-    parts = [f"added {line['quantity']:,} x {line['sku']}" for line in diff.added]
-    parts += [f"removed {line['quantity']:,} x {line['sku']}" for line in diff.removed]
-    parts += [f"{line['sku']} quantity {line['before']:,} → {line['after']:,}" for line in diff.changed
-              if "before" in line]
-    parts += [f"{line['sku']} price {line['price_before']} → {line['price_after']} ({line['reason']})"
-              for line in diff.changed if "price_before" in line]
-    if discount := diff.other.get("discount"):
-        parts.append(f"discount {discount['before']} → {discount['after']}")
-    parts += [f"{label} changed" for key, label in (("billing_address", "billing address"),
-                                                     ("shipping_address", "shipping address")) if key in diff.other]
-    if shipping := diff.other.get("shipping_method"):
-        parts.append(f"shipping {shipping['before']} → {shipping['after']}")
-    if diff.restocked:
-        parts.append("restocked " + ", ".join(f"{quantity:,} x {sku}" for sku, quantity in diff.restocked.items()))
-    total = diff.other["total"]
-    parts.append(f"total {total['before']} → {total['after']}")
-    if payment := diff.other.get("payment_status"):
-        parts.append(f"now {payment['after']} (was {payment['before']})")
-    message = "Edited: " + "; ".join(parts) + "."
-    return message if len(message) <= 500 else message[:499] + "…"
+    return events.order_edited_event(order=current, actor=actor, token=token, changes={
+        "added": diff.added, "removed": diff.removed, "changed": diff.changed, "restocked": diff.restocked,
+        "taken": diff.taken, **diff.other})
 
 
 def _request_confirmation(current: Order, actor) -> str:

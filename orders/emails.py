@@ -16,14 +16,14 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import events
 from .models import Order, OrderEvent
-from .services import event_record
 
 
 @dataclass(frozen=True)
 class OrderEmail:
     kind: str  # the name tasks carry: "confirmation", "shipping"
-    label: str  # how the timeline names it: "Confirmation email"
+    label: str  # how the logs name it: "Confirmation email" (orders.events draws the timeline's sentences)
     build: Callable[[Order, int | None], EmailMessage]  # the order and the row the email is about (a shipment)
     sent_event: str  # OrderEvent.Kind for "sent"
     failed_event: str  # OrderEvent.Kind for a failed try (retried or final)
@@ -110,33 +110,24 @@ def _state_update(order: Order, email: OrderEmail, about: int | None, **changes)
         rows.update(**{f"{prefix}_{name}": value for name, value in changes.items()})
 
 
-def _data(about: int | None, **data) -> dict:
-    return data | ({"shipment": about} if about is not None else {})
-
-
 def order_email_sent(*, order: Order, email: OrderEmail, key: str, attempt: int, to: str,
                      about: int | None = None) -> None:
     with transaction.atomic():
         _state_update(order, email, about, state=Order.EmailState.SENT, error="", sent_at=timezone.now())
-        event_record(order=order, kind=email.sent_event, data=_data(about, to=to, key=key, attempt=attempt),
-                     message=f"{email.label} sent to {to}.")
+        events.email_sent_event(order=order, kind=email.sent_event, to=to, key=key, attempt=attempt, shipment=about)
 
 
 def order_email_retrying(*, order: Order, email: OrderEmail, key: str, attempt: int, error: str, retry_at,
                          about: int | None = None) -> None:
     """A try failed for a temporary reason; call in the transaction that queues the next try."""
     _state_update(order, email, about, error=error)
-    at = timezone.localtime(retry_at).strftime("%H:%M:%S")
-    event_record(order=order, kind=email.failed_event,
-                 data=_data(about, key=key, attempt=attempt, error=error, retry_at=retry_at.isoformat()),
-                 message=f"{email.label}: try {attempt} of {settings.EMAIL_TRIES} failed, "
-                         f"trying again at {at}: {error[:300]}")
+    events.email_failed_event(order=order, kind=email.failed_event, key=key, attempt=attempt,
+                              tries=settings.EMAIL_TRIES, error=error, retry_at=retry_at, shipment=about)
 
 
 def order_email_failed(*, order: Order, email: OrderEmail, key: str, attempt: int, error: str,
                        about: int | None = None) -> None:
     with transaction.atomic():
         _state_update(order, email, about, state=Order.EmailState.FAILED, error=error)
-        tries = f" after {attempt} tries" if attempt > 1 else ""
-        event_record(order=order, kind=email.failed_event, data=_data(about, key=key, attempt=attempt, error=error),
-                     message=f"{email.label} failed{tries}: {error[:400]}")
+        events.email_failed_event(order=order, kind=email.failed_event, key=key, attempt=attempt,
+                                  tries=settings.EMAIL_TRIES, error=error, shipment=about)

@@ -16,8 +16,9 @@ from django.utils import timezone
 from oms.core.money import format_money
 from oms.core.validators import CARD_MESSAGE, contains_card_number
 
+from . import events
 from .models import Carrier, Order, OrderEvent, OrderLine, Payment, Shipment, ShipmentLine
-from .services import OrderRefused, event_record
+from .services import OrderRefused
 from .tasks import order_email_enqueue
 from .terms import balance_due, payment_status_for
 
@@ -63,11 +64,7 @@ def payment_record(*, order: Order, amount: Decimal, method: str, reference: str
         current.amount_paid += amount
         current.payment_status = payment_status_for(total=current.total, paid=current.amount_paid)
         current.save(update_fields=["amount_paid", "payment_status"])
-        event_record(order=current, kind=OrderEvent.Kind.PAYMENT_RECORDED, actor=actor,
-                     message=f"Payment of {format_money(amount)} recorded ({payment.get_method_display()}"
-                             f"{', ' + reference if reference else ''}); {current.get_payment_status_display().lower()}"
-                             f", balance due {format_money(balance_due(current))}.",
-                     data={"payment": payment.pk, "amount": str(amount), "status": current.payment_status})
+        events.payment_recorded_event(order=current, actor=actor, payment=payment, balance=balance_due(current))
     order.amount_paid, order.payment_status = current.amount_paid, current.payment_status
     return payment
 
@@ -135,23 +132,15 @@ def _after_shipping(order: Order, shipment: Shipment, lines, shipping, actor) ->
     order.status = (Order.Status.SHIPPED if all(line.quantity_unshipped == 0 for line in lines)
                     else Order.Status.PARTIALLY_SHIPPED)
     order.save(update_fields=["status"])
-    shipped = ", ".join(f"{quantity:,} x {line.sku}" for line, quantity in shipping)
-    tracking = ", ".join(shipment.tracking_numbers) or "no tracking number"
-    event_record(order=order, kind=OrderEvent.Kind.SHIPMENT_RECORDED, actor=actor,
-                 message=f"Shipped {shipped} by {shipment.carrier.name} ({tracking}); "
-                         f"{order.get_status_display().lower()}.",
-                 data={"shipment": shipment.pk, "lines": {line.sku: quantity for line, quantity in shipping}})
+    events.shipment_recorded_event(order=order, actor=actor, shipment=shipment,
+                                   lines={line.sku: quantity for line, quantity in shipping})
     if before != order.status:
-        event_record(order=order, kind=OrderEvent.Kind.STATUS_CHANGED, actor=actor,
-                     message=f"Status changed from {Order.Status(before).label.lower()} to "
-                             f"{order.get_status_display().lower()}.",
-                     data={"before": before, "after": order.status})
+        events.status_changed_event(order=order, actor=actor, before=before, after=order.status)
 
 
 def _queue_shipping_email(order: Order, shipment: Shipment, actor) -> None:
     """Queue the shipping confirmation in the shipment's transaction: it exists, and is sent, when that commits."""
-    event_record(order=order, kind=OrderEvent.Kind.SHIPPING_EMAIL_QUEUED, actor=actor,
-                 message=f"Shipping confirmation queued for {shipment.email_to}.", data={"shipment": shipment.pk})
+    events.shipping_email_queued_event(order=order, actor=actor, shipment=shipment)
     order_email_enqueue(order=order, kind="shipping", about=shipment.pk)
 
 
@@ -173,8 +162,6 @@ def shipment_email_request(*, shipment: Shipment, actor=None) -> Shipment:
                                 "try again later."])
         current.email_to, current.email_state, current.email_error = order.customer_email, Order.EmailState.PENDING, ""
         current.save(update_fields=["email_to", "email_state", "email_error"])
-        event_record(order=order, kind=OrderEvent.Kind.SHIPPING_EMAIL_RESENT, actor=actor,
-                     message=f"Shipping confirmation resend requested, to {order.customer_email}.",
-                     data={"shipment": current.pk, "to": order.customer_email})
+        events.shipping_email_resent_event(order=order, actor=actor, shipment=current, to=order.customer_email)
         order_email_enqueue(order=order, kind="shipping", about=current.pk)
     return current

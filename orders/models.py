@@ -288,7 +288,8 @@ class OrderLine(models.Model):
 class OrderEvent(models.Model):
     """One entry of an order's timeline: what happened, who did it (None: the system), when.
 
-    Written by the service that made the change, in the same transaction."""
+    Written through orders.events (one function per kind, what happened kept in ``data``) by the service that made
+    the change, in the same transaction; orders.events.describe draws the sentence the timeline shows."""
 
     class Kind(models.TextChoices):
         PLACED = "placed", "Placed"
@@ -313,6 +314,7 @@ class OrderEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The sentence rows written before events were typed stored; new rows leave it empty (describe falls back to it).
     message = models.CharField(max_length=500)
     data = models.JSONField(default=dict, blank=True)
 

@@ -20,6 +20,7 @@ from oms.core.paging import Page
 from oms.core.seek import Branch, Key, Sql, first_rows, seek_ids, seek_page
 
 from .cart import Cart
+from .events import sentence
 from .models import Order, OrderEvent, OrderLine, PriceReason, ShippingMethod, TaxRate
 from .pricing import Discount, TaxRule, catalog_line, kept_line, order_totals, price_line
 from .review import CartReview, CustomReviewLine, EditLine, EditReview, ReviewLine, line_problem
@@ -357,16 +358,18 @@ class TimelineEntry(TypedDict):  # a dict: the template reads its keys at the fi
 
 
 def order_timeline(order: Order) -> list[TimelineEntry]:
-    """The order's events newest first, ready to show (one query): only the columns shown, each time formatted
-    here once; Django's date filter and an event and user object per row cost about 15 ms at 200 events."""
+    """The order's events newest first, ready to show (one query): each sentence drawn from its kind and data
+    (orders.events), only the columns needed, each time formatted here once; Django's date filter and an event
+    and user object per row cost about 15 ms at 200 events."""
     rows = (OrderEvent.objects.filter(order=order).order_by("-created_at", "-pk")
-            .values_list("message", f"actor__{get_user_model().USERNAME_FIELD}", "created_at"))
+            .values_list("kind", "data", "message", f"actor__{get_user_model().USERNAME_FIELD}", "created_at"))
     zone = timezone.get_current_timezone()
     months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]  # as the date filter's "M"
     entries = []
-    for message, username, created_at in rows:
+    for kind, data, message, username, created_at in rows:
         local = created_at.astimezone(zone)
-        entries.append(TimelineEntry(message=message, actor_name="system" if username is None else username,
+        entries.append(TimelineEntry(message=sentence(kind, data, message),
+                                     actor_name="system" if username is None else username,
                                      at=local.strftime("%Y-%m-%dT%H:%M:%S%z"),
                                      when=f"{months[local.month]} {local.day}, {local.year} {local:%H:%M}"))
     return entries

@@ -13,6 +13,7 @@ from catalog.services import stock_save
 from customers.models import Customer
 from customers.services import address_add
 
+from . import events
 from .drafts import OrderDraft
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
 from .quoting import Quote, pricing_problems, quote
@@ -93,12 +94,9 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     _take_stock(products, quantities)
     if draft.save_addresses:
         _save_addresses(customer, draft.billing_address, draft.shipping_address)
-    event_record(order=order, kind=OrderEvent.Kind.PLACED, actor=placed_by,
-                 message=f"Placed: {len(line_rows)} line(s), total {totals.total}.",
-                 data={"total": str(totals.total), "lines": len(line_rows)})
+    events.order_placed_event(order=order, actor=placed_by, total=totals.total, lines=len(line_rows))
     if order.confirmation_state == Order.EmailState.PENDING:
-        event_record(order=order, kind=OrderEvent.Kind.CONFIRMATION_QUEUED, actor=placed_by,
-                     message=f"Confirmation email queued for {order.customer_email}.")
+        events.confirmation_queued_event(order=order, actor=placed_by, to=order.customer_email)
         _send_confirmation_after_commit(order)
     return PlacedOrder(order, created=True)
 
@@ -183,11 +181,6 @@ def _send_confirmation_after_commit(order: Order) -> None:
     order_email_enqueue(order=order, kind="confirmation")
 
 
-def event_record(*, order: Order, kind: str, actor=None, message: str, data: dict | None = None) -> OrderEvent:
-    """Add an entry to the order's timeline; call inside the transaction that made the change."""
-    return OrderEvent.objects.create(order=order, kind=kind, actor=actor, message=message, data=data or {})
-
-
 def order_confirmation_request(*, order: Order, actor=None) -> Order:
     """Queue the confirmation email again, to the address saved on the order (Resend confirmation).
 
@@ -205,9 +198,7 @@ def order_confirmation_request(*, order: Order, actor=None) -> Order:
                                 "try again later."])
         current.confirmation_state, current.confirmation_error = Order.EmailState.PENDING, ""
         current.save(update_fields=["confirmation_state", "confirmation_error"])
-        event_record(order=current, kind=OrderEvent.Kind.CONFIRMATION_RESENT, actor=actor,
-                     message=f"Confirmation resend requested, to {current.customer_email}.",
-                     data={"to": current.customer_email})
+        events.confirmation_resent_event(order=current, actor=actor, to=current.customer_email)
         _send_confirmation_after_commit(current)
     return current
 
@@ -221,9 +212,7 @@ def order_email_change(*, order: Order, email: str, actor=None) -> Order:
             return current
         current.customer_email = email
         current.save(update_fields=["customer_email"])
-        event_record(order=current, kind=OrderEvent.Kind.EMAIL_CHANGED, actor=actor,
-                     message=f"Email address changed from {before or 'none'} to {email or 'none'}.",
-                     data={"before": before, "after": email})
+        events.email_changed_event(order=current, actor=actor, before=before, after=email)
     return current
 
 
@@ -231,9 +220,7 @@ def order_email_change(*, order: Order, email: str, actor=None) -> Order:
 def order_note_add(*, order: Order, text: str, visible_to_customer: bool, actor=None) -> OrderEvent:
     """Add a note to the order's timeline; notes visible to the customer go into later emails."""
     with transaction.atomic():
-        return event_record(order=order, kind=OrderEvent.Kind.NOTE_ADDED, actor=actor,
-                            message=("Note for the customer: " if visible_to_customer else "Staff note: ") + text[:400],
-                            data={"text": text, "visible_to_customer": visible_to_customer})
+        return events.note_added_event(order=order, actor=actor, text=text, visible_to_customer=visible_to_customer)
 
 
 ALLOWED_TRANSITIONS = {
@@ -257,8 +244,7 @@ def order_status_change(*, order: Order, status: str, actor=None) -> Order:
             raise OrderRefused([f"An order that is {now} cannot become {wanted}."])
         before, current.status = current.status, status
         current.save(update_fields=["status"])
-        event_record(order=current, kind=OrderEvent.Kind.STATUS_CHANGED, actor=actor,
-                     message=f"Status changed from {now} to {wanted}.", data={"before": before, "after": status})
+        events.status_changed_event(order=current, actor=actor, before=before, after=status)
     return current
 
 
@@ -288,10 +274,7 @@ def order_cancel(*, order: Order, reason: str, actor=None) -> CancelledOrder:
         current.status = Order.Status.CANCELLED
         current.save(update_fields=["status"])
         sales_add(order=current, lines=current.lines.all(), sign=-1)
-        given_back = ", ".join(f"{quantity:,} x {sku}" for sku, quantity in restocked.items()) or "nothing tracked"
-        event_record(order=current, kind=OrderEvent.Kind.CANCELLED, actor=actor,
-                     message=f"Cancelled: {reason}. Restocked {given_back}.",
-                     data={"reason": reason, "restocked": restocked})
+        events.order_cancelled_event(order=current, actor=actor, reason=reason, restocked=restocked)
     return CancelledOrder(current, restocked, changed=True)
 
 

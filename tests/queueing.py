@@ -10,6 +10,7 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 
 from oms.bench.smtp_sink import start_sink
+from orders.events import describe
 from orders.models import Order, OrderEvent
 from tests.factories import ProductFactory, customer_with_address
 from tests.helpers import ROOT, place
@@ -80,7 +81,7 @@ def state(order) -> str:
 
 
 def timeline(order) -> list[str]:
-    return list(OrderEvent.objects.filter(order=order).order_by("pk").values_list("message", flat=True))
+    return [describe(event) for event in OrderEvent.objects.filter(order=order).order_by("pk")]
 
 
 class FlakyBackend(LocmemBackend):

@@ -37,7 +37,7 @@ def page_rows(bench, user) -> list[Row]:
     missing = TIMELINE_EVENTS - order.events.count()
     if missing > 0:
         OrderEvent.objects.bulk_create(
-            OrderEvent(order=order, kind=OrderEvent.Kind.NOTE_ADDED, actor=user, message=f"Staff note: bench {index}",
+            OrderEvent(order=order, kind=OrderEvent.Kind.NOTE_ADDED, actor=user,
                        data={"text": f"bench {index}", "visible_to_customer": False}) for index in range(missing))
     rows = [_page(bench, f"order page, {order.events.count()}-event timeline", order.get_absolute_url())]
     orders = reverse("orders:list")

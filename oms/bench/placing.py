@@ -14,7 +14,8 @@ from django.db.models import F
 from catalog.models import Product
 from customers.models import Customer
 from orders.drafts import DraftLine, OrderDraft
-from orders.models import Order, OrderEvent, OrderLine, ShippingMethod
+from orders.events import order_placed_event
+from orders.models import Order, OrderLine, ShippingMethod
 from orders.pricing import line_total, order_totals
 from orders.sales import sales_add
 from orders.selectors import tax_for
@@ -84,7 +85,7 @@ def place_floor(staged: Stage, rng: random.Random, *, same_rows: bool = False) -
             for product in chosen
         ])
         if same_rows:
-            OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PLACED, actor=staged.user, message="Placed")
+            order_placed_event(order=order, actor=staged.user, total=totals.total, lines=len(lines))
             sales_add(order=order, lines=lines)
         for product in chosen:
             if not Product.objects.filter(pk=product.pk, stock__gte=1).update(stock=F("stock") - 1):

@@ -15,6 +15,7 @@ from oms.core.forms import parse_id
 from ..cart import CartError
 from ..editing import EDITABLE, OrderChange, OrderEditConflict, not_editable_message, order_edit_save
 from ..edits import OrderEdit
+from ..events import describe
 from ..forms import AddLineForm, LineQuantityForm, OrderEditForm, line_inputs
 from ..forms_pricing import DiscountForm, PriceForm
 from ..models import Order, OrderEvent
@@ -123,7 +124,7 @@ def _report(request, saved) -> None:
     elif not saved.changed:
         messages.info(request, f"Nothing was different: order #{number} is unchanged.")
     else:
-        messages.success(request, f"Order #{number} saved. {saved.event.message}")
+        messages.success(request, f"Order #{number} saved. {describe(saved.event)}")
         if saved.confirmation_problem:
             messages.error(request, f"The updated confirmation was not sent: {saved.confirmation_problem}")
 

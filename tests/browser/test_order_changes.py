@@ -126,7 +126,7 @@ def test_cancel_with_a_reason_and_see_the_stock_back_on_the_product_list(app, st
     page.get_by_role("button", name="Confirm cancellation").click()
 
     expect(page.get_by_role("region", name="Timeline")).to_contain_text(
-        "Cancelled: customer called back. Restocked 2 x WID-001, 1 x LMP-004.")
+        "Cancelled: customer called back. Restocked 1 x LMP-004, 2 x WID-001.")  # by SKU
     page.get_by_role("link", name="Products").click()
     for sku, stock in (("WID-001", "40"), ("LMP-004", "12")):  # 38 and 11 while the order stood
         expect(page.get_by_role("row").filter(has_text=sku).get_by_role("cell").nth(3)).to_have_text(stock)

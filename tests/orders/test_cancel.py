@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Product
+from orders.events import describe
 from orders.models import Order
 from orders.services import OrderRefused, order_cancel, order_status_change
 from tests.factories import OrderFactory, ProductFactory
@@ -34,7 +35,7 @@ def test_cancel_gives_tracked_stock_back_and_says_so_on_the_timeline(order, staf
     event = order.events.get(kind="cancelled")
     assert event.actor == staff
     assert event.data == {"reason": "customer changed their mind", "restocked": {"TRK": 3}}
-    assert event.message == "Cancelled: customer changed their mind. Restocked 3 x TRK."
+    assert describe(event) == "Cancelled: customer changed their mind. Restocked 3 x TRK."
 
 
 def test_cancelling_twice_restocks_once(order):

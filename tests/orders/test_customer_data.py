@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from customers.services import customer_update
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
+from orders.events import describe
 from orders.fulfilment import ShipmentRequest, shipment_record
 from orders.models import Order
 from orders.models_fulfilment import Carrier
@@ -60,6 +61,7 @@ def test_an_administrator_exports_everything_held_about_a_customer(customer):
     assert exported["number"] == order.number and exported["total"] == str(order.total)
     assert [(line["sku"], line["quantity"]) for line in exported["lines"]] == [("LMP-1", 2)]
     assert "Left at the back door" in [event["data"].get("text") for event in exported["events"]]
+    assert "Staff note: Left at the back door" in [event["message"] for event in exported["events"]]  # as shown
     entry = LogEntry.objects.get_for_object(customer).latest("pk")
     assert (entry.action, entry.actor, entry.changes_dict) == (LogEntry.Action.ACCESS, administrator,
                                                               {"data": ["", "exported"]})
@@ -85,7 +87,7 @@ def test_an_administrator_erases_a_customer_whose_orders_are_finished(customer):
         assert (order.customer_name, order.customer_email) == (customer.name, "")
         assert order.billing_address["line1"] == "[erased]" and order.billing_address["country"] == "US"
         assert [line.quantity for line in order.lines.all()] == [2]
-        timeline = json.dumps([(event.message, event.data) for event in order.events.all()])
+        timeline = json.dumps([(event.message, event.data, describe(event)) for event in order.events.all()])
         assert "rosa" not in timeline.lower() and "Delgado" not in timeline
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.editing import OrderChange, order_edit_save
+from orders.events import describe
 from orders.fulfilment import ShipmentRequest, payment_record, shipment_record
 from orders.models import Carrier, Order, OrderLine
 from orders.sales import sales_rebuild
@@ -82,7 +83,7 @@ def test_raising_the_total_of_a_paid_order_leaves_a_balance_due(staff_client, or
     current = Order.objects.get()
     assert (current.total, current.payment_status, balance_due(current)) == (
         Decimal("56.84"), "partially_paid", Decimal("10.80"))
-    assert "now partially paid (was paid)" in current.events.get(kind="edited").message
+    assert "now partially paid (was paid)" in describe(current.events.get(kind="edited"))
     page = staff_client.get(current.get_absolute_url()).content.decode()
     assert "Partially paid" in page and "$10.80" in page
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
 from orders.editing import OrderChange, OrderEditConflict, order_edit_save
+from orders.events import describe
 from orders.models import Order, OrderEvent, OrderLine
 from orders.services import OrderRefused, order_cancel
 from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory
@@ -60,7 +61,7 @@ def test_an_edit_applies_the_diff_moves_stock_by_deltas_and_recomputes_totals(or
     assert event.data["changed"] == [{"sku": "KEEP", "before": 3, "after": 5}]
     assert event.data["restocked"] == {"DROP": 2} and event.data["taken"] == {"KEEP": 2, "NEW": 2}
     assert event.data["total"] == {"before": str(order.total), "after": "65.48"}
-    assert event.message == ("Edited: added 2 x NEW; removed 2 x DROP; KEEP quantity 3 → 5; restocked 2 x DROP; "
+    assert describe(event) == ("Edited: added 2 x NEW; removed 2 x DROP; KEEP quantity 3 → 5; restocked 2 x DROP; "
                              f"total {order.total} → 65.48.")
     assert new.pk in {line.product_id for line in current.lines.all()}
 
@@ -137,8 +138,9 @@ def test_addresses_and_shipping_change_with_the_charge(order):
     assert current.shipping_address["line1"] == "2 Harbor Rd" and current.billing_address == order.billing_address
     assert (current.shipping_method, current.shipping) == ("Express", Decimal("15.00"))
     assert current.total == order.total + Decimal("10.00")
-    assert "shipping address changed" in saved.event.message and "billing address" not in saved.event.message
-    assert "shipping Ground (5.00) → Express (15.00)" in saved.event.message
+    sentence = describe(saved.event)
+    assert "shipping address changed" in sentence and "billing address" not in sentence
+    assert "shipping Ground (5.00) → Express (15.00)" in sentence
     assert saved.event.data["shipping_address"]["after"]["line1"] == "2 Harbor Rd"
 
 
@@ -150,12 +152,12 @@ def test_a_retired_shipping_method_is_refused(order):
 
 
 def test_the_edit_and_its_event_are_one_transaction(order, monkeypatch):
-    from orders import editing
+    from orders import events
 
     def broken(**kwargs):
         raise RuntimeError("the timeline could not be written")
 
-    monkeypatch.setattr(editing, "event_record", broken)
+    monkeypatch.setattr(events, "order_edited_event", broken)
     with pytest.raises(RuntimeError):
         order_edit_save(order=order, change=change(order, {"KEEP": 5, "SVC": 1}))
     assert (stock("KEEP"), stock("DROP")) == (7, 8)

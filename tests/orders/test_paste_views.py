@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from catalog.models import Product
 from orders.cart import MAX_QUANTITY, Cart
+from orders.events import describe
 from orders.models import Order, OrderEvent
 from tests.factories import OrderFactory, ProductFactory, customer_with_address
 from tests.helpers import add, submitted_data
@@ -232,7 +233,7 @@ def test_a_paste_into_an_order_being_edited_is_applied_by_save_changes(staff_cli
     saved = staff_client.post(edit_url, submitted_data(page, ("form", "billing_form", "shipping_form")), follow=True)
     assert f"Order #{order.number} saved." in saved.content.decode()
     assert {line.sku: line.quantity for line in Order.objects.get().lines.all()} == {"KEEP": 5, "NEW-1": 4}
-    assert OrderEvent.objects.get(kind="edited").message.startswith("Edited: added 4 x NEW-1; KEEP quantity 3 → 5;")
+    assert describe(OrderEvent.objects.get(kind="edited")).startswith("Edited: added 4 x NEW-1; KEEP quantity 3 → 5;")
     assert Product.objects.get(sku="NEW-1").stock == 6
 
 

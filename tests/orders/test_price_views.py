@@ -12,6 +12,7 @@ from django.urls import reverse
 from customers.models import CustomerType, TypePrice
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
 from orders.cart import Cart
+from orders.events import describe
 from orders.models import Order, TaxRate
 from tests.factories import OrderFactory, ProductFactory, customer_with_address
 from tests.helpers import add, cart_price_url, checkout_form, edit_price_url, logged_in, start_cart, submitted_data
@@ -294,7 +295,7 @@ def test_the_editor_changes_a_price_and_the_discount_on_the_timeline(manager, ch
     assert (line.unit_price, line.price_approved_by, order.discount) == (D("8.00"), user, D("1.00"))
     assert order.subtotal == D("16.00")
     event = order.events.filter(kind="edited").get()
-    assert "price 10.00 → 8.00 (Price match)" in event.message and "discount" in event.message
+    assert "price 10.00 → 8.00 (Price match)" in describe(event) and "discount" in describe(event)
 
 
 def test_a_clerk_cannot_reach_the_editors_price_controls(clerk, checkout_setup):

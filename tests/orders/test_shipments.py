@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from orders.events import describe
 from orders.fulfilment import ShipmentRequest, shipment_email_request, shipment_record
 from orders.models import Carrier, Order, OrderLine, Shipment
 from orders.services import OrderRefused, order_cancel
@@ -227,8 +228,7 @@ def test_a_shipping_confirmation_try_run_twice_sends_once_and_retries_are_on_the
         shipment = ship(order, carrier, send_email=True)
     shipment.refresh_from_db()
     assert shipment.email_state == "sent" and shipment.email_error == "" and len(mail.outbox) == 1
-    messages = list(order.events.filter(kind__startswith="shipping_email").order_by("pk")
-                    .values_list("message", flat=True))
+    messages = [describe(event) for event in order.events.filter(kind__startswith="shipping_email").order_by("pk")]
     assert messages[1].startswith("Shipping confirmation: try 1 of 5 failed")
     assert messages[-1] == f"Shipping confirmation sent to {order.customer_email}."
     sent = order.events.get(kind="shipping_email_sent")

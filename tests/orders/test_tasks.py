@@ -9,6 +9,7 @@ from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
 from oms.core.queue import is_temporary, retry_delay
+from orders.events import describe
 from orders.models import Order, OrderEvent
 from orders.tasks import order_email_send
 from tests.factories import ProductFactory, customer_with_address
@@ -51,7 +52,7 @@ def test_each_try_is_on_the_timeline_until_sent(settings, checkout_setup, django
         order = place(customer_with_address(email="b@example.com"), [(ProductFactory().pk, 1)], shipping,
                       send_confirmation=True).order
 
-    messages = list(order.events.order_by("pk").values_list("message", flat=True))
+    messages = [describe(event) for event in order.events.order_by("pk")]
     assert [m.split(",")[0] for m in messages[-3:-1]] == ["Confirmation email: try 1 of 5 failed",
                                                           "Confirmation email: try 2 of 5 failed"]
     assert messages[-1] == "Confirmation email sent to b@example.com."

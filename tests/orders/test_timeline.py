@@ -4,10 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.template import engines
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from orders import events
+from orders.events import describe
 from orders.models import Order, OrderEvent
 from orders.selectors import order_timeline
 from orders.services import OrderRefused, order_confirmation_request, order_status_change
@@ -36,7 +40,7 @@ def test_a_status_change_records_before_after_and_who(checkout_setup, staff):
     order_status_change(order=order, status="processing", actor=staff)
     event = order.events.get(kind="status_changed")
     assert (event.actor, event.data) == (staff, {"before": "placed", "after": "processing"})
-    assert event.message == "Status changed from placed to processing."
+    assert describe(event) == "Status changed from placed to processing."
 
 
 def test_a_refused_status_change_records_nothing(checkout_setup, staff):
@@ -134,3 +138,45 @@ def test_the_timeline_shows_times_as_djangos_date_filter_would_in_the_current_ti
 
     assert shown == expected  # as the page drew them with the date filter
     assert {entry["actor_name"] for entry in order_timeline(order)[:2]} == {"system"}
+
+
+def record_one_of_each(order, actor, index: int) -> None:
+    events.note_added_event(order=order, actor=actor, text=f"Note {index}", visible_to_customer=bool(index % 2))
+    events.email_changed_event(order=order, actor=actor, before="", after=f"buyer{index}@example.com")
+    events.order_edited_event(order=order, actor=actor, token=f"t-{index}", changes={
+        "added": [{"sku": f"SKU-{index}", "quantity": 1}], "removed": [], "changed": [], "restocked": {},
+        "taken": {}, "total": {"before": "10.00", "after": "12.00"}})
+    events.email_failed_event(order=order, kind=OrderEvent.Kind.CONFIRMATION_FAILED, key=f"k{index}", attempt=1,
+                              tries=5, error="busy", retry_at=timezone.now())
+
+
+def test_the_timeline_draws_typed_events_in_queries_that_do_not_grow_with_their_number(
+        staff_client, checkout_setup, django_assert_num_queries):
+    order = OrderFactory(shipping=checkout_setup[0])
+    manager = UserFactory(username="maria")
+    record_one_of_each(order, manager, 0)
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(order.get_absolute_url())
+    for index in range(1, 30):
+        record_one_of_each(order, manager if index % 2 else None, index)
+
+    with django_assert_num_queries(len(few)):
+        response = staff_client.get(order.get_absolute_url())
+
+    text = response.content.decode()
+    assert "Staff note: Note 0" in text and "Note for the customer: Note 29" in text
+    assert "Edited: added 1 x SKU-29; total 10.00 → 12.00." in text
+    assert "Email address changed from none to buyer17@example.com." in text
+    assert "Confirmation email: try 1 of 5 failed, trying again at" in text
+    assert text.index("Note 29") < text.index("Note 28") < text.index("Placed: 1 line(s)")
+
+
+def test_an_older_row_keeps_showing_its_stored_sentence_on_the_page(staff_client, checkout_setup):
+    order = OrderFactory(shipping=checkout_setup[0])
+    OrderEvent.objects.create(order=order, kind="payment_recorded", actor=None,
+                              message="Payment of $5.00 recorded (Cash); partially paid, balance due $9.80.",
+                              data={"payment": 1, "amount": "5.00", "status": "partially_paid"})
+
+    text = staff_client.get(order.get_absolute_url()).content.decode()
+
+    assert "Payment of $5.00 recorded (Cash); partially paid, balance due $9.80." in text

@@ -1,0 +1,205 @@
+"""An order's timeline: one function per kind of event, each storing what happened as data (JSON-safe: money as
+strings), and ``describe``, which draws the sentence staff read from the kind and that data when it is shown.
+
+Call the functions inside the transaction that made the change. Rows written before events were typed hold their
+sentence in ``OrderEvent.message`` and may lack data a sentence now needs: ``describe`` falls back to that stored
+sentence. The column stays, as that legacy sentence (no migration rewrites a big table); new rows leave it empty.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
+
+from django.utils import timezone
+
+from oms.core.money import format_money
+
+from .models import Order, OrderEvent, Payment, Shipment
+
+Kind = OrderEvent.Kind
+
+
+def _create(order: Order, kind: str, actor, data: dict) -> OrderEvent:
+    return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data)
+
+
+def order_placed_event(*, order: Order, actor, total: Decimal, lines: int) -> OrderEvent:
+    return _create(order, Kind.PLACED, actor, {"total": str(total), "lines": lines})
+
+
+def confirmation_queued_event(*, order: Order, actor, to: str) -> OrderEvent:
+    return _create(order, Kind.CONFIRMATION_QUEUED, actor, {"to": to})
+
+
+def confirmation_resent_event(*, order: Order, actor, to: str) -> OrderEvent:
+    return _create(order, Kind.CONFIRMATION_RESENT, actor, {"to": to})
+
+
+def email_changed_event(*, order: Order, actor, before: str, after: str) -> OrderEvent:
+    return _create(order, Kind.EMAIL_CHANGED, actor, {"before": before, "after": after})
+
+
+def note_added_event(*, order: Order, actor, text: str, visible_to_customer: bool) -> OrderEvent:
+    return _create(order, Kind.NOTE_ADDED, actor, {"text": text, "visible_to_customer": visible_to_customer})
+
+
+def status_changed_event(*, order: Order, actor, before: str, after: str) -> OrderEvent:
+    return _create(order, Kind.STATUS_CHANGED, actor, {"before": before, "after": after})
+
+
+def order_cancelled_event(*, order: Order, actor, reason: str, restocked: dict[str, int]) -> OrderEvent:
+    """``restocked``: SKU -> quantity given back to stock."""
+    return _create(order, Kind.CANCELLED, actor, {"reason": reason, "restocked": restocked})
+
+
+def order_edited_event(*, order: Order, actor, token: str, changes: dict) -> OrderEvent:
+    """``changes``: the edit's diff (added, removed, changed, restocked, taken, and before/after pairs for the
+    total, addresses, shipping, discount and payment status); ``token`` identifies the edit (resubmissions)."""
+    return _create(order, Kind.EDITED, actor, {"token": token, **changes})
+
+
+def payment_recorded_event(*, order: Order, actor, payment: Payment, balance: Decimal) -> OrderEvent:
+    """``order`` as the payment left it (its payment status); ``balance``: what is still due."""
+    return _create(order, Kind.PAYMENT_RECORDED, actor, {
+        "payment": payment.pk, "amount": str(payment.amount), "method": payment.method,
+        "reference": payment.reference, "status": order.payment_status, "balance": str(balance)})
+
+
+def shipment_recorded_event(*, order: Order, actor, shipment: Shipment, lines: dict[str, int]) -> OrderEvent:
+    """``lines``: SKU -> quantity shipped; ``order`` as the shipment left it (its status)."""
+    return _create(order, Kind.SHIPMENT_RECORDED, actor, {
+        "shipment": shipment.pk, "lines": lines, "carrier": shipment.carrier.name,
+        "tracking": list(shipment.tracking_numbers), "status": order.status})
+
+
+def shipping_email_queued_event(*, order: Order, actor, shipment: Shipment) -> OrderEvent:
+    return _create(order, Kind.SHIPPING_EMAIL_QUEUED, actor, {"shipment": shipment.pk, "to": shipment.email_to})
+
+
+def shipping_email_resent_event(*, order: Order, actor, shipment: Shipment, to: str) -> OrderEvent:
+    return _create(order, Kind.SHIPPING_EMAIL_RESENT, actor, {"shipment": shipment.pk, "to": to})
+
+
+def _about(shipment: int | None) -> dict:
+    return {"shipment": shipment} if shipment is not None else {}
+
+
+def email_sent_event(*, order: Order, kind: str, to: str, key: str, attempt: int,
+                     shipment: int | None = None) -> OrderEvent:
+    """An order email went out (``kind``: its "sent" kind); ``key`` and ``attempt`` say which request and try."""
+    return _create(order, kind, None, {"to": to, "key": key, "attempt": attempt, **_about(shipment)})
+
+
+def email_failed_event(*, order: Order, kind: str, key: str, attempt: int, tries: int, error: str,
+                       retry_at: datetime | None = None, shipment: int | None = None) -> OrderEvent:
+    """Try ``attempt`` of ``tries`` of an order email failed (``kind``: its "failed" kind); with ``retry_at``
+    the next try is queued for then, without it the email failed for good."""
+    data = {"key": key, "attempt": attempt, "tries": tries, "error": error, **_about(shipment)}
+    if retry_at is not None:
+        data["retry_at"] = retry_at.isoformat()
+    return _create(order, kind, None, data)
+
+
+# Drawing the sentences. Each formatter reads the data its function writes; a KeyError (an older row without
+# that data) or a value no longer known (ValueError) sends describe to the stored sentence.
+
+def _quantities(by_sku: dict) -> str:
+    """``{sku: quantity}`` by SKU: PostgreSQL's jsonb keeps no key order, so this order is the same everywhere."""
+    return ", ".join(f"{quantity:,} x {sku}" for sku, quantity in sorted(by_sku.items()))
+
+
+def _status(value: str) -> str:
+    return Order.Status(value).label.lower()
+
+
+def _note(data: dict) -> str:
+    return ("Note for the customer: " if data["visible_to_customer"] else "Staff note: ") + data["text"]
+
+
+def _cancelled(data: dict) -> str:
+    return f"Cancelled: {data['reason']}. Restocked {_quantities(data['restocked']) or 'nothing tracked'}."
+
+
+def _payment(data: dict) -> str:
+    method = Payment.Method(data["method"]).label + (f", {data['reference']}" if data["reference"] else "")
+    status = Order.PaymentStatus(data["status"]).label.lower()
+    return (f"Payment of {format_money(data['amount'])} recorded ({method}); {status}, "
+            f"balance due {format_money(data['balance'])}.")
+
+
+def _shipment(data: dict) -> str:
+    tracking = ", ".join(data["tracking"]) or "no tracking number"
+    return f"Shipped {_quantities(data['lines'])} by {data['carrier']} ({tracking}); {_status(data['status'])}."
+
+
+def edit_sentence(data: dict) -> str:
+    """The edit's diff as one sentence: lines, prices, discount, addresses, shipping, stock, total, payment."""
+    parts = [f"added {line['quantity']:,} x {line['sku']}" for line in data["added"]]
+    parts += [f"removed {line['quantity']:,} x {line['sku']}" for line in data["removed"]]
+    parts += [f"{line['sku']} quantity {line['before']:,} → {line['after']:,}" for line in data["changed"]
+              if "before" in line]
+    parts += [f"{line['sku']} price {line['price_before']} → {line['price_after']} ({line['reason']})"
+              for line in data["changed"] if "price_before" in line]
+    if discount := data.get("discount"):
+        parts.append(f"discount {discount['before']} → {discount['after']}")
+    parts += [f"{label} changed" for key, label in (("billing_address", "billing address"),
+                                                     ("shipping_address", "shipping address")) if key in data]
+    if shipping := data.get("shipping_method"):
+        parts.append(f"shipping {shipping['before']} → {shipping['after']}")
+    if data["restocked"]:
+        parts.append("restocked " + _quantities(data["restocked"]))
+    parts.append(f"total {data['total']['before']} → {data['total']['after']}")
+    if payment := data.get("payment_status"):
+        parts.append(f"now {payment['after']} (was {payment['before']})")
+    return "Edited: " + "; ".join(parts) + "."
+
+
+def _email_sent(label: str, data: dict) -> str:
+    return f"{label} sent to {data['to']}."
+
+
+def _email_failed(label: str, data: dict) -> str:
+    attempt = data["attempt"]
+    if "retry_at" in data:
+        at = timezone.localtime(datetime.fromisoformat(data["retry_at"])).strftime("%H:%M:%S")
+        return f"{label}: try {attempt} of {data['tries']} failed, trying again at {at}: {data['error'][:300]}"
+    tries = f" after {attempt} tries" if attempt > 1 else ""
+    return f"{label} failed{tries}: {data['error'][:400]}"
+
+
+SENTENCES: dict[str, Callable[[dict], str]] = {
+    Kind.PLACED: lambda data: f"Placed: {data['lines']} line(s), total {data['total']}.",
+    Kind.STATUS_CHANGED: lambda data: f"Status changed from {_status(data['before'])} to {_status(data['after'])}.",
+    Kind.CONFIRMATION_QUEUED: lambda data: f"Confirmation email queued for {data['to']}.",
+    Kind.CONFIRMATION_RESENT: lambda data: f"Confirmation resend requested, to {data['to']}.",
+    Kind.EMAIL_CHANGED: lambda data: (f"Email address changed from {data['before'] or 'none'} "
+                                      f"to {data['after'] or 'none'}."),
+    Kind.NOTE_ADDED: _note,
+    Kind.CANCELLED: _cancelled,
+    Kind.EDITED: edit_sentence,
+    Kind.PAYMENT_RECORDED: _payment,
+    Kind.SHIPMENT_RECORDED: _shipment,
+    Kind.SHIPPING_EMAIL_QUEUED: lambda data: f"Shipping confirmation queued for {data['to']}.",
+    Kind.SHIPPING_EMAIL_RESENT: lambda data: f"Shipping confirmation resend requested, to {data['to']}.",
+    Kind.CONFIRMATION_SENT: partial(_email_sent, "Confirmation email"),
+    Kind.CONFIRMATION_FAILED: partial(_email_failed, "Confirmation email"),
+    Kind.SHIPPING_EMAIL_SENT: partial(_email_sent, "Shipping confirmation"),
+    Kind.SHIPPING_EMAIL_FAILED: partial(_email_failed, "Shipping confirmation"),
+}
+
+
+def sentence(kind: str, data: dict, message: str = "") -> str:
+    """What the timeline says for an event of ``kind`` with ``data``; ``message``: the row's stored (legacy)
+    sentence, shown when the data cannot say it (the kind's name when neither can)."""
+    try:
+        return SENTENCES[kind](data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        if message:
+            return message
+        return Kind(kind).label if kind in Kind.values else kind
+
+
+def describe(event: OrderEvent) -> str:
+    """The sentence the timeline shows for ``event``, drawn from its kind and data."""
+    return sentence(event.kind, event.data, event.message)

@@ -1,0 +1,165 @@
+"""Typed timeline events: each kind stores data, and its sentence is drawn from that data when shown."""
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from orders import events
+from orders.models import Carrier, Order, OrderEvent, Payment, Shipment
+from tests.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+Kind = OrderEvent.Kind
+RETRY_AT = datetime(2030, 1, 5, 14, 3, 9, tzinfo=UTC)
+
+
+def shipment(**fields) -> Shipment:
+    return Shipment(pk=3, carrier=Carrier(name="UPS"), **fields)
+
+
+EDIT = {"added": [{"sku": "NEW", "quantity": 2, "unit_price": "2.50"}], "removed": [{"sku": "DROP", "quantity": 1}],
+        "changed": [{"sku": "KEEP", "before": 3, "after": 5},
+                    {"sku": "KEEP", "price_before": "10.00", "price_after": "8.00", "reason": "Price match"}],
+        "restocked": {"DROP": 1}, "taken": {"KEEP": 2, "NEW": 2},
+        "discount": {"before": "none", "after": "10% (Loyal)"},
+        "shipping_address": {"before": {"line1": "1 Main St"}, "after": {"line1": "2 Harbor Rd"}},
+        "shipping_method": {"before": "Ground (5.00)", "after": "Express (15.00)"},
+        "total": {"before": "40.00", "after": "55.50"}, "payment_status": {"before": "paid", "after": "partially paid"}}
+
+# (what happened, the event function's call on an order, the sentence the timeline shows)
+SENTENCES = [
+    ("placed", lambda order: events.order_placed_event(order=order, actor=None, total=Decimal("64.80"), lines=2),
+     "Placed: 2 line(s), total 64.80."),
+    ("status", lambda order: events.status_changed_event(order=order, actor=None, before="placed",
+                                                         after="processing"),
+     "Status changed from placed to processing."),
+    ("confirmation queued", lambda order: events.confirmation_queued_event(order=order, actor=None, to="a@x.example"),
+     "Confirmation email queued for a@x.example."),
+    ("confirmation resent", lambda order: events.confirmation_resent_event(order=order, actor=None, to="a@x.example"),
+     "Confirmation resend requested, to a@x.example."),
+    ("email changed", lambda order: events.email_changed_event(order=order, actor=None, before="",
+                                                               after="ap@x.example"),
+     "Email address changed from none to ap@x.example."),
+    ("staff note", lambda order: events.note_added_event(order=order, actor=None, text="Call first",
+                                                         visible_to_customer=False),
+     "Staff note: Call first"),
+    ("customer note", lambda order: events.note_added_event(order=order, actor=None, text="Leave at the door",
+                                                            visible_to_customer=True),
+     "Note for the customer: Leave at the door"),
+    ("cancelled", lambda order: events.order_cancelled_event(order=order, actor=None, reason="duplicate",
+                                                             restocked={"WID": 2, "LMP": 1}),
+     "Cancelled: duplicate. Restocked 1 x LMP, 2 x WID."),
+    ("cancelled, nothing tracked", lambda order: events.order_cancelled_event(order=order, actor=None, reason="x",
+                                                                              restocked={}),
+     "Cancelled: x. Restocked nothing tracked."),
+    ("edited", lambda order: events.order_edited_event(order=order, actor=None, token="t-1", changes=EDIT),
+     "Edited: added 2 x NEW; removed 1 x DROP; KEEP quantity 3 → 5; KEEP price 10.00 → 8.00 (Price match); "
+     "discount none → 10% (Loyal); shipping address changed; shipping Ground (5.00) → Express (15.00); "
+     "restocked 1 x DROP; total 40.00 → 55.50; now partially paid (was paid)."),
+    ("payment", lambda order: events.payment_recorded_event(
+        order=_as(order, payment_status="partially_paid"), actor=None, balance=Decimal("1044.80"),
+        payment=Payment(pk=7, amount=Decimal("20.00"), method="check", reference="1234")),
+     "Payment of $20.00 recorded (Check, 1234); partially paid, balance due $1,044.80."),
+    ("payment, no reference", lambda order: events.payment_recorded_event(
+        order=_as(order, payment_status="paid"), actor=None, balance=Decimal("0"),
+        payment=Payment(pk=7, amount=Decimal("5"), method="cash", reference="")),
+     "Payment of $5.00 recorded (Cash); paid, balance due $0.00."),
+    ("shipment", lambda order: events.shipment_recorded_event(
+        order=_as(order, status="partially_shipped"), actor=None, lines={"WID": 2, "LMP": 1},
+        shipment=shipment(tracking_numbers=["1Z1", "1Z2"])),
+     "Shipped 1 x LMP, 2 x WID by UPS (1Z1, 1Z2); partially shipped."),
+    ("shipment, no tracking", lambda order: events.shipment_recorded_event(
+        order=_as(order, status="shipped"), actor=None, lines={"WID": 1000}, shipment=shipment(tracking_numbers=[])),
+     "Shipped 1,000 x WID by UPS (no tracking number); shipped."),
+    ("shipping queued", lambda order: events.shipping_email_queued_event(
+        order=order, actor=None, shipment=shipment(email_to="s@x.example")),
+     "Shipping confirmation queued for s@x.example."),
+    ("shipping resent", lambda order: events.shipping_email_resent_event(
+        order=order, actor=None, shipment=shipment(), to="s@x.example"),
+     "Shipping confirmation resend requested, to s@x.example."),
+    ("confirmation sent", lambda order: events.email_sent_event(
+        order=order, kind=Kind.CONFIRMATION_SENT, to="a@x.example", key="k", attempt=1),
+     "Confirmation email sent to a@x.example."),
+    ("shipping sent", lambda order: events.email_sent_event(
+        order=order, kind=Kind.SHIPPING_EMAIL_SENT, to="s@x.example", key="k", attempt=2, shipment=3),
+     "Shipping confirmation sent to s@x.example."),
+    ("try failed", lambda order: events.email_failed_event(
+        order=order, kind=Kind.CONFIRMATION_FAILED, key="k", attempt=2, tries=5, error="SMTP 451 busy",
+        retry_at=RETRY_AT),
+     "Confirmation email: try 2 of 5 failed, trying again at 14:03:09: SMTP 451 busy"),
+    ("failed for good", lambda order: events.email_failed_event(
+        order=order, kind=Kind.CONFIRMATION_FAILED, key="k", attempt=5, tries=5, error="SMTP 550 no such user"),
+     "Confirmation email failed after 5 tries: SMTP 550 no such user"),
+    ("failed at once", lambda order: events.email_failed_event(
+        order=order, kind=Kind.SHIPPING_EMAIL_FAILED, key="k", attempt=1, tries=5, error="bounced", shipment=3),
+     "Shipping confirmation failed: bounced"),
+]
+
+
+def _as(order: Order, **fields) -> Order:
+    for name, value in fields.items():
+        setattr(order, name, value)
+    return order
+
+
+@pytest.fixture
+def order(checkout_setup, settings):
+    settings.CURRENCY = "USD"
+    return OrderFactory(shipping=checkout_setup[0])
+
+
+@pytest.mark.parametrize(("record", "expected"), [case[1:] for case in SENTENCES], ids=[case[0] for case in SENTENCES])
+def test_each_kind_draws_its_sentence_from_its_data_and_stores_none(order, record, expected):
+    with timezone.override("UTC"):
+        event = record(order)
+        stored = OrderEvent.objects.get(pk=event.pk)  # as read back: the data went through JSON
+
+        assert events.describe(stored) == expected
+    assert stored.message == ""
+    assert json.loads(json.dumps(stored.data)) == stored.data
+
+
+def test_every_kind_has_a_sentence_and_a_case_above(order):
+    assert {record(order).kind for _, record, _ in SENTENCES} == set(events.SENTENCES) == set(Kind.values)
+
+
+def test_money_is_stored_as_text(order):
+    event = events.order_placed_event(order=order, actor=None, total=Decimal("64.80"), lines=2)
+    assert OrderEvent.objects.get(pk=event.pk).data == {"total": "64.80", "lines": 2}
+
+
+def test_the_retry_time_is_drawn_in_the_current_time_zone(order):
+    event = events.email_failed_event(order=order, kind=Kind.CONFIRMATION_FAILED, key="k", attempt=1, tries=3,
+                                      error="busy", retry_at=RETRY_AT)
+    with timezone.override("Asia/Kolkata"):
+        assert events.describe(event) == "Confirmation email: try 1 of 3 failed, trying again at 19:33:09: busy"
+
+
+@pytest.mark.parametrize(("kind", "data", "message"), [
+    ("payment_recorded", {"payment": 1, "amount": "5.00", "status": "paid"},
+     "Payment of $5.00 recorded (Cash); paid, balance due $0.00."),  # before method and balance were data
+    ("confirmation_queued", {}, "Confirmation email queued for old@x.example."),
+    ("shipment_recorded", {"shipment": 1, "lines": {"WID": 1}}, "Shipped 1 x WID by DHL (1Z); shipped."),
+    ("confirmation_failed", {"key": "k", "attempt": 1, "error": "busy", "retry_at": RETRY_AT.isoformat()},
+     "Confirmation email: try 1 of 4 failed, trying again at 09:03:09: busy"),  # tries was a setting
+    ("status_changed", {"before": "placed", "after": "on_the_moon"}, "Status changed from placed to on the moon."),
+    ("placed", {}, "Placed"),  # the benchmark's rows
+])
+def test_an_older_row_without_the_data_shows_its_stored_sentence(order, kind, data, message):
+    event = OrderEvent.objects.create(order=order, kind=kind, data=data, message=message)
+    assert events.describe(event) == message
+
+
+def test_an_older_row_whose_data_suffices_reads_as_before(order):
+    event = OrderEvent.objects.create(order=order, kind="status_changed", data={"before": "placed",
+                                      "after": "processing"}, message="Status changed from placed to processing.")
+    assert events.describe(event) == event.message
+
+
+def test_a_row_with_neither_data_nor_a_sentence_shows_its_kind(order):
+    assert events.describe(OrderEvent(order=order, kind="payment_recorded")) == "Payment recorded"
+    assert events.sentence("gone_kind", {}) == "gone_kind"
