@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from oms.core.admin_inlines import BoundedInline
 from oms.core.admin_search import search_first_matches
 
+from . import lifecycle
 from .models import Order, OrderLine, ShippingMethod, TaxRate
 from .selectors import order_search_numbers
 from .services import OrderRefused, order_cancel, order_status_change
@@ -47,7 +48,7 @@ class OrderAdmin(admin.ModelAdmin):
     show_full_result_count = False
     # No date_hierarchy: its year links cost a DISTINCT over every order; list_filter covers dates.
     # Shipped comes from recording shipments on the order page (orders.fulfilment), not from a status action.
-    actions = [_status_action(status) for status in (Order.Status.PROCESSING, Order.Status.COMPLETED)] + [
+    actions = [_status_action(status) for status in lifecycle.manual_statuses()] + [
         "cancel_with_restock"]
     inlines = [OrderLineInline]
     # Everything on an order is a snapshot of the moment it was placed; status moves by the actions.

@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from customers.models import Address, Customer
 
+from . import lifecycle
 from .events import describe
 from .models import Order, OrderEvent
 
-# Orders still under way: a customer with one of these cannot be erased yet.
-OPEN_STATUSES = (Order.Status.PLACED, Order.Status.PROCESSING, Order.Status.SHIPPED)
 ERASED = "[erased]"
 CUSTOMER_PERSONAL = {"company": "", "email": "", "phone": "", "notes": ""}
 ADDRESS_PERSONAL = {"company": "", "line1": ERASED, "line2": "", "city": ERASED, "postal_code": "", "phone": ""}
@@ -27,9 +26,7 @@ ADDRESS_PERSONAL = {"company": "", "line1": ERASED, "line2": "", "city": ERASED,
 class CustomerErasureRefused(Exception):
     def __init__(self, open_orders: list[int]):
         self.open_orders = open_orders
-        numbers = ", ".join(f"#{number}" for number in open_orders)
-        super().__init__(f"This customer has orders still under way ({numbers}): erase them once those are "
-                         "completed or cancelled.")
+        super().__init__(lifecycle.why_not_erase(open_orders))
 
 
 def customer_data_export(*, customer: Customer) -> dict:
@@ -68,7 +65,7 @@ def customer_erase(*, customer: Customer) -> Customer:
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         orders = list(Order.objects.select_for_update().filter(customer=customer).order_by("number"))
-        if open_orders := [order.number for order in orders if order.status in OPEN_STATUSES]:
+        if open_orders := [order.number for order in orders if lifecycle.is_open(order)]:
             raise CustomerErasureRefused(open_orders)
         mentions = {customer.name, customer.email, customer.phone, *(order.customer_email for order in orders)}
         with disable_auditlog():  # the audit trail must not keep what is being erased

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from catalog.models import Product
 
+from . import lifecycle
 from .models import DailyProductSales, DailySales, Order
 from .terms import OPEN_BALANCE
 
 COUNT_CAP = 1_000
 CHART_WIDTH = 600
-AWAITING_SHIPMENT = (Order.Status.PLACED, Order.Status.PROCESSING, Order.Status.PARTIALLY_SHIPPED)
 
 
 LABEL_WIDTH = 170  # a row's label, left of its bar
@@ -136,8 +136,9 @@ def _capped(queryset) -> tuple[int, bool]:
 
 def awaiting(today: date) -> list[Waiting]:
     """Open orders, counted along the partial indexes up to COUNT_CAP (the page says "1,000+" beyond)."""
-    shipment = Order.objects.filter(status__in=AWAITING_SHIPMENT)
-    payment = Order.objects.filter(payment_status__in=OPEN_BALANCE).exclude(status=Order.Status.CANCELLED)
+    shipment = Order.objects.filter(status__in=lifecycle.ordered(lifecycle.AWAITING_SHIPMENT))
+    payment = (Order.objects.filter(payment_status__in=OPEN_BALANCE)
+               .exclude(status__in=lifecycle.ordered(lifecycle.NOT_PAYABLE)))
     overdue = payment.filter(due_date__lt=today)
     return [Waiting("Awaiting shipment", *_capped(shipment)), Waiting("Awaiting payment", *_capped(payment)),
             Waiting("Overdue", *_capped(overdue), link="overdue")]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from catalog.models import Product
 from catalog.services import stock_save
 
-from . import events
+from . import events, lifecycle
 from .cart import MAX_QUANTITY
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
 from .pricing import Discount, DiscountError, TaxRule, catalog_line, kept_line, order_totals, price_line
@@ -24,15 +24,6 @@ from .sales import sales_adjust
 from .selectors import products_priced_for, tax_for
 from .services import OrderRefused, order_confirmation_request
 from .terms import payment_status_for
-
-EDITABLE = {Order.Status.PLACED, Order.Status.PROCESSING}  # not partially shipped or shipped: goods have left
-
-
-def not_editable_message(order: Order) -> str:
-    shipped = (" Once anything has shipped the order's lines stay as they are."
-               if order.status in (Order.Status.PARTIALLY_SHIPPED, Order.Status.SHIPPED) else "")
-    return (f"Order #{order.number} is {order.get_status_display().lower()}: only placed or processing orders "
-            f"can be edited.{shipped}")
 
 
 class OrderEditConflict(OrderRefused):
@@ -97,8 +88,8 @@ def order_edit_save(*, order: Order, change: OrderChange, actor=None, send_confi
             if current.events.filter(kind=OrderEvent.Kind.EDITED, data__token=change.token).exists():
                 return EditSaved(current, changed=False, already_saved=True)
             raise OrderEditConflict([_conflict_message(current)])
-        if current.status not in EDITABLE:
-            raise OrderRefused([not_editable_message(current)])
+        if not lifecycle.can_edit(current):
+            raise OrderRefused([lifecycle.why_not_edit(current)])
         diff = _apply(current, change)
         if not diff:
             return EditSaved(current, changed=False)

@@ -21,7 +21,7 @@ from .cart import MAX_QUANTITY
 from .drafts import DraftCustomLine, DraftLine, OrderDraft
 from .models import Order, ShippingMethod
 from .paste import MAX_PASTE_CHARACTERS, MAX_PASTE_LINES, NUL_SHOWN_AS, paste_count
-from .selectors import ORDER_STATUSES, OrderFilters
+from .selectors import OrderFilters
 
 QUANTITY_ERRORS = {
     "required": "Enter a quantity.",
@@ -262,7 +262,7 @@ class OrderFilterForm(PlainFieldsMixin, forms.Form):
 
     def __init__(self, *args, staff: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any"), *[(status.value, status.label) for status in ORDER_STATUSES]]
+        self.fields["status"].choices = [("", "Any"), *Order.Status.choices]
         self.fields["taken_by"].choices = [("", "Anyone"), *[(str(pk), name) for pk, name in staff]]
         for name in ("status", "channel", "taken_by"):
             self.fields[name].error_messages["invalid_choice"] = "Choose one of the options in the list."

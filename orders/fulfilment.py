@@ -16,13 +16,11 @@ from django.utils import timezone
 from oms.core.money import format_money
 from oms.core.validators import CARD_MESSAGE, contains_card_number
 
-from . import events
+from . import events, lifecycle
 from .models import Carrier, Order, OrderEvent, OrderLine, Payment, Shipment, ShipmentLine
 from .services import OrderRefused
 from .tasks import order_email_enqueue
 from .terms import balance_due, payment_status_for
-
-SHIPPABLE = {Order.Status.PLACED, Order.Status.PROCESSING, Order.Status.PARTIALLY_SHIPPED}
 
 
 class Overpayment(OrderRefused):
@@ -54,8 +52,8 @@ def payment_record(*, order: Order, amount: Decimal, method: str, reference: str
         raise OrderRefused([CARD_MESSAGE])
     with transaction.atomic():
         current = _locked(order)
-        if current.status == Order.Status.CANCELLED:
-            raise OrderRefused([f"Order #{current.number} is cancelled: no payment can be recorded against it."])
+        if not lifecycle.can_pay(current):
+            raise OrderRefused([lifecycle.why_not_pay(current)])
         balance = balance_due(current)
         if amount > balance and not allow_overpayment:
             raise Overpayment(balance, amount - max(balance, Decimal("0")))
@@ -106,9 +104,8 @@ def shipment_record(*, order: Order, request: ShipmentRequest, actor=None) -> Sh
 
 
 def _quantities(order: Order, lines: list[OrderLine], wanted: dict[int, int] | None) -> list[tuple[OrderLine, int]]:
-    if order.status not in SHIPPABLE:
-        raise OrderRefused([f"Order #{order.number} is {order.get_status_display().lower()}: nothing can be "
-                            "shipped."])
+    if not lifecycle.can_ship(order):
+        raise OrderRefused([lifecycle.why_not_ship(order)])
     if wanted is None:
         wanted = {line.pk: line.quantity_unshipped for line in lines}
     by_id = {line.pk: line for line in lines}
@@ -129,8 +126,7 @@ def _quantities(order: Order, lines: list[OrderLine], wanted: dict[int, int] | N
 
 def _after_shipping(order: Order, shipment: Shipment, lines, shipping, actor) -> None:
     before = order.status
-    order.status = (Order.Status.SHIPPED if all(line.quantity_unshipped == 0 for line in lines)
-                    else Order.Status.PARTIALLY_SHIPPED)
+    order.status = lifecycle.after_shipment(everything_shipped=all(line.quantity_unshipped == 0 for line in lines))
     order.save(update_fields=["status"])
     events.shipment_recorded_event(order=order, actor=actor, shipment=shipment,
                                    lines={line.sku: quantity for line, quantity in shipping})

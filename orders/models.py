@@ -6,6 +6,8 @@ from django_countries.fields import CountryField
 from catalog.models import Product
 from customers.models import Customer
 
+from . import lifecycle
+
 
 class ShippingMethod(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -73,14 +75,7 @@ class PriceReason(models.Model):
 
 
 class Order(models.Model):
-    class Status(models.TextChoices):
-        PLACED = "placed", "Placed"
-        PROCESSING = "processing", "Processing"
-        PARTIALLY_SHIPPED = "partially_shipped", "Partially shipped"
-        SHIPPED = "shipped", "Shipped"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        NOTE_ADDED = "note_added", "Note added"
+    Status = lifecycle.Status  # the statuses and what each allows: orders.lifecycle
 
     class Channel(models.TextChoices):
         PHONE = "phone", "Phone"
@@ -175,12 +170,13 @@ class Order(models.Model):
             # first; orders with no due date (bulk-loaded ones) are not in the overdue one at all.
             models.Index(fields=["-number"], name="order_balance_open",
                          condition=models.Q(payment_status__in=["unpaid", "partially_paid"])
-                         & ~models.Q(status="cancelled")),
+                         & ~models.Q(status__in=lifecycle.ordered(lifecycle.NOT_PAYABLE))),
             models.Index(fields=["-number"], name="order_balance_due",
                          condition=models.Q(payment_status__in=["unpaid", "partially_paid"])
-                         & ~models.Q(status="cancelled") & models.Q(due_date__isnull=False)),
+                         & ~models.Q(status__in=lifecycle.ordered(lifecycle.NOT_PAYABLE))
+                         & models.Q(due_date__isnull=False)),
             models.Index(fields=["-number"], name="order_awaiting_shipment",
-                         condition=models.Q(status__in=["placed", "processing", "partially_shipped"])),
+                         condition=models.Q(status__in=lifecycle.ordered(lifecycle.AWAITING_SHIPMENT))),
             # The order list's filters, each read newest first along its own index.
             models.Index(fields=["status", "-number"], name="order_status_newest"),
             models.Index(fields=["channel", "-number"], name="order_channel_newest"),

@@ -14,6 +14,7 @@ from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from . import lifecycle
 from .models import DailyProductSales, DailySales, Order, OrderLine
 
 
@@ -102,7 +103,7 @@ def _upsert(model, rows: list[dict], *, after: str = "") -> tuple[str, list]:
 def sales_rebuild() -> None:
     """Recompute the whole summary from the orders that are not cancelled, in the database (INSERT ... SELECT:
     a million orders never pass through Python). After seeding, a bulk load, or upgrading to the summary."""
-    live = Order.objects.exclude(status=Order.Status.CANCELLED)
+    live = Order.objects.filter(status__in=lifecycle.ordered(lifecycle.IN_SALES))
     days = (live.annotate(sales_day=TruncDate("created_at"), staff=Coalesce("placed_by_id", Value(0)))
             .values("sales_day", "channel", "staff").annotate(n=Count("pk"), money=Sum("total")).order_by()
             .values_list("sales_day", "channel", "staff", "n", "money"))

@@ -19,6 +19,7 @@ from customers.selectors import customer_identify_range, customer_search_ranges
 from oms.core.paging import Page
 from oms.core.seek import Branch, Key, Sql, first_rows, seek_ids, seek_page
 
+from . import lifecycle
 from .cart import Cart
 from .events import sentence
 from .models import Order, OrderEvent, OrderLine, PriceReason, ShippingMethod, TaxRate
@@ -126,7 +127,6 @@ def identify_search(*, last_name: str, company: str, email: str, limit: int = 25
     return first_rows(customers, where, order, limit=limit)
 
 
-ORDER_STATUSES = [status for status in Order.Status if status != "note_added"]  # what an order can be
 # Orders are numbered as they are stamped (created_at is set just before the INSERT that draws the number), so a
 # date range is also a range of numbers; the number bounds are found with this much slack for app servers' clocks.
 CLOCK_SLACK = timedelta(hours=1)
@@ -165,8 +165,10 @@ class OrderFilters:
             parts += [Sql("o.created_at < %s", (_db_time(end),)),
                       Sql("o.number < %s", (after.values_list("number", flat=True).first() or NO_NUMBER,))]
         if self.overdue:
+            unpayable = lifecycle.ordered(lifecycle.NOT_PAYABLE)  # as order_balance_due's condition says it
             parts.append(Sql("o.due_date < %s AND o.payment_status IN ('unpaid', 'partially_paid') "
-                             "AND o.status <> 'cancelled'", (timezone.localdate(),)))
+                             f"AND o.status NOT IN ({', '.join(['%s'] * len(unpayable))})",
+                             (timezone.localdate(), *unpayable)))
         return reduce(operator.and_, parts) if parts else None
 
 

@@ -13,7 +13,7 @@ from catalog.services import stock_save
 from customers.models import Customer
 from customers.services import address_add
 
-from . import events
+from . import events, lifecycle
 from .drafts import OrderDraft
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
 from .quoting import Quote, pricing_problems, quote
@@ -223,32 +223,16 @@ def order_note_add(*, order: Order, text: str, visible_to_customer: bool, actor=
         return events.note_added_event(order=order, actor=actor, text=text, visible_to_customer=visible_to_customer)
 
 
-ALLOWED_TRANSITIONS = {
-    Order.Status.PLACED: {Order.Status.PROCESSING},
-    # Shipping goes through shipments (orders.fulfilment), which move placed/processing orders to partially
-    # shipped or shipped; a status change alone would leave lines unshipped.
-    Order.Status.PROCESSING: set(),
-    Order.Status.PARTIALLY_SHIPPED: set(),
-    Order.Status.SHIPPED: {Order.Status.COMPLETED},
-    Order.Status.COMPLETED: set(),
-    Order.Status.CANCELLED: set(),
-}
-
-
 def order_status_change(*, order: Order, status: str, actor=None) -> Order:
     """Move an order to ``status``. Raises OrderRefused for a transition that is not allowed."""
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
-        now, wanted = current.get_status_display().lower(), Order.Status(status).label.lower()
-        if status not in ALLOWED_TRANSITIONS[current.status]:
-            raise OrderRefused([f"An order that is {now} cannot become {wanted}."])
+        if not lifecycle.can_change_status(current, status):
+            raise OrderRefused([lifecycle.why_not_change_status(current, status)])
         before, current.status = current.status, status
         current.save(update_fields=["status"])
         events.status_changed_event(order=current, actor=actor, before=before, after=status)
     return current
-
-
-CANCELLABLE = {Order.Status.PLACED, Order.Status.PROCESSING}
 
 
 @dataclass(frozen=True)
@@ -267,9 +251,8 @@ def order_cancel(*, order: Order, reason: str, actor=None) -> CancelledOrder:
         current = Order.objects.select_for_update().get(pk=order.pk)
         if current.status == Order.Status.CANCELLED:
             return CancelledOrder(current, {}, changed=False)
-        if current.status not in CANCELLABLE:
-            raise OrderRefused([f"Order #{current.number} is {current.get_status_display().lower()}: "
-                                "a shipped order cannot be cancelled."])
+        if not lifecycle.can_cancel(current):
+            raise OrderRefused([lifecycle.why_not_cancel(current)])
         restocked = _restock({line.product_id: line.quantity for line in current.lines.all() if line.product_id})
         current.status = Order.Status.CANCELLED
         current.save(update_fields=["status"])

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from . import lifecycle
 from .models import Order
 
 OPEN_BALANCE = (Order.PaymentStatus.UNPAID, Order.PaymentStatus.PARTIALLY_PAID)
@@ -28,4 +29,4 @@ def balance_due(order: Order) -> Decimal:
 
 def is_overdue(order: Order, today: date) -> bool:
     return (order.due_date is not None and order.due_date < today and order.payment_status in OPEN_BALANCE
-            and order.status != Order.Status.CANCELLED)
+            and lifecycle.can_pay(order))

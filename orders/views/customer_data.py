@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from customers.models import Customer
 
-from ..customer_data import OPEN_STATUSES, CustomerErasureRefused, customer_data_export, customer_erase
+from .. import lifecycle
+from ..customer_data import CustomerErasureRefused, customer_data_export, customer_erase
 
 
 @permission_required("customers.export_customer_data", raise_exception=True)
@@ -34,5 +35,7 @@ def customer_erase_view(request, pk: int):
             return redirect(customer)
         messages.success(request, f"Customer {customer.number} erased: their orders keep their amounts.")
         return redirect(customer)
-    open_orders = list(customer.orders.filter(status__in=OPEN_STATUSES).values_list("number", flat=True))
-    return render(request, "orders/customer_erase.html", {"customer": customer, "open_orders": open_orders})
+    open_orders = list(customer.orders.filter(status__in=lifecycle.ordered(lifecycle.OPEN))
+                       .values_list("number", flat=True))
+    return render(request, "orders/customer_erase.html", {"customer": customer, "open_orders": open_orders,
+                                                          "closed": lifecycle.listed(lifecycle.CLOSED)})

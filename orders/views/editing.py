@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from customers.forms import AddressForm
 from oms.core.forms import parse_id
 
+from .. import lifecycle
 from ..cart import CartError
-from ..editing import EDITABLE, OrderChange, OrderEditConflict, not_editable_message, order_edit_save
+from ..editing import OrderChange, OrderEditConflict, order_edit_save
 from ..edits import OrderEdit
 from ..events import describe
 from ..forms import AddLineForm, LineQuantityForm, OrderEditForm, line_inputs
@@ -31,8 +32,8 @@ from .pricing import line_price_page
 def order_edit_start(request, number: int):
     """Edit order: a new edit of the order as it is now, at its own URL."""
     order = get_object_or_404(Order, number=number)
-    if order.status not in EDITABLE:
-        messages.error(request, not_editable_message(order))
+    if not lifecycle.can_edit(order):
+        messages.error(request, lifecycle.why_not_edit(order))
         return redirect(order)
     edit = OrderEdit.create(request.session, order)
     return redirect("orders:edit", number=order.number, edit_id=edit.id)
@@ -54,9 +55,9 @@ def with_edit(view):
             messages.info(request, "These changes were already saved." if saved
                           else "That edit was not found: it was saved or discarded. Press Edit order to start again.")
             return redirect(order)
-        if order.status not in EDITABLE:
+        if not lifecycle.can_edit(order):
             edit.discard()
-            messages.error(request, not_editable_message(order))
+            messages.error(request, lifecycle.why_not_edit(order))
             return redirect(order)
         return view(request, order, edit, *args, **kwargs)
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from oms.core.money import format_money
 
+from .. import lifecycle
 from ..forms_fulfilment import PaymentForm, ShipmentForm
 from ..fulfilment import (
-    SHIPPABLE,
     Overpayment,
     ShipmentRequest,
     payment_record,
@@ -28,14 +28,13 @@ from ..terms import balance_due, is_overdue
 def fulfilment_context(order: Order) -> dict:
     """What the order page shows of payments and shipments: no query for an order with neither, three at most
     (payments only exist once something is paid, shipments once something shipped)."""
-    shipped = order.status not in (Order.Status.PLACED, Order.Status.PROCESSING, Order.Status.CANCELLED)
     return {
         "payments": list(order.payments.all()) if order.amount_paid else [],
-        "shipments": _shipments(order) if shipped else [],
+        "shipments": _shipments(order) if lifecycle.has_shipments(order) else [],
         "balance_due": balance_due(order),
         "overdue": is_overdue(order, timezone.localdate()),
-        "can_ship": order.status in SHIPPABLE,
-        "can_pay": order.status != Order.Status.CANCELLED,
+        "can_ship": lifecycle.can_ship(order),
+        "can_pay": lifecycle.can_pay(order),
     }
 
 
@@ -77,9 +76,8 @@ def shipment_new(request, number: int):
     order = get_object_or_404(Order, number=number)
     lines = list(order.lines.all())
     form = ShipmentForm(request.POST or None, lines=lines, customer_email=order.customer_email)
-    if order.status not in SHIPPABLE:
-        messages.error(request, f"Order #{order.number} is {order.get_status_display().lower()}: nothing can be "
-                                "shipped.")
+    if not lifecycle.can_ship(order):
+        messages.error(request, lifecycle.why_not_ship(order))
         return redirect(order)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

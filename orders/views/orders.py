@@ -9,14 +9,12 @@ from django.views.decorators.http import require_POST
 from customers.models import Customer
 from oms.core.forms import parse_id
 
+from .. import lifecycle
 from ..cart import Cart, CartError
-from ..editing import EDITABLE
 from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
 from ..models import Order
 from ..selectors import order_timeline, reorder_lines
 from ..services import (
-    ALLOWED_TRANSITIONS,
-    CANCELLABLE,
     OrderRefused,
     order_cancel,
     order_confirmation_request,
@@ -37,9 +35,9 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
         "order": order,
         "lines": list(order.lines.select_related("price_approved_by")),
         "events": order_timeline(order),
-        "next_statuses": [Order.Status(status) for status in ALLOWED_TRANSITIONS[order.status]],
-        "can_cancel": order.status in CANCELLABLE,
-        "can_edit": order.status in EDITABLE,  # not once anything has shipped
+        "next_statuses": lifecycle.next_statuses(order),
+        "can_cancel": lifecycle.can_cancel(order),
+        "can_edit": lifecycle.can_edit(order),
         "email_form": email_form or OrderEmailForm(initial={"email": order.customer_email}),
         "note_form": note_form or NoteForm(),
     } | fulfilment_context(order)

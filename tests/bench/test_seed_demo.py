@@ -6,9 +6,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db import connection
+from django.db.models import F
+from django.test import Client
+from django.urls import reverse
 
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
-from orders.models import Order
+from orders.models import Carrier, Order
+from tests.helpers import verified
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +60,41 @@ def test_deploy_check_fails_after_seed_demo_made_its_logins():
     call_command("seed_demo", "--logins")
     with pytest.raises(SystemCheckError, match=r"accounts\.E001.*demo-admin, demo-entry, demo-manager"):
         call_command("check", deploy=True, verbosity=0)
+
+
+def test_seed_demo_makes_carriers_with_tracking_urls():
+    call_command("seed_demo")
+    carriers = list(Carrier.objects.filter(is_active=True))
+    assert len(carriers) >= 2
+    assert all(carrier.tracking_link("1Z999").startswith("https://") for carrier in carriers)
+
+
+def test_the_demo_has_an_order_in_every_status_and_one_with_a_balance_due_after_a_payment():
+    call_command("seed_demo")
+    assert set(Order.objects.values_list("status", flat=True)) == set(Order.Status)
+    assert Order.objects.filter(amount_paid__gt=0, amount_paid__lt=F("total")).exists()
+    assert all(order.events.exists() for order in Order.objects.exclude(status=Order.Status.PLACED))
+
+
+def test_the_demo_manager_can_mark_a_demo_order_shipped_and_the_order_entry_login_is_not_offered_it():
+    call_command("seed_demo", "--logins")
+    users = demo_users()
+    order = Order.objects.filter(status=Order.Status.PLACED).first()
+    manager, entry = Client(), Client()
+    manager.force_login(users["demo-manager"])
+    verified(manager, users["demo-manager"])  # Managers use a second factor
+    entry.force_login(users["demo-entry"])
+
+    assert "Mark shipped</a>" not in entry.get(order.get_absolute_url()).content.decode()
+    page = manager.get(order.get_absolute_url()).content.decode()
+    assert "Mark shipped</a>" in page and "Record payment</a>" in page and "Edit order</button>" in page
+    form = manager.get(reverse("orders:shipment_new", args=[order.number]))
+    carrier = form.context["form"].fields["carrier"].queryset.first()
+    data = {"carrier": carrier.pk, "tracking_numbers": "1Z999AA10123456784", "shipped_on": "2026-12-01",
+            **{f"line_{line.pk}": line.quantity for line in order.lines.all()}}
+    response = manager.post(reverse("orders:shipment_new", args=[order.number]), data)
+
+    assert response.status_code == 302, response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.SHIPPED
+    assert f"{carrier.name}</span>:" in manager.get(order.get_absolute_url()).content.decode()

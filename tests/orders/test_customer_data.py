@@ -122,6 +122,28 @@ def test_a_customer_with_an_order_under_way_is_not_erased(customer):
     assert Order.objects.get(pk=open_order.pk).customer_name == "Rosa Delgado"
 
 
+def test_a_customer_whose_order_is_partially_shipped_is_not_erased(customer):
+    # given an order half shipped: the rest still goes out to this customer's address
+    product = ProductFactory(sku="LMP-9", price=Decimal("39.00"))
+    order = OrderFactory(customer=customer, lines=[(product, 2)])
+    shipment_record(order=order, request=ShipmentRequest(
+        carrier=Carrier.objects.get_or_create(name="UPS")[0], tracking_numbers=["1Z999"],
+        shipped_on=timezone.localdate(), quantities={order.lines.get().pk: 1}))
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PARTIALLY_SHIPPED
+    client, _ = logged_in(ADMINISTRATOR)
+
+    # when an Administrator asks to erase the customer
+    page = client.get(reverse("orders:customer_erase", args=[customer.pk])).content.decode()
+    response = client.post(reverse("orders:customer_erase", args=[customer.pk]), follow=True)
+
+    # then the order is named as under way and nothing is erased
+    assert f"#{order.number}" in page and "Erase customer</button>" not in page
+    assert f"orders still under way (#{order.number})" in response.content.decode()
+    customer.refresh_from_db()
+    assert customer.email == "rosa@example.com"
+    assert Order.objects.get(pk=order.pk).shipping_address["line1"] != "[erased]"
+
+
 @pytest.mark.parametrize("role", [ORDER_ENTRY, MANAGER])
 def test_others_see_no_customer_data_controls_and_a_forged_request_changes_nothing(customer, role):
     finished_order(customer)

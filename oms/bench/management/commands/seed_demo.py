@@ -1,5 +1,10 @@
-"""Demo data for trying the back office: products, customers, shipping, tax, a few orders and one login
-per role (none a superuser).
+"""Demo data for trying the back office: products, customers, shipping, tax, carriers, a few orders and one
+login per role (none a superuser).
+
+The orders are taken on to different points of their life through the same services staff use, so that every
+button of the order page has an order to try it on: placed ones (Edit order, Cancel order, Mark processing, Mark
+shipped, Record payment), one processing, one partially shipped, one shipped with a balance due (Mark completed),
+one completed and paid, one cancelled.
 
 Deterministic and idempotent: a second run finds the data and adds nothing. The logins have a published
 password, so they are made only on a local SQLite database in development, or when ``--logins`` says so;
@@ -15,14 +20,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.utils import timezone
 
 from catalog.models import Product
 from customers.models import Customer
 from customers.services import customer_create
 from oms.accounts.roles import DEMO_LOGINS
 from orders.drafts import DraftLine, OrderDraft
-from orders.models import Order, ShippingMethod, TaxRate
-from orders.services import order_place
+from orders.fulfilment import ShipmentRequest, payment_record, shipment_record
+from orders.models import Carrier, Order, ShippingMethod, TaxRate
+from orders.services import order_cancel, order_note_add, order_place, order_status_change
+from orders.terms import balance_due
 
 FIRST_NAMES = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
                "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas",
@@ -46,6 +54,20 @@ PRODUCTS = [("WID", "Widget", "9.50"), ("GAD", "Gadget", "24.00"), ("BOLT", "Hex
 VARIANTS = ["small", "medium", "large", "blue", "black"]
 
 DEMO_PASSWORD = "demo-password"
+CARRIERS = [("UPS", "https://www.ups.com/track?tracknum={number}"),
+            ("FedEx", "https://www.fedex.com/fedextrack/?trknbr={number}"),
+            ("USPS", "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}")]
+# What happens to each demo order after it is placed, in order (see the module's docstring).
+ORDER_STEPS = [
+    (),
+    ("note",),
+    ("processing",),
+    ("processing", "ship one line", "pay half"),
+    ("ship", "pay half"),
+    ("ship", "pay in full", "complete"),
+    ("cancel",),
+    ("pay half",),
+]
 
 
 class Command(BaseCommand):
@@ -63,7 +85,7 @@ class Command(BaseCommand):
             products = self.seed_products(rng)
             customers = self.seed_customers(rng)
         users = self.seed_users(options["logins"])
-        self.seed_orders(rng, products, customers, users.get("demo-entry"))
+        self.seed_orders(rng, products, customers, users.get("demo-entry"), users.get("demo-manager"))
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Product.objects.count()} products, {Customer.objects.count()} customers, "
             f"{Order.objects.count()} orders."
@@ -78,6 +100,8 @@ class Command(BaseCommand):
             ShippingMethod.objects.get_or_create(name=name, defaults={"price": Decimal(price), "position": position})
         if not TaxRate.objects.exists():
             TaxRate.objects.create(name="State sales tax", rate=Decimal("7.250"))
+        for position, (name, tracking_url) in enumerate(CARRIERS):
+            Carrier.objects.get_or_create(name=name, defaults={"tracking_url": tracking_url, "position": position})
 
     def seed_products(self, rng):
         products = []
@@ -129,10 +153,10 @@ class Command(BaseCommand):
             users[username] = user
         return users
 
-    def seed_orders(self, rng, products, customers, user):
+    def seed_orders(self, rng, products, customers, user, manager):
         shipping = ShippingMethod.objects.order_by("position").first()
         in_stock = [product for product in products if product.stock >= 20 or not product.track_inventory]
-        for index in range(8):
+        for index, steps in enumerate(ORDER_STEPS):
             customer = customers[index * 7]
             address = customer.default_billing_address.as_snapshot()
             draft = OrderDraft(
@@ -141,4 +165,31 @@ class Command(BaseCommand):
                 billing_address=address, shipping_address=address, shipping_method_id=shipping.pk,
                 payment_method=Order.PaymentMethod.ON_ACCOUNT, channel=rng.choice(Order.Channel.values),
             )
-            order_place(draft=draft, placed_by=user)
+            placed = order_place(draft=draft, placed_by=user)
+            if placed.created:
+                self.take_order_on(placed.order, steps, manager)
+
+    @staticmethod
+    def take_order_on(order, steps, actor):
+        """Do ``steps`` to ``order`` as staff would (ORDER_STEPS), each through its service."""
+        today = timezone.localdate()
+        carrier = Carrier.objects.order_by("position").first()
+        for number, step in enumerate(steps, start=1):
+            order = Order.objects.get(pk=order.pk)
+            if step == "note":
+                order_note_add(order=order, text="Customer asked for delivery after 3pm.", visible_to_customer=False,
+                               actor=actor)
+            elif step in ("processing", "complete"):
+                status = Order.Status.PROCESSING if step == "processing" else Order.Status.COMPLETED
+                order_status_change(order=order, status=status, actor=actor)
+            elif step in ("ship", "ship one line"):
+                first = order.lines.order_by("pk").first()
+                shipment_record(order=order, actor=actor, request=ShipmentRequest(
+                    carrier=carrier, tracking_numbers=[f"1Z999AA1{order.number:06d}{number}"], shipped_on=today,
+                    quantities={first.pk: first.quantity} if step == "ship one line" else None))
+            elif step in ("pay half", "pay in full"):
+                amount = balance_due(order) if step == "pay in full" else (order.total / 2).quantize(Decimal("0.01"))
+                payment_record(order=order, amount=amount, method="check", reference=f"Check {1000 + order.number}",
+                               received_on=today, actor=actor)
+            elif step == "cancel":
+                order_cancel(order=order, reason="Customer found it cheaper elsewhere.", actor=actor)

@@ -1,0 +1,158 @@
+"""An order's life in one place: its statuses, the moves between them, and every "may this order be ...?"
+question the code asks, each with the sentence that refuses it.
+
+Services, views, templates (through their views' context), the admin, the dashboard, the selectors and the
+partial indexes on Order all ask here; nothing else lists statuses. Each question is a frozenset of the
+statuses that allow it, a ``can_...`` function over an order and a ``why_not_...`` function that says why
+not ("" when allowed).
+
+Adding a state (a hold, a backorder, a return, a quote):
+
+1. Add it to ``Status`` (value, label) and run ``manage.py makemigrations orders`` (the field's choices change).
+2. Say in ``TRANSITIONS`` where a plain status change may take it, and add it to the sets of the states that
+   may become it. Shipments (``SHIPPABLE``) and cancelling (``CANCELLABLE``) move orders by their own services.
+3. Put it in every set below it belongs to. Leaving it out of a set refuses that action, with its message.
+   ``OPEN`` is everything not ``CLOSED``: a new state keeps its customer from being erased until it is closed.
+4. A set a partial index is built from (``AWAITING_SHIPMENT``, ``NOT_PAYABLE``) changes that index when it
+   changes: makemigrations says so.
+5. Add its row to the table in tests/orders/test_lifecycle.py, which fails until every action answers for it.
+"""
+
+from collections.abc import Iterable
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    PLACED = "placed", "Placed"
+    PROCESSING = "processing", "Processing"
+    PARTIALLY_SHIPPED = "partially_shipped", "Partially shipped"
+    SHIPPED = "shipped", "Shipped"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ALL = frozenset(Status)
+
+# Where a plain status change (the order page's Mark ... buttons, the admin's actions) may take an order.
+# Shipping is recorded as shipments (orders.fulfilment), which move an order to partially shipped or shipped,
+# and cancelling gives stock back (orders.services.order_cancel): neither is a plain status change.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.PLACED: frozenset({Status.PROCESSING}),
+    Status.PROCESSING: frozenset(),
+    Status.PARTIALLY_SHIPPED: frozenset(),
+    Status.SHIPPED: frozenset({Status.COMPLETED}),
+    Status.COMPLETED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+CLOSED = frozenset({Status.COMPLETED, Status.CANCELLED})  # nothing more happens to the order
+OPEN = ALL - CLOSED  # still under way: its customer cannot be erased
+EDITABLE = frozenset({Status.PLACED, Status.PROCESSING})  # nothing has left the warehouse
+CANCELLABLE = frozenset({Status.PLACED, Status.PROCESSING})
+SHIPPABLE = frozenset({Status.PLACED, Status.PROCESSING, Status.PARTIALLY_SHIPPED})  # something is left to ship
+SHIPPED_SOME = frozenset({Status.PARTIALLY_SHIPPED, Status.SHIPPED, Status.COMPLETED})  # has shipments
+# A balance can be owed, paid and fall overdue in every status but these; queries and the partial indexes
+# order_balance_open and order_balance_due exclude these, so a new payable state leaves the indexes as they are.
+NOT_PAYABLE = frozenset({Status.CANCELLED})
+PAYABLE = ALL - NOT_PAYABLE
+AWAITING_SHIPMENT = SHIPPABLE  # the dashboard's count (partial index order_awaiting_shipment)
+IN_SALES = ALL - {Status.CANCELLED}  # counted in the sales summary (orders.sales)
+
+
+def ordered(statuses: Iterable[str]) -> list[str]:
+    """``statuses`` as values in Status order: the same SQL every time, for querysets and the partial indexes."""
+    wanted = set(statuses)
+    return [status.value for status in Status if status in wanted]
+
+
+def listed(statuses: Iterable[str]) -> str:
+    """``statuses`` as words for a sentence: "placed or processing"."""
+    labels = [Status(status).label.lower() for status in ordered(statuses)]
+    return " or ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 2 else labels)
+
+
+def _is(order) -> str:
+    return f"Order #{order.number} is {Status(order.status).label.lower()}"
+
+
+def is_open(order) -> bool:
+    return order.status in OPEN
+
+
+def next_statuses(order) -> list[Status]:
+    """The statuses a plain status change may move ``order`` to, in Status order."""
+    return [Status(status) for status in ordered(TRANSITIONS[order.status])]
+
+
+def manual_statuses() -> list[Status]:
+    """Every status a plain status change can reach (the admin's Mark selected orders ... actions)."""
+    return [Status(status) for status in ordered(set().union(*TRANSITIONS.values()))]
+
+
+def can_change_status(order, status: str) -> bool:
+    return status in TRANSITIONS[order.status]
+
+
+def why_not_change_status(order, status: str) -> str:
+    if can_change_status(order, status):
+        return ""
+    return (f"An order that is {Status(order.status).label.lower()} cannot become "
+            f"{Status(status).label.lower()}.")
+
+
+def can_edit(order) -> bool:
+    return order.status in EDITABLE
+
+
+def why_not_edit(order) -> str:
+    if can_edit(order):
+        return ""
+    shipped = " Once anything has shipped the order's lines stay as they are." if order.status in SHIPPED_SOME else ""
+    return f"{_is(order)}: only {listed(EDITABLE)} orders can be edited.{shipped}"
+
+
+def can_cancel(order) -> bool:
+    return order.status in CANCELLABLE
+
+
+def why_not_cancel(order) -> str:
+    if can_cancel(order):
+        return ""
+    if order.status == Status.CANCELLED:
+        return f"{_is(order)} already."
+    return f"{_is(order)}: a shipped order cannot be cancelled."
+
+
+def can_ship(order) -> bool:
+    return order.status in SHIPPABLE
+
+
+def why_not_ship(order) -> str:
+    return "" if can_ship(order) else f"{_is(order)}: nothing can be shipped."
+
+
+def after_shipment(*, everything_shipped: bool) -> Status:
+    """What a shipment makes the order it ships from (a ``SHIPPABLE`` one)."""
+    return Status.SHIPPED if everything_shipped else Status.PARTIALLY_SHIPPED
+
+
+def has_shipments(order) -> bool:
+    return order.status in SHIPPED_SOME
+
+
+def can_pay(order) -> bool:
+    return order.status in PAYABLE
+
+
+def why_not_pay(order) -> str:
+    return "" if can_pay(order) else f"{_is(order)}: no payment can be recorded against it."
+
+
+def why_not_erase(open_numbers: Iterable[int]) -> str:
+    """Why a customer with these open orders (``is_open``) cannot be erased; "" for none."""
+    numbers = ", ".join(f"#{number}" for number in open_numbers)
+    if not numbers:
+        return ""
+    return (f"This customer has orders still under way ({numbers}): erase them once those are "
+            f"{listed(CLOSED)}.")
