@@ -4,7 +4,8 @@ A note is a timeline event (OrderEvent.Kind.NOTE_ADDED), never a status, but Ord
 order saved with status note_added gets the status its own timeline last gave it: "cancelled" after a
 cancellation, the "after" of its latest status change (shipments record one too), and "placed" when it has
 neither (what every order is when placed). The balance indexes now take their condition from
-lifecycle.NOT_PAYABLE (the same rows: every order but the cancelled ones).
+lifecycle.NOT_PAYABLE: the same rows (every order but the cancelled ones), so only the migration state changes
+and the database keeps the indexes it has (rebuilding them would block writes on a large orders table).
 """
 
 from django.db import migrations, models
@@ -35,14 +36,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(status_from_timeline, migrations.RunPython.noop),
-        migrations.RemoveIndex(
-            model_name='order',
-            name='order_balance_open',
-        ),
-        migrations.RemoveIndex(
-            model_name='order',
-            name='order_balance_due',
-        ),
         migrations.AlterField(
             model_name='order',
             name='status',
@@ -51,17 +44,27 @@ class Migration(migrations.Migration):
                                             ('completed', 'Completed'), ('cancelled', 'Cancelled')],
                                    default='placed', max_length=20),
         ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(condition=models.Q(('payment_status__in', ['unpaid', 'partially_paid']),
-                                                  models.Q(('status__in', ['cancelled']), _negated=True)),
-                               fields=['-number'], name='order_balance_open'),
-        ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(condition=models.Q(('payment_status__in', ['unpaid', 'partially_paid']),
-                                                  models.Q(('status__in', ['cancelled']), _negated=True),
-                                                  ('due_date__isnull', False)),
-                               fields=['-number'], name='order_balance_due'),
-        ),
+        migrations.SeparateDatabaseAndState(state_operations=[
+            migrations.RemoveIndex(
+                model_name='order',
+                name='order_balance_open',
+            ),
+            migrations.RemoveIndex(
+                model_name='order',
+                name='order_balance_due',
+            ),
+            migrations.AddIndex(
+                model_name='order',
+                index=models.Index(condition=models.Q(('payment_status__in', ['unpaid', 'partially_paid']),
+                                                      models.Q(('status__in', ['cancelled']), _negated=True)),
+                                   fields=['-number'], name='order_balance_open'),
+            ),
+            migrations.AddIndex(
+                model_name='order',
+                index=models.Index(condition=models.Q(('payment_status__in', ['unpaid', 'partially_paid']),
+                                                      models.Q(('status__in', ['cancelled']), _negated=True),
+                                                      ('due_date__isnull', False)),
+                                   fields=['-number'], name='order_balance_due'),
+            ),
+        ]),
     ]
