@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "oms.accounts.middleware.SessionOTPMiddleware",  # django-otp's, checking the device once a minute
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the device is read on each request
     "oms.audit.middleware.AuditMiddleware",
     "oms.core.middleware.StaffRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

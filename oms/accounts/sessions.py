@@ -17,7 +17,6 @@ LOGIN_AT = "accounts_login_at"
 SEEN_AT = "accounts_seen_at"
 NEEDS_CODE = "accounts_needs_code"
 PERMISSIONS = "accounts_permissions"
-DEVICE_CHECKED = "accounts_device_checked"  # [persistent id, when] of the authenticator's last check in the database
 TOUCH_EVERY = 60  # seconds
 
 
@@ -52,9 +51,3 @@ def session_touch(request) -> None:
     # a role given during the session (Manager, say) asks for the code within the minute
     session[NEEDS_CODE] = second_factor_needed(request.user)
     session[PERMISSIONS] = sorted(request.user.get_all_permissions())
-
-
-def device_checked(request, device) -> None:
-    """The authenticator ``device`` was just read from the database (a code was entered with it): trust it for a
-    minute (middleware.SessionOTPMiddleware)."""
-    request.session[DEVICE_CHECKED] = [device.persistent_id, int(time.time())]

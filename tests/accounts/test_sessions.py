@@ -114,7 +114,7 @@ def test_a_role_taken_away_applies_within_the_minute_and_permissions_cost_no_que
     user = UserFactory._meta.model.objects.get(username="alice")
     user.groups.clear()
 
-    with django_assert_num_queries(4):  # session, user, orders, Taken by's staff: no permission or device query
+    with django_assert_num_queries(5):  # session, user, authenticator, orders, Taken by's staff: no permission query
         assert staff_client.get(order_list).status_code == 200  # within the minute: as it was
     back_date(staff_client, SEEN_AT, 61)
     assert staff_client.get(order_list).status_code == 403  # re-read: no role, no order list
