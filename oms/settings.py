@@ -154,7 +154,7 @@ AUDITLOG_CID_HEADER = None
 # wait). Administrators unlock in the admin (Access attempts) or with `manage.py axes_reset`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "oms.accounts.backends.SessionPermissionsBackend",  # ModelBackend, with the session's permissions
+    "django.contrib.auth.backends.ModelBackend",  # permissions read once a request (its per-user cache)
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
