@@ -100,6 +100,7 @@ class Customer(models.Model):
         permissions = [
             ("export_customer_data", "Can export everything held about a customer"),
             ("erase_customer", "Can erase a customer's personal data"),
+            ("change_customer_terms", "Can change a customer's type, tax exemption, terms and default addresses"),
         ]
 
     def __str__(self) -> str:
