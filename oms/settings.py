@@ -162,6 +162,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "oms.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "oms.accounts.proxy.client_ip"
+AXES_USERNAME_CALLABLE = "oms.accounts.proxy.attempt_username"  # cut to the length axes stores
 AXES_VERBOSE = False
 if REDIS_URL:
     AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"  # unlock with axes_reset_username / axes_reset_ip
