@@ -39,7 +39,7 @@ def test_seed_demo_twice_adds_nothing():
 
 def test_seed_demo_makes_no_login_on_a_production_database_unless_asked(settings, capsys):
     settings.DEBUG = connection.vendor != "sqlite"  # PostgreSQL in development, or SQLite in production
-    call_command("seed_demo")
+    call_command("seed_demo", "--any-database")
     assert demo_users() == {}
     assert "No demo logins" in capsys.readouterr().out
     assert Order.objects.count() == 8  # the rest of the demo data is there
@@ -56,3 +56,22 @@ def test_deploy_check_fails_after_seed_demo_made_its_logins():
     call_command("seed_demo", "--logins")
     with pytest.raises(SystemCheckError, match=r"accounts\.E001.*demo-admin, demo-entry, demo-manager"):
         call_command("check", deploy=True, verbosity=0)
+
+
+def test_seed_demo_adds_nothing_to_a_database_other_than_sqlite_unless_asked(settings, monkeypatch, capsys):
+    settings.DEBUG = True
+    monkeypatch.setattr(connection, "vendor", "postgresql")  # `make run` with a PostgreSQL DATABASE_URL
+
+    call_command("seed_demo")
+
+    assert (Order.objects.count(), demo_users()) == (0, {})
+    assert "No demo data added" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="another database than SQLite")
+def test_seed_demo_loads_another_database_when_asked(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert Order.objects.count() == 0
+    call_command("seed_demo", "--any-database")
+    assert Order.objects.count() == 8 and demo_users() == {}
