@@ -27,8 +27,9 @@ migrate: setup
 	@echo "Wrote .env (DEBUG=1 and a development SECRET_KEY); manage.py reads it too."
 
 # The development server and a task worker in one command (honcho runs the Procfile; Ctrl-C stops both).
+# Demo data goes into the default SQLite database only; DEMO_DATA=1 puts it into DATABASE_URL's too.
 run: .env migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo $(if $(DEMO_DATA),--any-database)
 	WEB_PORT=$(PORT) $(VENV)/bin/honcho --no-colour start -f Procfile
 
 # Lint and layering first, so CI fails on either before the suite runs.

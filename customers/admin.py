@@ -12,6 +12,13 @@ class AddressInline(BoundedInline, admin.StackedInline):
     extra = 0
 
 
+# What a customer pays and where it goes by default: our customer form leaves these out, so in the admin too they
+# need more than customers.change_customer (Order entry has that).
+TERMS_FIELDS = ["customer_type", "tax_exempt", "tax_exemption_number", "payment_terms_days",
+                "default_billing_address", "default_shipping_address"]
+TERMS_PERMISSION = "customers.change_customer_terms"
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ["number", "last_name", "first_name", "company", "email", "phone", "customer_type", "created_at"]
@@ -32,6 +39,12 @@ class CustomerAdmin(admin.ModelAdmin):
         ("Defaults", {"fields": ["default_billing_address", "default_shipping_address", "created_at",
                                  "updated_at"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm(TERMS_PERMISSION):
+            readonly += TERMS_FIELDS  # shown, and a forged POST of them is ignored
+        return readonly
 
     def get_search_results(self, request, queryset, search_term):
         # The customer list's own search, along its indexes; sidebar filters narrow its first matches.

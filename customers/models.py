@@ -3,6 +3,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from catalog.models import Product
+from oms.core.validators import validate_no_card_number
 
 RETAIL = "Retail"
 RETAIL_PK = 1  # made first, by migration 0006; bulk loads rely on it through the column's default
@@ -66,7 +67,7 @@ class Customer(models.Model):
     company = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, validators=[validate_no_card_number])
     customer_type = models.ForeignKey(CustomerType, on_delete=models.PROTECT, related_name="+",
                                       verbose_name="customer type", default=retail_type_id, db_default=RETAIL_PK)
     # Days after placing that an order's balance falls due; empty: the customer type's terms.
@@ -100,6 +101,7 @@ class Customer(models.Model):
         permissions = [
             ("export_customer_data", "Can export everything held about a customer"),
             ("erase_customer", "Can erase a customer's personal data"),
+            ("change_customer_terms", "Can change a customer's type, tax exemption, terms and default addresses"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,6 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create_view, name="create"),
-    path("<int:pk>/", views.customer_detail, name="detail"),
-    path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<id:pk>/", views.customer_detail, name="detail"),
+    path("<id:pk>/edit/", views.customer_edit, name="edit"),
 ]

@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "oms.accounts.middleware.SessionOTPMiddleware",  # django-otp's, checking the device once a minute
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the device is read on each request
     "oms.audit.middleware.AuditMiddleware",
     "oms.core.middleware.StaffRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,7 +154,7 @@ AUDITLOG_CID_HEADER = None
 # wait). Administrators unlock in the admin (Access attempts) or with `manage.py axes_reset`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "oms.accounts.backends.SessionPermissionsBackend",  # ModelBackend, with the session's permissions
+    "django.contrib.auth.backends.ModelBackend",  # permissions read once a request (its per-user cache)
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
@@ -162,6 +162,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "oms.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "oms.accounts.proxy.client_ip"
+AXES_USERNAME_CALLABLE = "oms.accounts.proxy.attempt_username"  # cut to the length axes stores
 AXES_VERBOSE = False
 if REDIS_URL:
     AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"  # unlock with axes_reset_username / axes_reset_ip

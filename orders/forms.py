@@ -1,3 +1,4 @@
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,8 +32,20 @@ QUANTITY_ERRORS = {
 }
 
 
+ASCII_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")  # what IntegerField reads, in ASCII digits only
+
+
+class QuantityField(forms.IntegerField):
+    """A whole number in ASCII digits, as every number staff type: int() also reads "٣" or "３" as 3."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not ASCII_WHOLE_NUMBER.fullmatch(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 def quantity_field(widget=forms.NumberInput, **kwargs) -> forms.IntegerField:
-    return forms.IntegerField(
+    return QuantityField(
         label="Quantity", min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_ERRORS,
         widget=widget(attrs={"inputmode": "numeric"}), **kwargs,
     )

@@ -5,6 +5,7 @@ from django_countries.fields import CountryField
 
 from catalog.models import Product
 from customers.models import Customer
+from oms.core.validators import validate_no_card_number
 
 from . import lifecycle
 
@@ -116,7 +117,7 @@ class Order(models.Model):
     shipping_address = models.JSONField()
     shipping_method = models.CharField(max_length=100)
     payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices)
-    payment_reference = models.CharField(max_length=100, blank=True)
+    payment_reference = models.CharField(max_length=100, blank=True, validators=[validate_no_card_number])
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     shipping = models.DecimalField(max_digits=10, decimal_places=2)
     tax_rate = models.DecimalField(max_digits=6, decimal_places=3)
@@ -137,8 +138,9 @@ class Order(models.Model):
     tax_exempt = models.BooleanField(default=False, db_default=False)
     tax_exemption_number = models.CharField("exemption certificate number", max_length=50, blank=True,
                                             db_default="")
-    staff_note = models.TextField(blank=True)
-    customer_note = models.TextField(blank=True)
+    # Free text that staff type is guarded against card numbers (every form of it, ours and the admin's).
+    staff_note = models.TextField(blank=True, validators=[validate_no_card_number])
+    customer_note = models.TextField(blank=True, validators=[validate_no_card_number])
     confirmation_state = models.CharField(
         max_length=20, choices=EmailState.choices, default=EmailState.NOT_REQUESTED
     )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from catalog.models import Product
+from oms.core.validators import validate_no_card_number
 
 from .models import Order, OrderLine
 
@@ -74,7 +75,7 @@ class Payment(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     method = models.CharField(max_length=20, choices=Method.choices)
-    reference = models.CharField(max_length=100, blank=True)
+    reference = models.CharField(max_length=100, blank=True, validators=[validate_no_card_number])
     received_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

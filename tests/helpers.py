@@ -117,12 +117,9 @@ def verified(client, user):
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from oms.accounts.sessions import DEVICE_CHECKED
-
     device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[DEVICE_CHECKED] = [device.persistent_id, int(time.time())]  # as the code page leaves it
     session.save()
     return device
 

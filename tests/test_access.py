@@ -132,3 +132,49 @@ def test_each_role_reaches_exactly_what_its_permissions_allow(role):
             if (status == 403) == (rule in allowed):
                 wrong.append(f"{method.upper()} {name}: {status} ({'allowed' if rule in allowed else 'denied'})")
     assert wrong == []
+
+
+# Admin fields that need more than the model's change permission: who may change each, by permission. A forged
+# POST of them by a role without it changes nothing.
+ADMIN_FIELD_RULES = {
+    "customers.customer": {field: "customers.change_customer_terms" for field in (
+        "customer_type", "tax_exempt", "tax_exemption_number", "payment_terms_days", "default_billing_address",
+        "default_shipping_address")},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [ORDER_ENTRY, MANAGER, ADMINISTRATOR])
+def test_each_role_may_change_exactly_the_admin_fields_its_permissions_allow(role):
+    from tests.factories import CustomerFactory
+
+    client, allowed = role_client(role)
+    customer = CustomerFactory()
+    for model, rules in ADMIN_FIELD_RULES.items():
+        response = client.get(reverse(f"admin:{model.replace('.', '_')}_change", args=[customer.pk]))
+        assert response.status_code == 200, model
+        editable = set(response.context["adminform"].form.fields)
+        wrong = [field for field, permission in rules.items() if (field in editable) != (permission in allowed)]
+        assert wrong == [], f"{role}: {model}"
+
+
+@pytest.mark.django_db
+def test_order_entry_cannot_reprice_a_customer_with_a_forged_admin_post():
+    from customers.models import CustomerType
+    from tests.factories import CustomerFactory
+
+    client, _ = role_client(ORDER_ENTRY)
+    customer = CustomerFactory()
+    wholesale = CustomerType.objects.create(name="Wholesale", percent_off=30, tax_exempt=True)
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    form = {"first_name": "Pat", "last_name": "Renamed", "company": "", "email": "", "phone": "", "notes": "",
+            "customer_type": wholesale.pk, "tax_exempt": "on", "tax_exemption_number": "FAKE-1",
+            "payment_terms_days": "365", "addresses-TOTAL_FORMS": "0", "addresses-INITIAL_FORMS": "0"}
+
+    response = client.post(url, form)
+
+    assert response.status_code == 302  # the clerk's own fields are saved
+    customer.refresh_from_db()
+    assert customer.last_name == "Renamed"
+    assert (customer.customer_type.name, customer.tax_exempt, customer.tax_exemption_number,
+            customer.payment_terms_days) == ("Retail", False, "", None)

@@ -12,20 +12,23 @@ from .roles import DEMO_USERNAMES
 
 @register(Tags.security, deploy=True)
 def demo_users_check(app_configs, **kwargs):
-    """Demo logins have published passwords: a deployment (DEBUG off) must not have them."""
+    """Demo logins have published passwords: a deployment (DEBUG off) must not have them active (an inactive
+    user cannot log in, whatever the password)."""
     if settings.DEBUG:
         return []
     named_like_demo = reduce(or_, (Q(username__iexact=name) for name in DEMO_USERNAMES))
     try:
-        found = sorted(get_user_model().objects.filter(named_like_demo).values_list("username", flat=True))
+        active = get_user_model().objects.filter(named_like_demo, is_active=True)
+        found = sorted(active.values_list("username", flat=True))
     except DatabaseError:
         return []  # no database, or not migrated yet: it holds no demo users either
     if not found:
         return []
     return [
         Error(
-            f"Demo logins exist with DEBUG off: {', '.join(found)}.",
-            hint="Their passwords are published in the README: delete these users (or deactivate them) in the admin.",
+            f"Active demo logins exist with DEBUG off: {', '.join(found)}.",
+            hint="Their passwords are published in the README: delete these users in the admin, or deactivate "
+                 "them (untick Active).",
             id="accounts.E001",
         )
     ]

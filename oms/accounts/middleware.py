@@ -1,5 +1,3 @@
-import functools
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,12 +6,9 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.middleware import OTPMiddleware
 
-from .sessions import DEVICE_CHECKED, NEEDS_CODE, TOUCH_EVERY, device_checked, session_ended, session_touch
+from .sessions import NEEDS_CODE, session_ended, session_touch
 from .two_factor import authenticator
 
 ENDED = {
@@ -71,21 +66,3 @@ class SecondFactorMiddleware:
         if not getattr(view_func, "login_required", True) or request.resolver_match.view_name == "admin:logout":
             return None
         return redirect_with_next(request, reverse("accounts:verify" if authenticator(user) else "accounts:setup"))
-
-
-class SessionOTPMiddleware(OTPMiddleware):
-    """django-otp's middleware, except that the authenticator a session was verified with is checked in the
-    database once a minute (it still exists, is confirmed, is this user's), not on every request: like the
-    permissions (sessions.py), a device an Administrator deletes stops counting within the minute."""
-
-    def _verify_user_sync(self, request, user):
-        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
-        checked = request.session.get(DEVICE_CHECKED)
-        if persistent_id and checked and checked[0] == persistent_id and time.time() - checked[1] < TOUCH_EVERY:
-            self._init_user_fields(user)
-            user.otp_device = SimpleLazyObject(functools.partial(self._device_from_persistent_id, persistent_id))
-            return user
-        user = super()._verify_user_sync(request, user)
-        if user.otp_device is not None:
-            device_checked(request, user.otp_device)
-        return user

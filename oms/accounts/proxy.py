@@ -13,3 +13,14 @@ def client_ip(request) -> str | None:
         if forwarded:
             return forwarded
     return request.META.get("REMOTE_ADDR")
+
+
+def attempt_username(request, credentials=None) -> str | None:
+    """The username a login attempt is counted under: what was typed, cut to the length django-axes stores (a
+    longer one, which no user has, would not fit its column and make the login page fail)."""
+    from axes.models import AccessAttempt
+
+    username = (credentials or getattr(request, "POST", {})).get("username")
+    if username is None:
+        return None
+    return str(username)[:AccessAttempt._meta.get_field("username").max_length]

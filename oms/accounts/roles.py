@@ -26,6 +26,7 @@ _ORDER_ENTRY = [
 _MANAGER = [
     *_ORDER_ENTRY,
     "orders.change_price",
+    "customers.change_customer_terms",  # what a customer pays (type, tax exemption, terms), in the admin
     "orders.edit_order",
     "orders.cancel_order",
     "orders.record_payment",

@@ -1,5 +1,6 @@
 """Writes of the accounts app: the role groups, and a user's two-factor devices."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -12,7 +13,9 @@ RECOVERY_CODE_COUNT = 10
 
 
 def roles_sync(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Create the role groups that are missing and give each exactly its catalogue's permissions.
+    """Create the role groups that are missing and give each exactly its catalogue's permissions; take away every
+    other permission of a non-superuser (granted to the user directly, or to a group that is no role), so that
+    the roles are the only source of them. Each change goes through the relation, into the audit trail.
 
     Raises ImproperlyConfigured when the catalogue names a permission that does not exist.
     """
@@ -30,6 +33,11 @@ def roles_sync(*, using: str = DEFAULT_DB_ALIAS) -> None:
         for role, names in ROLES.items():
             group, _ = Group.objects.using(using).get_or_create(name=role)
             group.permissions.set([found[name] for name in names])
+        for group in Group.objects.using(using).exclude(name__in=ROLES).filter(permissions__isnull=False).distinct():
+            group.permissions.clear()
+        users = get_user_model().objects.using(using).filter(is_superuser=False, user_permissions__isnull=False)
+        for user in users.distinct():
+            user.user_permissions.clear()
 
 
 def totp_device_for_setup(*, user) -> TOTPDevice:

@@ -1,10 +1,10 @@
-"""Session bookkeeping for the logged-in user: when they logged in, when they were last seen, whether
-they owe a second factor, and which permissions their roles give them; kept in the session so ordinary
-requests cost no query for them.
+"""Session bookkeeping for the logged-in user: when they logged in, when they were last seen, and whether
+they owe a second factor; kept in the session so ordinary requests cost no query for them.
 
-The last-seen time, the second-factor flag and the permissions are refreshed at most once a minute, so a
-busy page does not write its session on every request; the idle limit is exact to that minute, and a role
-given or taken away applies within the minute (at once for the user's next login).
+The last-seen time and the second-factor flag are refreshed at most once a minute, so a busy page does not
+write its session on every request; the idle limit is exact to that minute, and a role that asks for a
+second factor applies within the minute. Permissions are not kept here: Django's ModelBackend reads them
+once per request, so a role given or taken away applies at the user's next request.
 """
 
 import time
@@ -16,18 +16,15 @@ from .two_factor import second_factor_needed
 LOGIN_AT = "accounts_login_at"
 SEEN_AT = "accounts_seen_at"
 NEEDS_CODE = "accounts_needs_code"
-PERMISSIONS = "accounts_permissions"
-DEVICE_CHECKED = "accounts_device_checked"  # [persistent id, when] of the authenticator's last check in the database
 TOUCH_EVERY = 60  # seconds
 
 
 def session_start(request, user) -> None:
-    """At login: the clocks start, whether this user must enter a code is decided, their permissions are read."""
+    """At login: the clocks start, and whether this user must enter a code is decided."""
     now = int(time.time())
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
     request.session[NEEDS_CODE] = second_factor_needed(user)
-    request.session[PERMISSIONS] = sorted(user.get_all_permissions())
 
 
 def session_ended(request) -> str | None:
@@ -41,20 +38,11 @@ def session_ended(request) -> str | None:
 
 
 def session_touch(request) -> None:
-    """Record this request as activity, and re-read the user's roles, once a minute at most."""
+    """Record this request as activity, and re-read whether the user owes a code, once a minute at most."""
     session, now = request.session, int(time.time())
     session.setdefault(LOGIN_AT, now)  # sessions from before these limits start their clock now
-    if NEEDS_CODE in session and PERMISSIONS in session and now - session.get(SEEN_AT, 0) < TOUCH_EVERY:
-        # read by backends.SessionPermissionsBackend instead of two queries
-        request.user.session_permissions = frozenset(session[PERMISSIONS])
+    if NEEDS_CODE in session and now - session.get(SEEN_AT, 0) < TOUCH_EVERY:
         return
     session[SEEN_AT] = now
     # a role given during the session (Manager, say) asks for the code within the minute
     session[NEEDS_CODE] = second_factor_needed(request.user)
-    session[PERMISSIONS] = sorted(request.user.get_all_permissions())
-
-
-def device_checked(request, device) -> None:
-    """The authenticator ``device`` was just read from the database (a code was entered with it): trust it for a
-    minute (middleware.SessionOTPMiddleware)."""
-    request.session[DEVICE_CHECKED] = [device.persistent_id, int(time.time())]

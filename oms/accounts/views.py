@@ -20,7 +20,7 @@ from django_otp import login as otp_login
 
 from . import services
 from .forms import CodeForm, SetupCodeForm
-from .sessions import NEEDS_CODE, device_checked
+from .sessions import NEEDS_CODE
 from .two_factor import authenticator, code_check, qr_code_svg, secret_text, wait_seconds
 
 RECOVERY_CODES = "accounts_recovery_codes"
@@ -59,7 +59,6 @@ def verify(request):
         device = code_check(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            device_checked(request, device)
             request.session[NEEDS_CODE] = True
             return redirect(_next_url(request))
         wait = wait_seconds(request.user)
@@ -82,7 +81,6 @@ def setup(request):
         if codes is not None:
             device.refresh_from_db()
             otp_login(request, device)
-            device_checked(request, device)
             request.session[NEEDS_CODE] = True
             request.session[RECOVERY_CODES] = codes
             return redirect(f"{resolve_url('accounts:recovery_codes')}?{urlencode({'next': _next_url(request)})}")

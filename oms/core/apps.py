@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
 
     name = "oms.core"
     label = "core"
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from .converters import IdConverter
+
+        register_converter(IdConverter, "id")  # before any URL conf is read: every <id:...> of ours

@@ -2,6 +2,7 @@
 no demo logins in a deployment."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.checks import run_checks
@@ -74,4 +75,18 @@ def test_deploy_check_passes_without_demo_logins(settings):
 def test_demo_logins_are_fine_in_development(settings):
     settings.DEBUG = True
     UserFactory(username="demo")
+    assert demo_errors() == []
+
+
+@pytest.mark.django_db
+def test_deploy_check_passes_once_the_demo_logins_are_deactivated_as_its_hint_says():
+    users = [UserFactory(username=username) for username in ("demo-entry", "demo-manager", "demo-admin")]
+    [error] = demo_errors()
+    assert "deactivate" in error.hint
+
+    get_user_model().objects.filter(pk__in=[user.pk for user in users[:2]]).update(is_active=False)
+    [error] = demo_errors()
+    assert "demo-admin" in error.msg and "demo-entry" not in error.msg
+    get_user_model().objects.filter(pk=users[2].pk).update(is_active=False)
+
     assert demo_errors() == []

@@ -127,3 +127,22 @@ def test_limit_and_lockout_time_come_from_the_environment():
     defaults = production_settings("AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "AXES_LOCKOUT_PARAMETERS")
     assert defaults == {"AXES_FAILURE_LIMIT": 5, "AXES_COOLOFF_TIME": "datetime.timedelta(seconds=900)",
                         "AXES_LOCKOUT_PARAMETERS": ["username", "ip_address"]}
+
+
+HOSTILE_USERNAMES = ["x" * 255, "x" * 256, "ü" * 300, "x" * 10_000, "a\x00b", "\u200b" * 500, "<script>" * 40]
+
+
+@pytest.mark.parametrize("url", ["login", "admin:login"])
+@pytest.mark.parametrize("username", HOSTILE_USERNAMES, ids=lambda name: f"{name[:8]!r}x{len(name)}")
+def test_any_username_an_anonymous_user_sends_is_answered_without_an_error(client, url, username):
+    response = client.post(reverse(url), {"username": username, "password": "wrong password"})
+    assert response.status_code < 500
+    assert not logged_in(client)
+
+
+def test_wrong_passwords_with_an_overlong_username_are_counted_and_lock_it(client):
+    for _ in range(5):
+        response = client.post(reverse("login"), {"username": "x" * 300, "password": "wrong password"})
+
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().username == "x" * 255

@@ -74,3 +74,24 @@ def test_a_catalogue_naming_a_missing_permission_fails_loudly(monkeypatch):
     monkeypatch.setitem(roles.ROLES, roles.MANAGER, [*roles.ROLES[roles.MANAGER], "orders.fly_to_the_moon"])
     with pytest.raises(ImproperlyConfigured, match="orders.fly_to_the_moon"):
         roles_sync()
+
+
+def test_migrate_takes_away_permissions_given_outside_the_roles_but_not_a_superusers():
+    # given permissions granted by hand: to a user directly, and through a group that is no role
+    clerk, root = UserFactory(username="clerk"), UserFactory(username="root", is_superuser=True)
+    delete_user = Permission.objects.get(content_type__app_label="auth", codename="delete_user")
+    clerk.user_permissions.add(delete_user)
+    root.user_permissions.add(delete_user)
+    side_door = Group.objects.create(name="Side door")
+    side_door.permissions.add(delete_user)
+    clerk.groups.add(side_door)
+
+    # when the next deployment migrates
+    call_command("migrate", verbosity=0)
+
+    # then the clerk has their role's permissions only
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    assert not clerk.has_perm("auth.delete_user")
+    assert clerk.get_all_permissions() == set(roles.ROLES[roles.ORDER_ENTRY])
+    assert not side_door.permissions.exists()
+    assert root.user_permissions.filter(pk=delete_user.pk).exists()

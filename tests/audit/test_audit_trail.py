@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from customers.services import customer_update
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
+from oms.audit.tracked import HIDDEN
 from tests.factories import CustomerFactory, ProductFactory, ShippingMethodFactory, TaxRateFactory, UserFactory
 from tests.helpers import logged_in, place
 
@@ -137,3 +138,38 @@ def test_saving_a_customer_costs_one_read_and_one_audit_row():
     sql = [query["sql"] for query in captured if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert len(sql) == 3  # the row as it was, the UPDATE, the audit row
     assert sum("auditlog_logentry" in statement for statement in sql) == 1
+
+
+def test_a_changed_password_is_recorded_as_changed_with_nothing_of_the_hash(client):
+    user = UserFactory(username="bob")
+    old_hash = user.password
+    client.force_login(user)
+    new = "a new and longer passphrase"
+
+    response = client.post(reverse("password_change"), {"old_password": "correct horse battery staple",
+                                                         "new_password1": new, "new_password2": new})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    entry = [entry for entry in entries_for(user) if "password" in entry.changes_dict][-1]
+    assert entry.action == LogEntry.Action.UPDATE
+    assert entry.changes_dict["password"] == [HIDDEN, HIDDEN]
+    recorded = str(entry.changes)
+    for digest in (old_hash, user.password):
+        assert not any(digest[index:index + 6] in recorded for index in range(len(digest) - 5))
+
+
+def test_entries_recorded_before_keep_nothing_of_the_hash_after_migrating():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    user = UserFactory(username="bob")
+    entry = LogEntry.objects.log_create(user, action=LogEntry.Action.UPDATE, force_log=True,
+                                        changes={"password": ["****Je9ptDd", "****abcXYZ"], "email": ["", "b@x"]})
+    migration = import_module("oms.audit.migrations.0001_hide_recorded_passwords")
+
+    migration.hide_recorded_passwords(apps, None)
+
+    entry.refresh_from_db()
+    assert entry.changes == {"password": [HIDDEN, HIDDEN], "email": ["", "b@x"]}

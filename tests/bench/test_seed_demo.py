@@ -43,7 +43,7 @@ def test_seed_demo_twice_adds_nothing():
 
 def test_seed_demo_makes_no_login_on_a_production_database_unless_asked(settings, capsys):
     settings.DEBUG = connection.vendor != "sqlite"  # PostgreSQL in development, or SQLite in production
-    call_command("seed_demo")
+    call_command("seed_demo", "--any-database")
     assert demo_users() == {}
     assert "No demo logins" in capsys.readouterr().out
     assert Order.objects.count() == 8  # the rest of the demo data is there
@@ -63,14 +63,14 @@ def test_deploy_check_fails_after_seed_demo_made_its_logins():
 
 
 def test_seed_demo_makes_carriers_with_tracking_urls():
-    call_command("seed_demo")
+    call_command("seed_demo", "--any-database")
     carriers = list(Carrier.objects.filter(is_active=True))
     assert len(carriers) >= 2
     assert all(carrier.tracking_link("1Z999").startswith("https://") for carrier in carriers)
 
 
 def test_the_demo_has_an_order_in_every_status_and_one_with_a_balance_due_after_a_payment():
-    call_command("seed_demo")
+    call_command("seed_demo", "--any-database")
     assert set(Order.objects.values_list("status", flat=True)) == set(Order.Status)
     assert Order.objects.filter(amount_paid__gt=0, amount_paid__lt=F("total")).exists()
     assert all(order.events.exists() for order in Order.objects.exclude(status=Order.Status.PLACED))
@@ -98,3 +98,22 @@ def test_the_demo_manager_can_mark_a_demo_order_shipped_and_the_order_entry_logi
     order.refresh_from_db()
     assert order.status == Order.Status.SHIPPED
     assert f"{carrier.name}</span>:" in manager.get(order.get_absolute_url()).content.decode()
+
+
+def test_seed_demo_adds_nothing_to_a_database_other_than_sqlite_unless_asked(settings, monkeypatch, capsys):
+    settings.DEBUG = True
+    monkeypatch.setattr(connection, "vendor", "postgresql")  # `make run` with a PostgreSQL DATABASE_URL
+
+    call_command("seed_demo")
+
+    assert (Order.objects.count(), demo_users()) == (0, {})
+    assert "No demo data added" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="another database than SQLite")
+def test_seed_demo_loads_another_database_when_asked(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert Order.objects.count() == 0
+    call_command("seed_demo", "--any-database")
+    assert Order.objects.count() == 8 and demo_users() == {}

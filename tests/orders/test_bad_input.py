@@ -39,7 +39,8 @@ def test_unknown_inactive_or_missing_sku_is_explained_and_kept(staff_client, new
 @pytest.mark.parametrize(
     ("quantity", "message"),
     [("", "Enter a quantity"), ("abc", "whole number"), ("1.5", "whole number"), ("0", "at least 1"),
-     ("-4", "at least 1"), ("10000", "at most 9,999")],
+     ("-4", "at least 1"), ("10000", "at most 9,999"), ("٣", "whole number"), ("３", "whole number"),
+     ("²", "whole number"), ("1٣", "whole number")],
 )
 def test_bad_quantities_are_explained_and_kept(staff_client, new_cart, quantity, message):
     ProductFactory(sku="Q-1")

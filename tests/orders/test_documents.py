@@ -1,13 +1,19 @@
 """Invoice and Packing slip: print-ready pages and PDFs (their text read back with pypdf), and the batch PDF."""
 
 import io
+import socket
+import threading
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
+from orders.admin_fulfilment import MerchantSettingsForm
+from orders.documents import document_url_fetcher
 from orders.fulfilment import payment_record
 from orders.models import MerchantSettings
 from tests.factories import OrderFactory, ProductFactory, customer_with_address
@@ -110,3 +116,90 @@ def test_the_order_page_links_its_documents(staff_client, order):
     page = staff_client.get(order.get_absolute_url()).content.decode()
     assert reverse("orders:invoice", args=[order.number]) in page
     assert reverse("orders:packing_slip", args=[order.number]) in page
+
+
+def logo_upload(content_type: str) -> SimpleUploadedFile:
+    if content_type == "image/svg+xml":
+        return SimpleUploadedFile("logo.svg", SVG_LOGO.format(href="data:,").encode(), content_type)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "navy").save(buffer, format=content_type.split("/")[1].upper())
+    return SimpleUploadedFile("logo", buffer.getvalue(), content_type)
+
+
+SVG_LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" '
+            'height="20"><rect width="40" height="20" fill="navy"/><image href="{href}" xlink:href="{href}" '
+            'width="10" height="10"/></svg>')
+
+
+def merchant_with_logo(upload) -> MerchantSettings:
+    form = MerchantSettingsForm({"name": "Harbor Supply Co.", "paper": "a4"}, {"logo_file": upload})
+    assert form.is_valid(), form.errors
+    return form.save()
+
+
+def documents_of(staff_client, order) -> dict:
+    return {
+        "invoice": staff_client.get(reverse("orders:invoice_pdf", args=[order.number])),
+        "packing slip": staff_client.get(reverse("orders:packing_slip_pdf", args=[order.number])),
+        "batch": staff_client.post(reverse("orders:documents_batch"),
+                                   {"kind": "invoice", "order": [str(order.number)]}),
+    }
+
+
+@pytest.mark.parametrize("content_type", ["image/png", "image/jpeg", "image/svg+xml"])
+def test_every_document_prints_with_a_logo_of_each_kind(staff_client, order, content_type):
+    merchant_with_logo(logo_upload(content_type))
+
+    for name, response in documents_of(staff_client, order).items():
+        assert response.status_code == 200, name
+        text, _ = pdf_text(response)
+        assert "Harbor Supply Co." in text, name
+        if content_type != "image/svg+xml":  # a raster logo is an image in the PDF; an SVG one is drawn
+            assert len(PdfReader(io.BytesIO(response.content)).pages[0].images) == 1, name
+
+
+@pytest.fixture
+def listener():
+    """A local HTTP address that records every connection made to it."""
+    connections = []
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            connections.append(connection.recv(1024))
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/logo.png", connections
+    stop.set()
+    thread.join()
+    server.close()
+
+
+@pytest.mark.parametrize("target", ["local", "file:///etc/passwd", "file:///etc/hostname"])
+def test_a_logo_that_refers_to_a_local_address_or_file_fetches_nothing(staff_client, order, listener, target):
+    address, connections = listener
+    href = address if target == "local" else target
+    upload = SimpleUploadedFile("logo.svg", SVG_LOGO.format(href=href).encode(), "image/svg+xml")
+    merchant_with_logo(upload)
+
+    for name, response in documents_of(staff_client, order).items():
+        assert response.status_code == 200, name
+        assert b"root:" not in response.content
+    assert connections == []
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:1/", "https://example.com/logo.png",
+                                 "ftp://127.0.0.1/logo.png"])
+def test_the_document_fetcher_refuses_everything_but_data_urls(url):
+    fetcher = document_url_fetcher()
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        fetcher.fetch(url)
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"

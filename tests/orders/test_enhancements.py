@@ -19,7 +19,7 @@ def test_product_type_ahead_answers_in_one_query_whichever_branches_it_reads(sta
     ProductFactory.create_batch(30, name="Desk lamp")
     cart_id = new_cart()
     staff_client.get(reverse("orders:cart", args=[cart_id]))  # warm the session
-    with django_assert_num_queries(3):  # session, user, and the products with their places in the list
+    with django_assert_num_queries(6):  # session, user, authenticator, permissions (2), the products in their places
         response = staff_client.get(reverse("orders:product_suggest", args=[cart_id]), {"query": query}, **HTMX)
     assert response.status_code == 200
     assert response.content.count(b'name="product_id"') == 10
@@ -102,9 +102,9 @@ def test_cart_and_checkout_queries_do_not_grow_with_lines(staff_client, checkout
     for product in ProductFactory.create_batch(lines):
         cart.add(product, 2)
     session.save()
-    with django_assert_max_num_queries(5):  # session, user, products, customer, the customer's last ordered lines
+    with django_assert_max_num_queries(8):  # session, user, device, permissions (2), products, customer, last lines
         assert staff_client.get(reverse("orders:cart", args=[cart_id])).status_code == 200
-    with django_assert_max_num_queries(10):  # the same, plus shipping methods and the tax rate
+    with django_assert_max_num_queries(13):  # the same, plus shipping methods and the tax rate
         response = staff_client.get(reverse("orders:checkout", args=[cart_id]))
     assert response.status_code == 200
     assert len(response.context["review"].lines) == lines

@@ -246,7 +246,7 @@ def test_the_order_page_lists_each_shipments_contents_in_a_fixed_number_of_queri
     other = OrderFactory(lines=[(ProductFactory(sku="CCC"), 1)], shipping=checkout_setup[0])
     ship(other, carrier)  # another order's shipment is not this order's
 
-    with django_assert_max_num_queries(8):  # session, user, order, lines, events, shipments, their contents (+1)
+    with django_assert_max_num_queries(11):  # session, user, device, perms (2), order, lines, events, shipments (+2)
         page = staff_client.get(order.get_absolute_url()).content.decode()
 
     assert "2 × AAA</p>" in page and "1 × AAA, 2 × BBB</p>" in page and "CCC" not in page

@@ -114,7 +114,7 @@ def test_the_order_page_shows_the_timeline_newest_first_in_a_fixed_number_of_que
     for index in range(40):
         OrderEvent.objects.create(order=order, kind="email_changed", actor=manager, message=f"Change {index}")
 
-    with django_assert_max_num_queries(6):  # session, user, order, lines, events (+1)
+    with django_assert_max_num_queries(9):  # session, user, authenticator, permissions (2), order, lines, events (+1)
         response = staff_client.get(order.get_absolute_url())
 
     text = response.content.decode()

@@ -6,6 +6,9 @@ button of the order page has an order to try it on: placed ones (Edit order, Can
 shipped, Record payment), one processing, one partially shipped, one shipped with a balance due (Mark completed),
 one completed and paid, one cancelled.
 
+Demo data goes only into a SQLite database (the development default) unless ``--any-database`` (or
+``--logins``) says so: ``make run`` with a PostgreSQL DATABASE_URL must not fill it with 200 made-up customers.
+
 Deterministic and idempotent: a second run finds the data and adds nothing. The logins have a published
 password, so they are made only on a local SQLite database in development, or when ``--logins`` says so;
 ``manage.py check --deploy`` refuses them (accounts.E001).
@@ -77,8 +80,15 @@ class Command(BaseCommand):
         parser.add_argument("--logins", action="store_true",
                             help="make the demo logins on any database (they are made by default only on "
                                  "SQLite with DEBUG on); check --deploy fails while they exist")
+        parser.add_argument("--any-database", action="store_true",
+                            help="load the demo data into a database other than SQLite (by default it goes "
+                                 "only into SQLite, the development default)")
 
     def handle(self, *args, **options):
+        if connection.vendor != "sqlite" and not (options["any_database"] or options["logins"]):
+            self.stdout.write(f"No demo data added: this is a {connection.vendor} database, and demo data goes "
+                              "only into SQLite unless --any-database says so (make run DEMO_DATA=1).")
+            return
         rng = random.Random(20261127)
         with transaction.atomic():
             self.seed_reference_data()
