@@ -1,11 +1,12 @@
-"""The schema is the apps' own: models and migrations agree and no column carries a database default that
-only tooling would rely on (the bench's bulk loader writes every column itself)."""
+"""The schema is the apps' own: models and migrations agree, no column carries a database default that only
+tooling would rely on (the bench's bulk loader writes every column itself), and the bench adds nothing to it."""
 
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db.migrations.loader import MigrationLoader
 
 OUR_PACKAGES = {"oms", "customers", "catalog", "orders"}
 # Database defaults our own code needs, each with why. None today: the ORM writes each field's Python default.
@@ -33,3 +34,7 @@ def test_models_and_migrations_agree():
     call_command("makemigrations", check=True, dry_run=True, stdout=output)
     assert "No changes detected" in output.getvalue()
 
+
+def test_the_bench_has_no_models_and_no_migrations():
+    assert list(apps.get_app_config("bench").get_models()) == []
+    assert "bench" not in MigrationLoader(None, ignore_no_migrations=True).migrated_apps
