@@ -3,8 +3,8 @@ from django.db.models.signals import post_migrate
 
 
 def retail_after_migrate(sender, using, **kwargs):
-    """Retail is customer type 1 (the customer_type column's default, which bulk loads rely on): made back after
-    a flush emptied the table (tests), with the table's sequence moved past it."""
+    """Retail, customer type 1 as migration 0006 made it, is made back after a flush emptied the table (tests),
+    with the table's sequence moved past it."""
     from django.core.management.color import no_style
     from django.db import connections
 

@@ -6,7 +6,7 @@ from catalog.models import Product
 from oms.core.validators import validate_no_card_number
 
 RETAIL = "Retail"
-RETAIL_PK = 1  # made first, by migration 0006; bulk loads rely on it through the column's default
+RETAIL_PK = 1  # made first, by migration 0006
 
 
 class CustomerType(models.Model):
@@ -69,14 +69,13 @@ class Customer(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     notes = models.TextField(blank=True, validators=[validate_no_card_number])
     customer_type = models.ForeignKey(CustomerType, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name="customer type", default=retail_type_id, db_default=RETAIL_PK)
+                                      verbose_name="customer type", default=retail_type_id)
     # Days after placing that an order's balance falls due; empty: the customer type's terms.
     payment_terms_days = models.PositiveSmallIntegerField("payment terms (days)", null=True, blank=True,
                                                           help_text="Empty: the customer type's terms.")
-    tax_exempt = models.BooleanField("tax-exempt", default=False, db_default=False,
+    tax_exempt = models.BooleanField("tax-exempt", default=False,
                                      help_text="Also exempt when the customer type is tax-exempt by default.")
-    tax_exemption_number = models.CharField("exemption certificate number", max_length=50, blank=True,
-                                            db_default="")
+    tax_exemption_number = models.CharField("exemption certificate number", max_length=50, blank=True)
     default_billing_address = models.ForeignKey(
         "Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

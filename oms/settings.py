@@ -68,7 +68,8 @@ INSTALLED_APPS = [
     "oms.audit",
 ]
 # Tooling (scale seeding, the benchmark, demo data) for development, tests and `make bench`; never in production.
-if DEBUG or env_bool("OMS_TOOLING"):
+# On with DEBUG unless OMS_TOOLING says otherwise; OMS_TOOLING=0 leaves it out even then.
+if env_bool("OMS_TOOLING", default=DEBUG):
     INSTALLED_APPS.append("oms.bench")
 
 MIDDLEWARE = [

@@ -124,20 +124,19 @@ class Order(models.Model):
     tax = models.DecimalField(max_digits=12, decimal_places=2)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     # Pricing as placed (orders.pricing): the price level, the order discount and who gave it, where the tax
-    # was charged and whether shipping was taxed, and an exemption's certificate. db_default: bulk loads skip them.
-    customer_type = models.CharField("price level", max_length=100, blank=True, db_default="")
-    discount = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
-    discount_entered = models.CharField(max_length=20, blank=True, db_default="",
+    # was charged and whether shipping was taxed, and an exemption's certificate.
+    customer_type = models.CharField("price level", max_length=100, blank=True)
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    discount_entered = models.CharField(max_length=20, blank=True,
                                         help_text="As staff typed it: an amount or a percent.")
-    discount_reason = models.CharField(max_length=200, blank=True, db_default="")
+    discount_reason = models.CharField(max_length=200, blank=True)
     # The approvers have no index (db_index=False): users are rarely deleted, and a million rows need not pay for one.
     discount_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, db_index=False,
                                              on_delete=models.SET_NULL, related_name="+")
-    tax_jurisdiction = models.CharField(max_length=100, blank=True, db_default="")
-    tax_shipping = models.BooleanField("shipping taxed", default=False, db_default=False)
-    tax_exempt = models.BooleanField(default=False, db_default=False)
-    tax_exemption_number = models.CharField("exemption certificate number", max_length=50, blank=True,
-                                            db_default="")
+    tax_jurisdiction = models.CharField(max_length=100, blank=True)
+    tax_shipping = models.BooleanField("shipping taxed", default=False)
+    tax_exempt = models.BooleanField(default=False)
+    tax_exemption_number = models.CharField("exemption certificate number", max_length=50, blank=True)
     # Free text that staff type is guarded against card numbers (every form of it, ours and the admin's).
     staff_note = models.TextField(blank=True, validators=[validate_no_card_number])
     customer_note = models.TextField(blank=True, validators=[validate_no_card_number])
@@ -148,13 +147,12 @@ class Order(models.Model):
     confirmation_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Payments and terms (orders.fulfilment keeps them): the sum of the payments, what that makes the
-    # order, and when the balance falls due (the customer's terms at placing). db_default: bulk loads skip them.
-    amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
-    payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID,
-                                      db_default=PaymentStatus.UNPAID)
+    # order, and when the balance falls due (the customer's terms at placing).
+    amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID)
     due_date = models.DateField(null=True, blank=True)
     # Raised by every saved edit: an edit started at another version is refused (two tabs, two people).
-    version = models.PositiveIntegerField(default=1, db_default=1)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-number"]
@@ -228,7 +226,7 @@ class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     # A product line names its product; a custom line (freight, a setup fee) has none, only its description.
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    is_custom = models.BooleanField("custom line", default=False, db_default=False)
+    is_custom = models.BooleanField("custom line", default=False)
     sku = models.CharField("SKU", max_length=64, blank=True)
     name = models.CharField(max_length=200)
     # The catalog's price when placed (None on lines loaded before price levels: the unit price was the list's).
@@ -238,12 +236,12 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(max_digits=14, decimal_places=2)
     # Off list for the line ((list - unit) x quantity), why (price level, or an override's reason) and who
     # approved an override (None: no override).
-    discount = models.DecimalField(max_digits=14, decimal_places=2, default=0, db_default=0)
-    price_reason = models.CharField(max_length=200, blank=True, db_default="")
+    discount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    price_reason = models.CharField(max_length=200, blank=True)
     price_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, db_index=False,
                                           on_delete=models.SET_NULL, related_name="+")
-    taxable = models.BooleanField(default=True, db_default=True)
-    quantity_shipped = models.PositiveIntegerField(default=0, db_default=0)
+    taxable = models.BooleanField(default=True)
+    quantity_shipped = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["pk"]

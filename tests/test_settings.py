@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,19 @@ def test_production_settings_leave_the_tooling_out(checkout):
     assert production.returncode != 0 and "Unknown command" in production.stderr
     assert run_manage(checkout, "help", "seed_scale", SECRET_KEY=secret, OMS_TOOLING="1").returncode == 0
     assert run_manage(checkout, "help", "seed_demo", DEBUG="1").returncode == 0
+
+
+def test_production_settings_migrate_a_database_with_nothing_of_the_bench(checkout, tmp_path):
+    database = tmp_path / "production.sqlite3"
+    secret = "a-long-random-production-secret-" + "k" * 40
+    # OMS_TOOLING=0 leaves the bench out even beside a development .env's DEBUG=1
+    result = run_manage(checkout, "migrate", "--verbosity", "0", SECRET_KEY=secret, DEBUG="1", OMS_TOOLING="0",
+                        DATABASE_URL=f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        migrated = {app for (app,) in db.execute("SELECT DISTINCT app FROM django_migrations")}
+    assert "orders_order" in tables and "orders" in migrated
+    assert {name for name in tables if name.startswith("bench")} == set() and "bench" not in migrated
+    tooling = run_manage(checkout, "help", "seed_scale", SECRET_KEY=secret, DEBUG="1", OMS_TOOLING="0")
+    assert tooling.returncode != 0 and "Unknown command" in tooling.stderr

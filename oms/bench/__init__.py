@@ -1,3 +1,4 @@
 """Tooling, not part of the back office: scale seeding, the benchmark and demo data.
 
-Installed only with DEBUG or OMS_TOOLING=1 (see oms/settings.py); the apps import nothing from here."""
+Installed only with OMS_TOOLING on (by default with DEBUG, see oms/settings.py); the apps import nothing from
+here. It has no models and no migrations: a database migrated without it has nothing of it."""

@@ -4,18 +4,36 @@ On PostgreSQL the tables are emptied and filled in one transaction: secondary in
 foreign keys are dropped first and rebuilt at the end (one sort per index and one join per
 key beats a million single-row updates), and COPY ... FREEZE writes rows already frozen, so
 the first reads need no vacuum. Rebuilding the constraints checks every loaded row.
+
+The loader writes every column itself: a column the rows leave out gets the value the ORM would give it (the
+field's default), so no table needs a database default for the loader's sake.
 """
 
 from collections.abc import Iterable
 
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, models
 
 BATCH = 5000
 
 
 def table_and_columns(model, fields: list[str]) -> tuple[str, list[str]]:
     return model._meta.db_table, [model._meta.get_field(name).column for name in fields]
+
+
+def left_out(model, fields: list[str]) -> tuple[list[str], tuple]:
+    """The model's other columns and the values they get: each field's default, as a new instance would have it.
+
+    Raises ValueError for a field the rows must give: one with no default that may be neither blank nor null."""
+    given = {model._meta.get_field(name) for name in fields}
+    # An id the rows leave out is the database's to number.
+    others = [field for field in model._meta.concrete_fields
+              if field not in given and not isinstance(field, models.AutoField)]
+    required = [field.name for field in others if not (field.has_default() or field.blank or field.null)]
+    if required:
+        raise ValueError(f"Rows of {model.__name__} must give {', '.join(required)}: no default to write.")
+    return [field.name for field in others], tuple(field.get_db_prep_save(field.get_default(), connection)
+                                                   for field in others)
 
 
 class Loader:
@@ -42,6 +60,10 @@ class Loader:
                     cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
     def write(self, model, fields: list[str], rows: Iterable[tuple], progress=None) -> int:
+        """Write ``rows`` (values of ``fields``, in order); every other column gets its field's default."""
+        others, defaults = left_out(model, fields)
+        if others:
+            fields, rows = fields + others, (row + defaults for row in rows)
         table, columns = table_and_columns(model, fields)
         names = ", ".join(map(connection.ops.quote_name, columns))
         with connection.cursor() as cursor:

@@ -1,16 +1,16 @@
 """seed_scale: deterministic scale data that satisfies every constraint, and never over real data."""
 
-import importlib
 from decimal import Decimal
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from catalog.models import Product
-from customers.models import Address, Customer
-from oms.bench.models import Dataset
+from customers.models import RETAIL, Address, Customer
+from oms.bench import datasets
+from oms.bench.bulk_load import Loader
 from orders.models import Order, OrderLine
 from orders.pricing import TaxRule, order_totals
 from tests.factories import CustomerFactory, UserFactory
@@ -83,30 +83,65 @@ def test_seed_scale_replaces_other_data_when_forced():
     seed()  # its own data is replaced without --force
 
 
+def forget_the_mark():
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM bench_dataset")
+
+
 def test_seed_scale_records_the_data_set_it_wrote():
     seed(seed=5)
     seed(seed=6)
-    dataset = Dataset.objects.get()
+    dataset = datasets.current()
     assert dataset.description == "customers=120 products=40 orders=150 seed=6"
     assert dataset.load_seconds > 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bench_dataset")
+        assert cursor.fetchone() == (1,)
 
 
 def test_without_its_dataset_row_seed_data_counts_as_other_data():
     seed()
-    Dataset.objects.all().delete()
+    forget_the_mark()
     with pytest.raises(CommandError, match="--force"):
         seed()
     assert Customer.objects.count() == SIZES["customers"]
 
 
-def test_data_marked_by_the_old_seed_user_is_adopted_as_seed_data():
-    # given data seeded before the Dataset model, marked by an inactive user
+def test_a_mark_left_over_after_its_data_was_emptied_vouches_for_no_other_data():
+    # given seed data that was emptied (a flush keeps the bench's table) and real customers entered after
+    seed(orders=0)
+    Customer.objects.all().delete()
+    kept = CustomerFactory(last_name="Real")
+    # then the next seeding refuses to delete them
+    with pytest.raises(CommandError, match="--force"):
+        seed()
+    assert list(Customer.objects.all()) == [kept]
+
+
+def test_data_marked_by_the_old_seed_user_is_seed_data():
+    # given data seeded before the bench kept its own table, marked by an inactive user
     seed()
-    Dataset.objects.all().delete()
+    forget_the_mark()
     UserFactory(username="seed_scale", is_active=False, last_name="customers=120 products=40 orders=150 seed=1")
-    migration = importlib.import_module("oms.bench.migrations.0002_adopt_seed_user_mark")
-    # when the migration runs
-    migration.adopt_seed_user_mark(django_apps, None)
-    # then it is seed data again, reused by the benchmark and replaced without --force
-    assert Dataset.objects.get().description == "customers=120 products=40 orders=150 seed=1"
+    # then it is seed data, reused by the benchmark and replaced without --force
+    assert datasets.current().description == "customers=120 products=40 orders=150 seed=1"
     seed(seed=2)
+    assert datasets.current().description == "customers=120 products=40 orders=150 seed=2"
+
+
+def test_seeded_rows_hold_their_fields_defaults_in_the_columns_the_seed_leaves_out():
+    seed()
+    assert set(Customer.objects.values_list("customer_type__name", "tax_exempt", "tax_exemption_number")) == {
+        (RETAIL, False, "")}
+    assert set(Order.objects.values_list("customer_type", "discount", "tax_exempt", "amount_paid", "payment_status",
+                                         "version", "due_date")) == {("", Decimal("0"), False, Decimal("0"),
+                                                                      Order.PaymentStatus.UNPAID, 1, None)}
+    assert set(OrderLine.objects.values_list("is_custom", "discount", "price_reason", "taxable",
+                                             "quantity_shipped", "list_price")) == {
+        (False, Decimal("0"), "", True, 0, None)}
+
+
+def test_the_loader_refuses_rows_that_leave_out_a_column_with_no_default():
+    loader = Loader([Product])
+    with pytest.raises(ValueError, match="must give price"):
+        loader.write(Product, ["id", "sku", "name", "created_at", "updated_at"], [])

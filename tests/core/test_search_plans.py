@@ -36,16 +36,20 @@ pytestmark = [
 
 FIRST_NAMES = ["James", "Mary", "John", "Linda", "Robert", "Susan"]
 FILLERS = """
-    INSERT INTO customers_customer (first_name, last_name, company, email, phone, notes, created_at, updated_at)
-    SELECT 'Filler', chr(65 + g % 26) || 'filler' || g, '', '', '', '', now(), now()
+    INSERT INTO customers_customer (first_name, last_name, company, email, phone, notes, created_at, updated_at,
+        customer_type_id, tax_exempt, tax_exemption_number)
+    SELECT 'Filler', chr(65 + g % 26) || 'filler' || g, '', '', '', '', now(), now(),
+        (SELECT id FROM customers_customertype WHERE name = 'Retail'), false, ''
     FROM generate_series(1, 30000) AS g;
     INSERT INTO orders_order (checkout_token, status, channel, customer_name, customer_email, billing_address,
         shipping_address, shipping_method, payment_method, payment_reference, subtotal, shipping, tax_rate, tax,
-        total, staff_note, customer_note, confirmation_state, confirmation_error, created_at, customer_id)
+        total, staff_note, customer_note, confirmation_state, confirmation_error, created_at, customer_id,
+        customer_type, discount, discount_entered, discount_reason, tax_jurisdiction, tax_shipping, tax_exempt,
+        tax_exemption_number, amount_paid, payment_status, version)
     SELECT gen_random_uuid(), 'placed', 'phone', 'Filler', '', '{}', '{}', 'Ground', 'check', '', 1, 0, 0, 0, 1,
-        '', '', 'not_requested', '', now(), customer.id
+        '', '', 'not_requested', '', now(), customer.id, '', 0, '', '', '', false, false, '', 0, 'unpaid', 1
     FROM customers_customer AS customer, generate_series(1, 2) WHERE customer.first_name = 'Filler';
-"""  # a page of 25, the row that says there is a next one, and a few removed by filters
+"""  # a page of 25, the row that says there is a next one, and a few removed by filters; every column given
 
 
 @pytest.fixture(scope="module")

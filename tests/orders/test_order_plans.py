@@ -17,22 +17,25 @@ pytestmark = [
 
 ORDERS = 40_000
 # One order a minute up to now; 1 in 200 cancelled, 1 in 100 by fax, 1 in 400 taken by the clerk; the
-# customer with id 1 of every 50th, each order with three lines.
+# customer with id 1 of every 50th, each order with three lines. Every column is given: none has a database default.
 FILL = """
     INSERT INTO orders_order (checkout_token, status, channel, placed_by_id, customer_name, customer_email,
         billing_address, shipping_address, shipping_method, payment_method, payment_reference, subtotal, shipping,
         tax_rate, tax, total, staff_note, customer_note, confirmation_state, confirmation_error, created_at,
-        customer_id)
+        customer_id, customer_type, discount, discount_entered, discount_reason, tax_jurisdiction, tax_shipping,
+        tax_exempt, tax_exemption_number, amount_paid, payment_status, version)
     SELECT gen_random_uuid(), CASE WHEN g %% 200 = 0 THEN 'cancelled' ELSE 'completed' END,
         CASE WHEN g %% 100 = 0 THEN 'fax' ELSE 'phone' END, CASE WHEN g %% 400 = 0 THEN %(clerk)s END,
         'Filler', '', '{}', '{}', 'Ground', 'check', '', 1, 0, 0, 0, 1, '', '', 'not_requested', '',
-        now() - make_interval(mins => %(orders)s - g), CASE WHEN g %% 50 = 0 THEN %(busy)s ELSE %(other)s END
+        now() - make_interval(mins => %(orders)s - g), CASE WHEN g %% 50 = 0 THEN %(busy)s ELSE %(other)s END,
+        '', 0, '', '', '', false, false, '', 0, 'unpaid', 1
     FROM generate_series(1, %(orders)s) AS g;
     INSERT INTO catalog_product (sku, name, description, price, stock, track_inventory, is_active, created_at,
         updated_at)
     SELECT 'P-' || g, 'Product ' || g, '', 1, 100, true, true, now(), now() FROM generate_series(1, 300) AS g;
-    INSERT INTO orders_orderline (order_id, product_id, sku, name, unit_price, quantity, line_total)
-    SELECT o.number, p.id, p.sku, p.name, 1, 1, 1
+    INSERT INTO orders_orderline (order_id, product_id, sku, name, unit_price, quantity, line_total, is_custom,
+        discount, price_reason, taxable, quantity_shipped)
+    SELECT o.number, p.id, p.sku, p.name, 1, 1, 1, false, 0, '', true, 0
     FROM orders_order o CROSS JOIN generate_series(0, 2) AS k
     JOIN catalog_product p ON p.sku = 'P-' || (1 + (o.number * 7 + k * 101) %% 300);
     ANALYZE orders_order, orders_orderline, catalog_product;

@@ -1,8 +1,9 @@
 """Scale data for benchmarks: a million customers, 100k products, a million orders, in minutes.
 
 Replaces every customer, address, product, order and line with generated ones (deterministic
-for a seed) and records what it wrote as the database's Dataset. A database that holds customers,
-products or orders without a Dataset is refused unless --force.
+for a seed) and records what it wrote beside it (oms/bench/datasets.py). A database that holds
+customers, products or orders without that record is refused unless --force. Columns the rows
+leave out get their field's default from the loader (oms/bench/bulk_load.py).
 """
 
 import sys
