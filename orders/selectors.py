@@ -11,7 +11,6 @@ from django.db import connection
 from django.db.models import DecimalField, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 
 from catalog.models import Product
 from customers.models import Customer, TypePrice
@@ -349,24 +348,15 @@ def _edit_line(pk, quantity, ordered, product, kind, level_price, override) -> E
                     priced=priced, reason=reason)
 
 
-class TimelineEntry(TypedDict):  # a dict: the template reads its keys at the first try, 200 times a page
+class TimelineEntry(TypedDict):
     message: str
     actor_name: str
-    at: str  # the time for <time datetime>, in the current time zone
-    when: str  # the time as the page shows it: "Nov 27, 2026 14:05"
+    created_at: datetime
 
 
 def order_timeline(order: Order) -> list[TimelineEntry]:
-    """The order's events newest first, ready to show (one query): only the columns shown, each time formatted
-    here once; Django's date filter and an event and user object per row cost about 15 ms at 200 events."""
+    """The order's events newest first, ready to show (one query, only the columns shown)."""
     rows = (OrderEvent.objects.filter(order=order).order_by("-created_at", "-pk")
             .values_list("message", f"actor__{get_user_model().USERNAME_FIELD}", "created_at"))
-    zone = timezone.get_current_timezone()
-    months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]  # as the date filter's "M"
-    entries = []
-    for message, username, created_at in rows:
-        local = created_at.astimezone(zone)
-        entries.append(TimelineEntry(message=message, actor_name="system" if username is None else username,
-                                     at=local.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                                     when=f"{months[local.month]} {local.day}, {local.year} {local:%H:%M}"))
-    return entries
+    return [TimelineEntry(message=message, actor_name="system" if username is None else username,
+                          created_at=created_at) for message, username, created_at in rows]
