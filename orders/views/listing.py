@@ -14,7 +14,6 @@ from oms.core.search import search_query
 
 from ..cart import Cart
 from ..forms import OrderFilterForm
-from ..models import CHOICE_LABELS
 from ..selectors import OrderFilters, order_export_pages, order_search_page
 
 EXPORT_HEADER = ["Order", "Placed at", "Customer", "Company", "Email", "Channel", "Status", "Taken by",
@@ -75,12 +74,11 @@ def _csv_rows(pages):
 
 def _row(order) -> list:
     return [order.number, _local(order.created_at), order.customer_name, order.customer.company,
-            order.customer_email, CHOICE_LABELS["channel"].get(order.channel, order.channel),
-            CHOICE_LABELS["status"].get(order.status, order.status),
+            order.customer_email, order.get_channel_display(), order.get_status_display(),
             order.placed_by.get_username() if order.placed_by else "", order.shipping_method,
-            CHOICE_LABELS["payment_method"].get(order.payment_method, order.payment_method),
+            order.get_payment_method_display(),
             order.subtotal, order.shipping, order.tax, order.total,
-            CHOICE_LABELS["confirmation_state"].get(order.confirmation_state, order.confirmation_state)]
+            order.get_confirmation_state_display()]
 
 
 def _local(moment: datetime) -> str:
