@@ -96,8 +96,8 @@ def test_a_bad_order_email_is_refused_next_to_the_field_and_kept(staff_client, c
     assert response.context["email_form"].errors["email"]
     assert response.context["email_form"]["email"].value() == typed
     page = response.content.decode()  # the message is drawn beside the field, which points to it
-    assert 'aria-describedby="id_email_error_1"' in page
-    assert '<p class="invalid-feedback" id="id_email_error_1">' in page
+    assert 'aria-describedby="id_email_error"' in page
+    assert '<div id="id_email_error" class="invalid-feedback">' in page
     assert Order.objects.get().customer_email == order.customer_email
     assert kinds(order) == ["placed"]
 
