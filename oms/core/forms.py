@@ -103,3 +103,17 @@ class SearchField(forms.CharField):
         super().validate(value)
         if len(value.split()) > SEARCH_MAX_TERMS:
             raise ValidationError(f"Search for at most {SEARCH_MAX_TERMS} words.", code="max_terms")
+
+
+class SearchBoxForm(forms.Form):
+    """A list page's one search box, `Search`, showing the query as searched (oms.core.search reads and caps it;
+    the box takes a little more than the cap so the page can say what it cut)."""
+
+    q = forms.CharField(label="Search", required=False,
+                        widget=forms.SearchInput(attrs={"maxlength": 2 * SEARCH_MAX_LENGTH, "autocomplete": "off"}))
+
+    def __init__(self, query: str, *, help_text: str, focus: bool = False):
+        super().__init__(initial={"q": query}, auto_id="search-%s")
+        self.fields["q"].help_text = help_text
+        if focus:
+            self.fields["q"].widget.attrs["autofocus"] = True

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from customers.models import Customer
+from oms.core.forms import SearchBoxForm
 from oms.core.search import search_query
 
 from ..cart import Cart
@@ -41,7 +42,9 @@ def order_list(request):
     carts = Cart.all(request.session)
     customers = Customer.objects.in_bulk([cart.customer_id for cart in carts if cart.customer_id])
     in_progress = [(cart, customers.get(cart.customer_id)) for cart in carts]
-    context = {"page": page, "query": query, "form": form, "filtered": form.filters() != OrderFilters(),
+    search_form = SearchBoxForm(query, help_text="Order number, or the customer's name, company, email or phone.")
+    context = {"page": page, "query": query, "form": form, "search_form": search_form,
+               "filtered": form.filters() != OrderFilters(),
                "in_progress": in_progress}
     return render(request, "orders/order_list.html", context, status=400 if form.errors else 200)
 
