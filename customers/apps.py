@@ -17,7 +17,7 @@ def retail_after_migrate(sender, using, **kwargs):
     if types.filter(pk=RETAIL_PK).exists() or types.filter(name=RETAIL).exists():
         return
     types.create(pk=RETAIL_PK, name=RETAIL)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # Django's own sqlsequencereset statements: the ORM has no call for it
         for statement in connection.ops.sequence_reset_sql(no_style(), [CustomerType]):
             cursor.execute(statement)
 

@@ -6,6 +6,10 @@ from functools import reduce
 from operator import and_
 from types import SimpleNamespace
 
+from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Collate, Upper
+
 from oms.core.paging import Page
 from oms.core.seek import Branch, Key, Sql, byte_order, seek_ids, seek_page, starts_with, upper_key
 
@@ -110,6 +114,8 @@ def customers_with_email(email: str, *, limit: int = 5) -> list[Customer]:
     """Customers who already use this email (any case): likely duplicates of a new one."""
     if not email.strip():
         return []
-    key = upper_key("email")
-    return list(Customer.objects.raw(f"SELECT * FROM customers_customer WHERE {key} = UPPER(%s) ORDER BY id LIMIT %s",
-                                     [email.strip(), limit]))
+    key = Upper("email")
+    if connection.vendor == "postgresql":  # the key of customer_email_sort (customers 0003): byte order
+        key = Collate(key, "C")
+    return list(Customer.objects.alias(email_key=key).filter(email_key=Upper(Value(email.strip())))
+                .order_by("pk")[:limit])

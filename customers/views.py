@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 
+from oms.core.forms import SearchBoxForm
 from oms.core.search import search_query
 
 from .forms import CustomerForm, NewCustomerAddressForm
@@ -14,7 +15,8 @@ from .services import customer_create, customer_update
 def customer_list(request):
     query = search_query(request)
     page = customer_search_page(query, after=request.GET.get("after"), before=request.GET.get("before"))
-    return render(request, "customers/customer_list.html", {"page": page, "query": query})
+    search_form = SearchBoxForm(query, help_text="Name, company, email, phone or customer number.", focus=True)
+    return render(request, "customers/customer_list.html", {"page": page, "query": query, "search_form": search_form})
 
 
 @permission_required("customers.view_customer", raise_exception=True)

@@ -191,6 +191,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Numbers on the pages are mostly ids, order numbers and quantities: shown without grouping. Money is grouped by
+# the |money filter whatever this says.
+USE_THOUSAND_SEPARATOR = False
 CURRENCY = os.environ.get("CURRENCY", "USD")
 
 # Static files: our own in static/, Bootstrap, its icons and htmx from node_modules (npm ci).

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from catalog.models import Product
 
@@ -116,7 +117,7 @@ def daily(start: date, end: date) -> Chart:
              .annotate(revenue=Sum("revenue"), orders=Sum("orders"))}
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     return columns("Revenue per day, last 30 days", [
-        (day.strftime("%b %-d"), found.get(day, {}).get("revenue") or Decimal("0"),
+        (date_format(day, "M j"), found.get(day, {}).get("revenue") or Decimal("0"),
          found.get(day, {}).get("orders") or 0) for day in days])
 
 

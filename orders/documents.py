@@ -62,8 +62,8 @@ _renderers = threading.local()
 
 def _pdf_setup(paper: str) -> tuple[list, object]:
     """This thread's parsed stylesheets for ``paper`` and its font configuration, made on its first PDF and reused:
-    parsing the CSS and loading the fonts again cost about a tenth of a 50-line invoice. Per thread, since Pango's
-    font map is not to be shared between threads."""
+    the stylesheets and fonts are the same for every document, so they are parsed and loaded once. Per thread,
+    since Pango's font map is not to be shared between threads."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 

@@ -5,16 +5,7 @@ from datetime import date
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
-from oms.core.forms import (
-    PlainFieldsMixin,
-    QuickCheckboxInput,
-    QuickInputMixin,
-    QuickNumberInput,
-    QuickSelect,
-    QuickTextInput,
-    SearchField,
-    parse_id,
-)
+from oms.core.forms import SearchField, parse_id
 from oms.core.money import format_money
 from oms.core.validators import validate_no_card_number
 
@@ -65,11 +56,11 @@ LINE_INPUT_CLASS = "form-control form-control-sm qty-input"
 
 
 class LineQuantityForm(forms.Form):
-    quantity = quantity_field(QuickNumberInput)
+    quantity = quantity_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Rendered as the bare input beside each cart line (50 crispy fields cost ~20 ms a cart page).
+        # Drawn as the bare input beside each cart line, its label and message around it in _line_quantity.html.
         invalid = " is-invalid" if self.is_bound and self.errors else ""
         self.fields["quantity"].widget.attrs["class"] = f"{LINE_INPUT_CLASS}{invalid}"
         if invalid:
@@ -86,8 +77,7 @@ class QuantityInput:
 
 def line_inputs(lines, refused: dict[int, LineQuantityForm] | None = None) -> dict[int, QuantityInput]:
     """Each line's quantity input, drawn by LineQuantityForm's own field (its min and max come from MAX_QUANTITY)
-    as a form with auto_id "line-<product>-%s" draws it; a refused line shows its bound form, error and all.
-    Building a form per line cost about a quarter of a 50-line cart page."""
+    as a form with auto_id "line-<product>-%s" draws it; a refused line shows its bound form, error and all."""
     widget = LineQuantityForm.base_fields["quantity"].widget
     inputs = {
         line.product_id: QuantityInput(widget.render("quantity", line.quantity, {
@@ -99,13 +89,11 @@ def line_inputs(lines, refused: dict[int, LineQuantityForm] | None = None) -> di
     return inputs
 
 
-class IdentifySearchForm(PlainFieldsMixin, forms.Form):
-    """Drawn with plain field groups and quick widgets: it is on every Identify page."""
-
+class IdentifySearchForm(forms.Form):
     last_name = SearchField(label="Last name", required=False,
-                            widget=QuickTextInput(attrs={"autofocus": True, "autocomplete": "off"}))
-    company = SearchField(label="Company", required=False, widget=QuickTextInput(attrs={"autocomplete": "off"}))
-    email = SearchField(label="Email", required=False, widget=QuickTextInput(attrs={"autocomplete": "off"}))
+                            widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}))
+    company = SearchField(label="Company", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = SearchField(label="Email", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     def is_empty(self) -> bool:
         return not any((self.cleaned_data or {}).values())
@@ -219,7 +207,7 @@ def _draft_line(line) -> DraftLine:
                      price_by=override.by)
 
 
-class OrderEmailForm(PlainFieldsMixin, forms.Form):  # plain field groups: on every order page
+class OrderEmailForm(forms.Form):
     email = forms.EmailField(label="Email address for this order", required=False, max_length=254)
 
 
@@ -231,7 +219,7 @@ class CancelOrderForm(forms.Form):
     )
 
 
-class NoteForm(PlainFieldsMixin, forms.Form):  # plain field groups: on every order page
+class NoteForm(forms.Form):
     text = forms.CharField(label="Note", max_length=2000, validators=[validate_no_card_number],
                            error_messages={"required": "Write the note first."},
                            widget=forms.Textarea(attrs={"rows": 2}))
@@ -241,7 +229,7 @@ class NoteForm(PlainFieldsMixin, forms.Form):  # plain field groups: on every or
     )
 
 
-class DatePickerInput(QuickInputMixin, forms.DateInput):
+class DatePickerInput(forms.DateInput):
     """A date picker. A browser sends it a date or nothing; anything else (a forged or hand-typed URL) is shown
     as empty, since HTML allows a date input no other value; the error beside it says what was wrong."""
 
@@ -258,20 +246,17 @@ class DatePickerInput(QuickInputMixin, forms.DateInput):
             return None
 
 
-class OrderFilterForm(PlainFieldsMixin, forms.Form):
-    """The order list's filters, read from the URL (every field optional; the search box is read as before).
-    Drawn with plain field groups and quick widgets: the form is on every order list page."""
+class OrderFilterForm(forms.Form):
+    """The order list's filters, read from the URL (every field optional; the search box is read as before)."""
 
-    status = forms.ChoiceField(label="Status", required=False, widget=QuickSelect)
-    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Any"), *Order.Channel.choices],
-                                widget=QuickSelect)
-    taken_by = forms.TypedChoiceField(label="Taken by", required=False, coerce=int, empty_value=None,
-                                      widget=QuickSelect)
+    status = forms.ChoiceField(label="Status", required=False)
+    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Any"), *Order.Channel.choices])
+    taken_by = forms.TypedChoiceField(label="Taken by", required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label="From", required=False, widget=DatePickerInput(),
                                 error_messages={"invalid": "Enter a date such as 2026-11-27."})
     date_to = forms.DateField(label="To", required=False, widget=DatePickerInput(),
                               error_messages={"invalid": "Enter a date such as 2026-11-27."})
-    overdue = forms.BooleanField(label="Overdue only", required=False, widget=QuickCheckboxInput)
+    overdue = forms.BooleanField(label="Overdue only", required=False)
 
     def __init__(self, *args, staff: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -203,24 +203,6 @@ class Order(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", args=[self.number])
 
-    # For lists of orders: get_FOO_display() builds a dict of the field's choices on every call, which was the
-    # largest cost of an order list row.
-    @property
-    def status_label(self) -> str:
-        return CHOICE_LABELS["status"].get(self.status, self.status)
-
-    @property
-    def channel_label(self) -> str:
-        return CHOICE_LABELS["channel"].get(self.channel, self.channel)
-
-    @property
-    def confirmation_label(self) -> str:
-        return CHOICE_LABELS["confirmation_state"].get(self.confirmation_state, self.confirmation_state)
-
-
-CHOICE_LABELS = {name: dict(Order._meta.get_field(name).flatchoices)
-                 for name in ("channel", "status", "payment_method", "confirmation_state")}
-
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")

@@ -73,6 +73,7 @@ def _bump(*batches: tuple[type, list[dict]]) -> None:
         statements = [(f"WITH earlier AS ({first} RETURNING 1) {then}", first_params + then_params)]
     else:
         statements = [_upsert(model, rows) for model, rows in batches]
+    # Raw SQL: bulk_create(update_conflicts=True) can only overwrite a column, not add to it (test_dashboard.py).
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
@@ -121,5 +122,6 @@ def sales_rebuild() -> None:
 def _insert_from(model, columns: tuple[str, ...], rows) -> None:
     sql, params = rows.query.sql_with_params()
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    # Raw SQL: the ORM has no INSERT ... SELECT; bulk_create would bring every row through Python.
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) {sql}", params)

@@ -8,10 +8,8 @@ from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import DecimalField, OuterRef, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 
 from catalog.models import Product
 from customers.models import Customer, TypePrice
@@ -51,18 +49,10 @@ def products_priced_for(customer_type_id: int | None, ids, *, locked: bool = Fal
     return products.filter(pk__in=ids) if locked else products.in_bulk(ids)
 
 
-def _level_price(customer_type_id: int) -> RawSQL:
-    """The product's price in the type's table, as a correlated subquery written out: the ORM's Subquery took
-    1.4 ms of CPU to build, more than the whole query takes to run, on the cart and on placing an order."""
-    quote, meta = connection.ops.quote_name, TypePrice._meta
-    table = quote(meta.db_table)
-    price, kind, product = (f"{table}.{quote(meta.get_field(name).column)}"
-                            for name in ("price", "customer_type", "product"))
-    outer = f"{quote(Product._meta.db_table)}.{quote(Product._meta.pk.column)}"
-    field = meta.get_field("price")  # one row at most: a product has one price per type (type_price_once)
-    return RawSQL(f"SELECT {price} FROM {table} WHERE {kind} = %s AND {product} = {outer}",  # noqa: S611
-                  [customer_type_id], output_field=DecimalField(max_digits=field.max_digits,
-                                                                decimal_places=field.decimal_places))
+def _level_price(customer_type_id: int) -> Subquery:
+    """The product's price in the type's table (one row at most: a product has one price per type)."""
+    return Subquery(TypePrice.objects.filter(customer_type=customer_type_id, product=OuterRef("pk"))
+                    .values("price")[:1])
 
 
 def cart_review(cart: Cart) -> CartReview:
@@ -352,26 +342,16 @@ def _edit_line(pk, quantity, ordered, product, kind, level_price, override) -> E
                     priced=priced, reason=reason)
 
 
-class TimelineEntry(TypedDict):  # a dict: the template reads its keys at the first try, 200 times a page
+class TimelineEntry(TypedDict):
     message: str
     actor_name: str
-    at: str  # the time for <time datetime>, in the current time zone
-    when: str  # the time as the page shows it: "Nov 27, 2026 14:05"
+    created_at: datetime
 
 
 def order_timeline(order: Order) -> list[TimelineEntry]:
-    """The order's events newest first, ready to show (one query): each sentence drawn from its kind and data
-    (orders.events), only the columns needed, each time formatted here once; Django's date filter and an event
-    and user object per row cost about 15 ms at 200 events."""
+    """The order's events newest first, ready to show (one query, only the columns shown): each sentence drawn
+    from its kind and data (orders.events)."""
     rows = (OrderEvent.objects.filter(order=order).order_by("-created_at", "-pk")
             .values_list("kind", "data", "message", f"actor__{get_user_model().USERNAME_FIELD}", "created_at"))
-    zone = timezone.get_current_timezone()
-    months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]  # as the date filter's "M"
-    entries = []
-    for kind, data, message, username, created_at in rows:
-        local = created_at.astimezone(zone)
-        entries.append(TimelineEntry(message=sentence(kind, data, message),
-                                     actor_name="system" if username is None else username,
-                                     at=local.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                                     when=f"{months[local.month]} {local.day}, {local.year} {local:%H:%M}"))
-    return entries
+    return [TimelineEntry(message=sentence(kind, data, message), actor_name="system" if username is None else username,
+                          created_at=created_at) for kind, data, message, username, created_at in rows]

@@ -22,3 +22,21 @@ def test_templates_have_nothing_inline(template):
     text = template.read_text()
     found = [what for pattern, what in INLINE if pattern.search(text)]
     assert found == [], f"{template}: {found}"
+
+
+def test_ids_in_form_values_stay_plain_numbers_when_numbers_are_grouped(settings):
+    """Pages are localized: a record's id sent back in a form (value=, id=) must not become "12,345"."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    settings.USE_THOUSAND_SEPARATOR = True
+    customer = SimpleNamespace(pk=12345, email="a@example.org", last_name="Ames")
+    order = SimpleNamespace(number=67890, get_absolute_url="/orders/67890/", created_at=None, total=1,
+                            get_status_display="Placed")
+    place = render_to_string("orders/_place_order.html", {"customer": customer})
+    history = render_to_string("orders/_customer_orders.html", {"customer": customer, "orders": [order],
+                                                                "can_reorder": True})
+
+    assert 'value="12345"' in place
+    assert 'value="67890"' in history

@@ -1,12 +1,10 @@
 """Form fields the apps share for values people (or forged requests) type into URLs and forms."""
 
-import html
 import re
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.safestring import SafeString, mark_safe
 
 from .search import SEARCH_MAX_LENGTH, SEARCH_MAX_TERMS
 
@@ -66,9 +64,8 @@ class AmountField(forms.DecimalField):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return Decimal(text)
 class PlainFieldsMixin:
-    """Bootstrap's classes on a form's own widgets, so its fields render through templates/core/field.html
-    (label, widget, errors) instead of crispy's field template: a third of the cost, for forms drawn on
-    every request of a busy page (Identify's new-customer form: 12 fields, about 8 ms through crispy)."""
+    """Bootstrap's classes on a form's own widgets, for the forms the line editor still draws through
+    templates/core/field.html (Change price, Discount, custom items); crispy's fields add their own."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,67 +88,6 @@ class PlainFieldsMixin:
                 attrs["aria-describedby"] = f"{self[name].auto_id}_error_1"  # the first message, below it
 
 
-def _escaped(value) -> str:
-    """conditional_escape's result without its lazy-text machinery (about 40 calls a value): drawn hundreds of
-    times a page, that machinery cost more than the rest of an input."""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-
-
-def quick_attrs(attrs: dict) -> str:
-    """What django.forms.utils.flatatt draws (name="value" pairs in name order, then the True ones bare; False and
-    None left out), built directly."""
-    pairs = sorted((key, value) for key, value in attrs.items() if not isinstance(value, bool) and value is not None)
-    bare = sorted(key for key, value in attrs.items() if value is True)
-    return "".join(f' {_escaped(key)}="{_escaped(value)}"' for key, value in pairs) + "".join(
-        f" {_escaped(key)}" for key in bare)
-
-
-class QuickInputMixin:
-    """An input drawn without Django's widget template: the same element and attributes (a True one bare, a False
-    one left out; in name order), for inputs drawn many times a page or on every request of a busy one (the
-    quantity beside each cart line; Identify's new-customer form)."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = f' value="{_escaped(widget["value"])}"' if widget["value"] is not None else ""
-        return mark_safe(  # noqa: S308 - every value in it went through _escaped
-            f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"{shown}'
-            f'{quick_attrs(widget["attrs"])}>')
-
-
-class QuickTextInput(QuickInputMixin, forms.TextInput):
-    pass
-
-
-class QuickEmailInput(QuickInputMixin, forms.EmailInput):
-    pass
-
-
-class QuickNumberInput(QuickInputMixin, forms.NumberInput):
-    pass
-
-
-class QuickCheckboxInput(QuickInputMixin, forms.CheckboxInput):
-    pass
-
-
-class QuickSelect(forms.Select):
-    """A select drawn without Django's templates (one per option): the same element, options and attributes, for
-    short lists drawn on every request of a busy page (the order list's filters). Option groups fall back to
-    Django's own drawing."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        if any(group_name for group_name, _, _ in widget["optgroups"]):
-            return super().render(name, value, attrs, renderer)
-        options = "".join(
-            f'<option value="{_escaped(option["value"])}"{quick_attrs(option["attrs"])}>'
-            f'{_escaped(option["label"])}</option>'
-            for _, group, _ in widget["optgroups"] for option in group)
-        return mark_safe(  # noqa: S308 - every value in it went through _escaped
-            f'<select name="{_escaped(widget["name"])}"{quick_attrs(widget["attrs"])}>{options}</select>')
-
-
 class SearchField(forms.CharField):
     """A search box in a form: whitespace collapsed, at most SEARCH_MAX_LENGTH characters and SEARCH_MAX_TERMS
     words (oms.core.search), refused with a message beside the field beyond that."""
@@ -167,3 +103,17 @@ class SearchField(forms.CharField):
         super().validate(value)
         if len(value.split()) > SEARCH_MAX_TERMS:
             raise ValidationError(f"Search for at most {SEARCH_MAX_TERMS} words.", code="max_terms")
+
+
+class SearchBoxForm(forms.Form):
+    """A list page's one search box, `Search`, showing the query as searched (oms.core.search reads and caps it;
+    the box takes a little more than the cap so the page can say what it cut)."""
+
+    q = forms.CharField(label="Search", required=False,
+                        widget=forms.SearchInput(attrs={"maxlength": 2 * SEARCH_MAX_LENGTH, "autocomplete": "off"}))
+
+    def __init__(self, query: str, *, help_text: str, focus: bool = False):
+        super().__init__(initial={"q": query}, auto_id="search-%s")
+        self.fields["q"].help_text = help_text
+        if focus:
+            self.fields["q"].widget.attrs["autofocus"] = True

@@ -15,7 +15,7 @@ _migrated = False  # once every migration is applied it stays so for this proces
 
 def _database() -> str:
     try:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:  # a ping, not a read: no model has this question
             cursor.execute("SELECT 1")
         return "ok"
     except DatabaseError:

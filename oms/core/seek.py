@@ -130,7 +130,7 @@ def first_rows(rows: QuerySet, where: Sql, keys: Sequence[Key], *, limit: int) -
     its start, in one statement that brings the queryset's related rows and annotations along (a list with no
     pages, so no cursor). ``where`` and ``keys`` name ``rows``' table by its name, the ORM's alias for it."""
     ordering = []
-    for key in keys:
+    for key in keys:  # RawSQL: the keys are the index expressions themselves (tests/core/test_search_plans.py)
         expression = RawSQL(key.sql, (), output_field=CharField() if key.type is str else IntegerField())
         ordering.append(expression.desc() if key.descending else expression.asc())
     condition = RawSQL(where.text, where.params, output_field=BooleanField())
@@ -173,6 +173,7 @@ def _read(branches: Sequence[Branch], position: tuple | None, backwards: bool, l
             params += branch_params
         unions.append(" UNION ALL ".join(parts))
     sql, width = _guarded(unions, limit), 2 + texts + numbers
+    # Raw SQL: a UNION ALL of LIMITed index ranges is a plan the ORM cannot write (tests/core/test_search_plans.py).
     if model is None:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -40,7 +40,7 @@ def fulfilment_context(order: Order) -> dict:
 
 def _shipments(order: Order) -> list[Shipment]:
     """The order's shipments with their carriers, each with ``contents``: (quantity, SKU) of its lines, read as
-    three columns (the page lists them; a line object and its order line each cost more than the page's query)."""
+    three columns: the page lists only those, so no line or order line objects are built."""
     shipments = list(order.shipments.select_related("carrier"))
     contents = defaultdict(list)
     for shipment_id, quantity, sku in (ShipmentLine.objects.filter(shipment__order=order).order_by("pk")

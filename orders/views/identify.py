@@ -29,7 +29,7 @@ def _render_identify(request, cart: Cart, *, new_form=None, new_address_form=Non
         if not results:
             initial = {key: value for key, value in search_form.cleaned_data.items() if value}
     # Type-ahead that finds nobody also refreshes the new-customer form, pre-filled; type-ahead that finds
-    # someone draws only the results, and builds no new-customer form (two forms of 12 fields, 0.5 ms).
+    # someone draws only the results, and builds no new-customer form (the page keeps the one it has).
     type_ahead = htmx_target(request) == "identify-results"
     oob_new_customer = bool(initial) and type_ahead
     draws_new_customer = oob_new_customer or not type_ahead

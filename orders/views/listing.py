@@ -10,11 +10,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from customers.models import Customer
+from oms.core.forms import SearchBoxForm
 from oms.core.search import search_query
 
 from ..cart import Cart
 from ..forms import OrderFilterForm
-from ..models import CHOICE_LABELS
 from ..selectors import OrderFilters, order_export_pages, order_search_page
 
 EXPORT_HEADER = ["Order", "Placed at", "Customer", "Company", "Email", "Channel", "Status", "Taken by",
@@ -42,7 +42,9 @@ def order_list(request):
     carts = Cart.all(request.session)
     customers = Customer.objects.in_bulk([cart.customer_id for cart in carts if cart.customer_id])
     in_progress = [(cart, customers.get(cart.customer_id)) for cart in carts]
-    context = {"page": page, "query": query, "form": form, "filtered": form.filters() != OrderFilters(),
+    search_form = SearchBoxForm(query, help_text="Order number, or the customer's name, company, email or phone.")
+    context = {"page": page, "query": query, "form": form, "search_form": search_form,
+               "filtered": form.filters() != OrderFilters(),
                "in_progress": in_progress}
     return render(request, "orders/order_list.html", context, status=400 if form.errors else 200)
 
@@ -75,12 +77,11 @@ def _csv_rows(pages):
 
 def _row(order) -> list:
     return [order.number, _local(order.created_at), order.customer_name, order.customer.company,
-            order.customer_email, CHOICE_LABELS["channel"].get(order.channel, order.channel),
-            CHOICE_LABELS["status"].get(order.status, order.status),
+            order.customer_email, order.get_channel_display(), order.get_status_display(),
             order.placed_by.get_username() if order.placed_by else "", order.shipping_method,
-            CHOICE_LABELS["payment_method"].get(order.payment_method, order.payment_method),
+            order.get_payment_method_display(),
             order.subtotal, order.shipping, order.tax, order.total,
-            CHOICE_LABELS["confirmation_state"].get(order.confirmation_state, order.confirmation_state)]
+            order.get_confirmation_state_display()]
 
 
 def _local(moment: datetime) -> str:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from catalog.models import Product
 from catalog.selectors import product_search_page
 from customers.models import Customer
-from customers.selectors import customer_search_page
+from customers.selectors import customer_search_page, customers_with_email
 from orders.models import Order
 from orders.selectors import identify_search, order_search_page
 from tests.plans import (
@@ -169,3 +169,8 @@ def test_admin_search_reads_its_first_matches_only(searchable, admin_client, url
     for read in reads:
         assert "Seq Scan" not in {node["Node Type"] for node in scans(read)}, read
         assert all(rows_read(node) <= limit for node in scans(read)), read
+
+
+def test_the_duplicate_email_check_reads_the_email_index_in_id_order(searchable):
+    [(_, plan)] = plans_of(lambda: customers_with_email("JAMES.6@example.com"))
+    assert_reads_one_page(plan, index="customer_email_sort", bound=2)

@@ -151,8 +151,12 @@ def test_a_bad_filter_exports_with_the_valid_ones_only(staff_client, orders):
     assert [int(row[0]) for row in rows[1:]] == expected(orders, lambda o: o.channel == "fax")
 
 
-@pytest.mark.parametrize("status", [status for status, _ in Order.Status.choices])
-def test_the_lists_labels_are_the_fields_own(status):
-    order = Order(status=status, channel=Order.Channel.FAX, confirmation_state=Order.EmailState.SENT)
-    assert (order.status_label, order.channel_label, order.confirmation_label) == (
-        order.get_status_display(), order.get_channel_display(), order.get_confirmation_state_display())
+def test_the_list_and_the_export_show_the_fields_own_labels(staff_client, orders):
+    order = orders[-1]  # the newest: placed, by phone, confirmation not sent
+    labels = [order.get_channel_display(), order.get_status_display(), order.get_confirmation_state_display()]
+
+    text = staff_client.get(reverse("orders:list")).content.decode()
+    row = next(row for row in read_csv(staff_client.get(reverse("orders:export")))[1:] if row[0] == str(order.number))
+
+    assert all(f"<td>{label}</td>" in text for label in labels)
+    assert [row[5], row[6], row[9], row[14]] == [*labels[:2], order.get_payment_method_display(), labels[2]]

@@ -288,7 +288,7 @@ def test_identify_new_customer_errors_sit_next_to_their_field_and_keep_what_was_
     assert email.attributes["value"] == "ola at example"
     assert "is-invalid" in email.attributes["class"] and email.attributes["aria-invalid"] == "true"
     message = page.css_first(f"#{email.attributes['aria-describedby']}")
-    assert message.text() == "Enter a valid email address."
+    assert message.text(strip=True) == "Enter a valid email address."
     assert message.parent == email.parent  # in the Email field's own group, under its label
     assert page.css_first("#id_new-last_name").attributes["value"] == "Zubrowski"
     assert "is-invalid" not in page.css_first("#id_new-last_name").attributes["class"]
