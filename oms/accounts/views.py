@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from . import services
 from .forms import CodeForm, SetupCodeForm
 from .sessions import NEEDS_CODE
-from .two_factor import authenticator, code_check, qr_code_svg, secret_text, wait_seconds
+from .two_factor import authenticator, code_check, qr_code_data_uri, secret_text, wait_seconds
 
 RECOVERY_CODES = "accounts_recovery_codes"
 
@@ -85,7 +85,8 @@ def setup(request):
             request.session[RECOVERY_CODES] = codes
             return redirect(f"{resolve_url('accounts:recovery_codes')}?{urlencode({'next': _next_url(request)})}")
         form.add_error("code", "That code is not right. Check the app shows this account, and type its current code.")
-    context = {"form": form, "secret": secret_text(device), "qr_code": qr_code_svg(device), "next": _next_url(request)}
+    context = {"form": form, "secret": secret_text(device), "qr_code": qr_code_data_uri(device),
+               "next": _next_url(request)}
     return render(request, "accounts/setup.html", context)
 
 
