@@ -17,6 +17,7 @@ from oms.core.money import format_money
 from oms.core.validators import CARD_MESSAGE, contains_card_number
 
 from .models import Carrier, Order, OrderEvent, OrderLine, Payment, Shipment, ShipmentLine
+from .pricing import MAX_AMOUNT
 from .services import OrderRefused, event_record
 from .tasks import order_email_enqueue
 from .terms import balance_due, payment_status_for
@@ -58,6 +59,8 @@ def payment_record(*, order: Order, amount: Decimal, method: str, reference: str
         balance = balance_due(current)
         if amount > balance and not allow_overpayment:
             raise Overpayment(balance, amount - max(balance, Decimal("0")))
+        if current.amount_paid + amount > MAX_AMOUNT:
+            raise OrderRefused([f"The order's payments would exceed {MAX_AMOUNT:,}: check the amount."])
         payment = Payment.objects.create(order=current, amount=amount, method=method, reference=reference,
                                          received_on=received_on, recorded_by=actor)
         current.amount_paid += amount

@@ -7,6 +7,7 @@ from django.db import models
 from catalog.models import Product
 
 from .models import Order, OrderLine
+from .pricing import MAX_AMOUNT
 
 EmailState = Order.EmailState
 
@@ -81,7 +82,11 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_gt_0")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_gt_0"),
+            # as order_money_within_columns
+            models.CheckConstraint(condition=models.Q(amount__lte=MAX_AMOUNT), name="payment_amount_within_column"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} on order #{self.order_id}"

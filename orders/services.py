@@ -120,6 +120,8 @@ def _quote_or_refuse(draft: OrderDraft, customer, shipping_method, products, qua
     if problems := problems + pricing_problems(draft, customer, placed_by):
         raise OrderRefused(problems)
     found = quote(draft, customer, products, quantities, shipping=shipping_method.price)
+    if found.problems:
+        raise OrderRefused(found.problems)
     if draft.expected_total is not None and found.totals.total != draft.expected_total:
         raise OrderChanged([f"The total changed from {draft.expected_total} to {found.totals.total} since the "
                             "review (a price, price level, discount or tax rate changed). Check the order and "
