@@ -43,6 +43,9 @@ class Shipment(models.Model):
     email_state = models.CharField(max_length=20, choices=EmailState.choices, default=EmailState.NOT_REQUESTED)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_error = models.TextField(blank=True)
+    # The Mark shipped form's one-time token: the same form submitted twice records one shipment (None: recorded
+    # by a service call, not a form).
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
@@ -79,6 +82,7 @@ class Payment(models.Model):
     received_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)  # as Shipment's
 
     class Meta:
         ordering = ["pk"]

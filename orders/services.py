@@ -230,12 +230,23 @@ def order_email_change(*, order: Order, email: str, actor=None) -> Order:
 
 
 # Cancelling is not a plain status change: order_cancel gives the stock back and records why.
-def order_note_add(*, order: Order, text: str, visible_to_customer: bool, actor=None) -> OrderEvent:
-    """Add a note to the order's timeline; notes visible to the customer go into later emails."""
+def order_note_add(*, order: Order, text: str, visible_to_customer: bool, actor=None, token: str = "") -> OrderEvent:
+    """Add a note to the order's timeline; notes visible to the customer go into later emails.
+
+    Idempotent on ``token`` (the Add note form's): a token that already added a note returns that note, with
+    ``recorded_now`` False."""
     with transaction.atomic():
-        return event_record(order=order, kind=OrderEvent.Kind.NOTE_ADDED, actor=actor,
+        if token:  # the order's lock makes a resubmission wait for the first, and find its note
+            Order.objects.select_for_update().get(pk=order.pk)
+            if first := order.events.filter(kind=OrderEvent.Kind.NOTE_ADDED, data__token=token).first():
+                first.recorded_now = False
+                return first
+        note = event_record(order=order, kind=OrderEvent.Kind.NOTE_ADDED, actor=actor,
                             message=("Note for the customer: " if visible_to_customer else "Staff note: ") + text[:400],
-                            data={"text": text, "visible_to_customer": visible_to_customer})
+                            data={"text": text, "visible_to_customer": visible_to_customer}
+                            | ({"token": token} if token else {}))
+        note.recorded_now = True
+        return note
 
 
 ALLOWED_TRANSITIONS = {

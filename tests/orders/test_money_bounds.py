@@ -144,7 +144,7 @@ def test_the_record_payment_page_says_why_a_payment_past_the_largest_amount_is_r
 
     response = admin_client.post(reverse("orders:payment_new", args=[order.number]), {
         "amount": "1.00", "method": "check", "received_on": timezone.localdate().isoformat(),
-        "accept_overpayment": "on"})
+        "accept_overpayment": "on", "token": uuid.uuid4()})
 
     assert response.status_code == 400 and "The order&#x27;s payments would exceed" in response.content.decode()
 
