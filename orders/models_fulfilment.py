@@ -131,7 +131,8 @@ class DailySales(models.Model):
     channel = models.CharField(max_length=10, choices=Order.Channel.choices)
     staff_id = models.IntegerField(default=0)  # who placed them (0: nobody); no key, so a user can be deleted
     orders = models.IntegerField(default=0)
-    revenue = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # A sum of order totals (each at most orders.pricing.MAX_AMOUNT): room for a hundred million of the largest.
+    revenue = models.DecimalField(max_digits=20, decimal_places=2, default=0)
 
     class Meta:
         constraints = [
@@ -147,7 +148,7 @@ class DailyProductSales(models.Model):
     day = models.DateField()
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     quantity = models.IntegerField(default=0)
-    revenue = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    revenue = models.DecimalField(max_digits=20, decimal_places=2, default=0)  # as DailySales.revenue
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "product"], name="daily_product_sales_once")]

@@ -11,6 +11,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='dailyproductsales',
+            name='revenue',
+            field=models.DecimalField(decimal_places=2, default=0, max_digits=20),
+        ),
+        migrations.AlterField(
+            model_name='dailysales',
+            name='revenue',
+            field=models.DecimalField(decimal_places=2, default=0, max_digits=20),
+        ),
         migrations.AddConstraint(
             model_name='order',
             constraint=models.CheckConstraint(condition=models.Q(('amount_paid__gte', Decimal('-9999999999.99')), ('amount_paid__lte', Decimal('9999999999.99')), ('discount__lte', Decimal('9999999999.99')), ('shipping__lte', Decimal('99999999.99')), ('subtotal__lte', Decimal('9999999999.99')), ('tax__lte', Decimal('9999999999.99')), ('total__lte', Decimal('9999999999.99'))), name='order_money_within_columns'),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from oms.accounts.roles import ORDER_ENTRY
 from orders.editing import OrderChange, order_edit_save
 from orders.fulfilment import payment_record
-from orders.models import Order, OrderLine, Payment
+from orders.models import DailyProductSales, DailySales, Order, OrderLine, Payment
 from orders.services import OrderRefused
 from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory, customer_with_address
 from tests.helpers import add, checkout_form, logged_in, start_cart
@@ -166,3 +166,18 @@ def test_the_database_refuses_an_amount_its_column_cannot_hold(model, field, val
 
     with pytest.raises((IntegrityError, DataError)), transaction.atomic():
         rows.update(**{field: value})
+
+
+def test_a_day_of_the_largest_orders_still_fits_the_dashboards_summary(staff_client, staff):
+    """The daily summary adds up order totals: a hundred of the largest (here, one summary row already at the
+    old 14-digit limit) must not overflow it and break the dashboard."""
+    product = ProductFactory(sku="BIG-5", price=Decimal("1000.00"), track_inventory=False)
+    OrderFactory(lines=[(product, 1)], placed_by=staff)
+    DailySales.objects.update(revenue=Decimal("999999999999.99"))
+    DailyProductSales.objects.update(revenue=Decimal("999999999999.99"))
+
+    OrderFactory(lines=[(product, 1)], placed_by=staff)
+
+    assert DailySales.objects.get().revenue > Decimal("999999999999.99")
+    assert DailyProductSales.objects.get().revenue == Decimal("1000000000999.99")
+    assert staff_client.get(reverse("orders:dashboard")).status_code == 200
