@@ -2,6 +2,7 @@
 checkout, in an edit, at a payment), never written; and SQLite refuses it too (check constraints), as
 PostgreSQL's numeric columns do. One such order once broke the order list for everyone."""
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from orders.fulfilment import payment_record
 from orders.models import DailyProductSales, DailySales, Order, OrderLine, Payment
 from orders.services import OrderRefused
 from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory, customer_with_address
-from tests.helpers import add, checkout_form, logged_in, start_cart
+from tests.helpers import add, checkout_form, logged_in, start_cart, submitted_data
 
 pytestmark = pytest.mark.django_db
 MAX_AMOUNT = Decimal("9999999999.99")  # the largest a 12-digit money column holds (orders.pricing.MAX_AMOUNT)
@@ -181,3 +182,20 @@ def test_a_day_of_the_largest_orders_still_fits_the_dashboards_summary(staff_cli
     assert DailySales.objects.get().revenue > Decimal("999999999999.99")
     assert DailyProductSales.objects.get().revenue == Decimal("1000000000999.99")
     assert staff_client.get(reverse("orders:dashboard")).status_code == 200
+
+
+def test_edit_order_past_the_largest_total_says_so_on_save_and_changes_nothing(staff_client, checkout_setup):
+    big = ProductFactory(sku="BIG-6", price=Decimal("3300000000.00"), track_inventory=False)
+    order = OrderFactory(lines=[(big, 1)], shipping=checkout_setup[0])
+    total = order.total
+    edit_id = re.search(r"/edit/([^/]+)/$", staff_client.post(reverse("orders:edit_start", args=[order.number])).url
+                        ).group(1)
+    url = reverse("orders:edit", args=[order.number, edit_id])
+    staff_client.post(reverse("orders:edit_add", args=[order.number, edit_id]), {"query": "BIG-6", "quantity": "2"})
+    data = submitted_data(staff_client.get(url), ("form", "billing_form", "shipping_form"))
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 400 and ON_PAGE in response.content.decode()
+    order.refresh_from_db()
+    assert (order.total, order.version, order.lines.get().quantity) == (total, 1, 1)
