@@ -18,7 +18,17 @@ from catalog.services import stock_save
 from . import events, lifecycle
 from .cart import MAX_QUANTITY
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
-from .pricing import Discount, DiscountError, TaxRule, catalog_line, kept_line, order_totals, price_line
+from .pricing import (
+    Discount,
+    DiscountError,
+    TaxRule,
+    catalog_line,
+    kept_line,
+    lines_problems,
+    order_totals,
+    price_line,
+    totals_problems,
+)
 from .review import line_problem
 from .sales import sales_adjust
 from .selectors import products_priced_for, tax_for
@@ -146,6 +156,8 @@ def _apply(current: Order, change: OrderChange) -> _Diff:
     discount = _apply_discount(current, change, diff)
     tax = _tax_rule(current, address_before)
     totals = order_totals(lines=lines + custom, shipping=current.shipping, tax=tax, discount=discount)
+    if problems := totals_problems(totals):
+        raise OrderRefused(problems)
     if diff:
         diff.other["total"] = {"before": str(current.total), "after": str(totals.total)}
         current.subtotal, current.tax, current.total = totals.subtotal, totals.tax, totals.total
@@ -212,6 +224,8 @@ def _apply_lines(current: Order, old: dict[int, OrderLine], products: dict[int, 
     for line in changed:
         _reprice(line, quantities[line.product_id], change.prices.get(line.product_id), diff)
     added = _new_lines(current, products, change, old)
+    if problems := lines_problems(changed + added):  # before writing them: a column would refuse them
+        raise OrderRefused(problems)
     diff.removed = [{"sku": line.sku, "quantity": line.quantity} for line in removed]
     diff.added = [{"sku": line.sku, "quantity": line.quantity, "unit_price": str(line.unit_price)} for line in added]
     if removed:

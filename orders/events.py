@@ -40,8 +40,10 @@ def email_changed_event(*, order: Order, actor, before: str, after: str) -> Orde
     return _create(order, Kind.EMAIL_CHANGED, actor, {"before": before, "after": after})
 
 
-def note_added_event(*, order: Order, actor, text: str, visible_to_customer: bool) -> OrderEvent:
-    return _create(order, Kind.NOTE_ADDED, actor, {"text": text, "visible_to_customer": visible_to_customer})
+def note_added_event(*, order: Order, actor, text: str, visible_to_customer: bool, token: str = "") -> OrderEvent:
+    """``token``: the Add note form's one-time token, kept so that a resubmission finds this note."""
+    return _create(order, Kind.NOTE_ADDED, actor, {"text": text, "visible_to_customer": visible_to_customer}
+                   | ({"token": token} if token else {}))
 
 
 def status_changed_event(*, order: Order, actor, before: str, after: str) -> OrderEvent:

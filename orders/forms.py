@@ -1,4 +1,5 @@
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -219,7 +220,19 @@ class CancelOrderForm(forms.Form):
     )
 
 
+STALE_FORM = "This form is out of date: open it again and resubmit."
+
+
+def submission_token_field() -> forms.UUIDField:
+    """A form's one-time token, fresh each time the form is drawn: the service that records what the form says
+    does it once per token, so a second submit of the same form (a double click, Back and submit) records
+    nothing more."""
+    return forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4,
+                           error_messages={"required": STALE_FORM, "invalid": STALE_FORM})
+
+
 class NoteForm(forms.Form):
+    token = submission_token_field()
     text = forms.CharField(label="Note", max_length=2000, validators=[validate_no_card_number],
                            error_messages={"required": "Write the note first."},
                            widget=forms.Textarea(attrs={"rows": 2}))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from oms.core.forms import AmountField, IdField
 from oms.core.validators import validate_no_card_number
 
+from .forms import submission_token_field
 from .models import Carrier, OrderLine, Payment
 
 TRACKING = re.compile(r"[A-Za-z0-9-]{4,40}")
@@ -21,6 +22,7 @@ def _not_in_future(value):
 
 
 class PaymentForm(forms.Form):
+    token = submission_token_field()
     amount = AmountField(label="Amount", widget=forms.TextInput(attrs={"inputmode": "decimal", "autofocus": True,
                                                                         "autocomplete": "off"}))
     method = forms.ChoiceField(label="Method", choices=Payment.Method.choices, initial=Payment.Method.CHECK)
@@ -45,6 +47,7 @@ class PaymentForm(forms.Form):
 
 
 class ShipmentForm(forms.Form):
+    token = submission_token_field()
     carrier = forms.ModelChoiceField(label="Carrier", queryset=Carrier.objects.none(),
                                      error_messages={"required": "Choose the carrier.",
                                                      "invalid_choice": "That carrier is no longer offered."})

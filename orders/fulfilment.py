@@ -1,15 +1,17 @@
 """After placing: recording payments and shipments, and asking for a shipping confirmation again.
 
 Each write locks the order's row first, so two staff recording against one order take turns: what the
-second one checks (the balance, the quantities left to ship) includes what the first one wrote.
+second one checks (the balance, the quantities left to ship) includes what the first one wrote. The forms carry
+a one-time token: the same form submitted twice records once (the second gets the first's record).
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from oms.core.validators import CARD_MESSAGE, contains_card_number
 
 from . import events, lifecycle
 from .models import Carrier, Order, OrderEvent, OrderLine, Payment, Shipment, ShipmentLine
+from .pricing import MAX_AMOUNT
 from .services import OrderRefused
 from .tasks import order_email_enqueue
 from .terms import balance_due, payment_status_for
@@ -38,9 +41,31 @@ def _locked(order: Order) -> Order:
     return Order.objects.select_for_update().get(pk=order.pk)
 
 
+def _recorded_with(model, order: Order, token: uuid.UUID | None):
+    """The payment or shipment that a form with ``token`` already recorded on ``order`` (``recorded_now`` False),
+    or None. Read under the order's lock, a resubmission finds what the first submission wrote."""
+    first = model.objects.filter(order=order, submission_token=token).first() if token else None
+    if first is not None:
+        first.recorded_now = False
+    return first
+
+
+def _recorded_or_raise(model, order: Order, token: uuid.UUID | None, error: IntegrityError):
+    """After an IntegrityError: the token's unique constraint stopped a second record (the same form posted
+    against another order as well; a forged request), or another constraint did (raised again)."""
+    if first := _recorded_with(model, order, token):
+        return first
+    if token and model.objects.filter(submission_token=token).exists():
+        raise OrderRefused(["This form was already submitted for another order: open the form again."]) from None
+    raise error
+
+
 def payment_record(*, order: Order, amount: Decimal, method: str, reference: str = "", received_on: date,
-                   allow_overpayment: bool = False, actor=None) -> Payment:
+                   allow_overpayment: bool = False, actor=None, token: uuid.UUID | None = None) -> Payment:
     """Record a payment against ``order`` and move its payment status.
+
+    Idempotent on ``token`` (the Record payment form's): a token that already recorded a payment on this order
+    returns that payment with ``recorded_now`` False (True when this call recorded it).
 
     Raises OrderRefused for a cancelled order, an amount that is not positive or a reference holding a card
     number, and Overpayment when the
@@ -50,20 +75,37 @@ def payment_record(*, order: Order, amount: Decimal, method: str, reference: str
         raise OrderRefused(["Enter an amount greater than zero."])
     if contains_card_number(reference):
         raise OrderRefused([CARD_MESSAGE])
-    with transaction.atomic():
-        current = _locked(order)
-        if not lifecycle.can_pay(current):
-            raise OrderRefused([lifecycle.why_not_pay(current)])
-        balance = balance_due(current)
-        if amount > balance and not allow_overpayment:
-            raise Overpayment(balance, amount - max(balance, Decimal("0")))
-        payment = Payment.objects.create(order=current, amount=amount, method=method, reference=reference,
-                                         received_on=received_on, recorded_by=actor)
-        current.amount_paid += amount
-        current.payment_status = payment_status_for(total=current.total, paid=current.amount_paid)
-        current.save(update_fields=["amount_paid", "payment_status"])
-        events.payment_recorded_event(order=current, actor=actor, payment=payment, balance=balance_due(current))
+    try:
+        with transaction.atomic():
+            current = _locked(order)
+            if first := _recorded_with(Payment, current, token):
+                order.amount_paid, order.payment_status = current.amount_paid, current.payment_status
+                return first
+            payment = _payment_write(current, amount=amount, method=method, reference=reference,
+                                     received_on=received_on, allow_overpayment=allow_overpayment, actor=actor,
+                                     token=token)
+    except IntegrityError as error:
+        return _recorded_or_raise(Payment, order, token, error)
     order.amount_paid, order.payment_status = current.amount_paid, current.payment_status
+    return payment
+
+
+def _payment_write(current: Order, *, amount: Decimal, method: str, reference: str, received_on: date,
+                   allow_overpayment: bool, actor, token) -> Payment:
+    if not lifecycle.can_pay(current):
+        raise OrderRefused([lifecycle.why_not_pay(current)])
+    balance = balance_due(current)
+    if amount > balance and not allow_overpayment:
+        raise Overpayment(balance, amount - max(balance, Decimal("0")))
+    if current.amount_paid + amount > MAX_AMOUNT:
+        raise OrderRefused([f"The order's payments would exceed {MAX_AMOUNT:,}: check the amount."])
+    payment = Payment.objects.create(order=current, amount=amount, method=method, reference=reference,
+                                     received_on=received_on, recorded_by=actor, submission_token=token)
+    payment.recorded_now = True
+    current.amount_paid += amount
+    current.payment_status = payment_status_for(total=current.total, paid=current.amount_paid)
+    current.save(update_fields=["amount_paid", "payment_status"])
+    events.payment_recorded_event(order=current, actor=actor, payment=payment, balance=balance_due(current))
     return payment
 
 
@@ -76,30 +118,40 @@ class ShipmentRequest:
     send_email: bool = False
 
 
-def shipment_record(*, order: Order, request: ShipmentRequest, actor=None) -> Shipment:
+def shipment_record(*, order: Order, request: ShipmentRequest, actor=None, token: uuid.UUID | None = None) -> Shipment:
     """Record a shipment of some or all of the order's unshipped quantities; the order becomes partially
     shipped or shipped. Queues the shipping confirmation when asked and the order has an email address.
+
+    Idempotent on ``token`` (the Mark shipped form's), as payment_record is.
 
     Raises OrderRefused (every problem at once) for an order that cannot ship, quantities beyond what is
     left to ship or lines of another order, or nothing to ship.
     """
-    with transaction.atomic():
-        current = _locked(order)
-        lines = list(current.lines.order_by("pk"))
-        shipping = _quantities(current, lines, request.quantities)
-        send = request.send_email and bool(current.customer_email)
-        shipment = Shipment.objects.create(
-            order=current, carrier=request.carrier, tracking_numbers=request.tracking_numbers,
-            shipped_on=request.shipped_on, created_by=actor, email_to=current.customer_email if send else "",
-            email_state=Order.EmailState.PENDING if send else Order.EmailState.NOT_REQUESTED)
-        ShipmentLine.objects.bulk_create(ShipmentLine(shipment=shipment, order_line=line, quantity=quantity)
-                                         for line, quantity in shipping)
-        for line, quantity in shipping:
-            OrderLine.objects.filter(pk=line.pk).update(quantity_shipped=F("quantity_shipped") + quantity)
-            line.quantity_shipped += quantity
-        _after_shipping(current, shipment, lines, shipping, actor)
-        if send:
-            _queue_shipping_email(current, shipment, actor)
+    try:
+        with transaction.atomic():
+            current = _locked(order)
+            return _recorded_with(Shipment, current, token) or _shipment_write(current, request, actor, token)
+    except IntegrityError as error:
+        return _recorded_or_raise(Shipment, order, token, error)
+
+
+def _shipment_write(current: Order, request: ShipmentRequest, actor, token) -> Shipment:
+    lines = list(current.lines.order_by("pk"))
+    shipping = _quantities(current, lines, request.quantities)
+    send = request.send_email and bool(current.customer_email)
+    shipment = Shipment.objects.create(
+        order=current, carrier=request.carrier, tracking_numbers=request.tracking_numbers,
+        shipped_on=request.shipped_on, created_by=actor, email_to=current.customer_email if send else "",
+        email_state=Order.EmailState.PENDING if send else Order.EmailState.NOT_REQUESTED, submission_token=token)
+    shipment.recorded_now = True
+    ShipmentLine.objects.bulk_create(ShipmentLine(shipment=shipment, order_line=line, quantity=quantity)
+                                     for line, quantity in shipping)
+    for line, quantity in shipping:
+        OrderLine.objects.filter(pk=line.pk).update(quantity_shipped=F("quantity_shipped") + quantity)
+        line.quantity_shipped += quantity
+    _after_shipping(current, shipment, lines, shipping, actor)
+    if send:
+        _queue_shipping_email(current, shipment, actor)
     return shipment
 
 

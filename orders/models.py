@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,6 +10,9 @@ from customers.models import Customer
 from oms.core.validators import validate_no_card_number
 
 from . import lifecycle
+from .pricing import MAX_AMOUNT, MAX_LINE_AMOUNT
+
+MAX_SHIPPING = Decimal("99999999.99")  # max_digits 10
 
 
 class ShippingMethod(models.Model):
@@ -163,6 +168,14 @@ class Order(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(discount__gte=0, discount__lte=models.F("subtotal")),
                                    name="order_discount_within_subtotal"),
+            # What PostgreSQL's numeric(12, 2) refuses, SQLite must too (orders.pricing.totals_problems says why
+            # in words first): one order past them broke every page that lists it.
+            models.CheckConstraint(
+                condition=models.Q(subtotal__lte=MAX_AMOUNT, discount__lte=MAX_AMOUNT, tax__lte=MAX_AMOUNT,
+                                   total__lte=MAX_AMOUNT, shipping__lte=MAX_SHIPPING, amount_paid__lte=MAX_AMOUNT,
+                                   amount_paid__gte=-MAX_AMOUNT),
+                name="order_money_within_columns",
+            ),
         ]
         indexes = [
             models.Index(fields=["customer", "-number"], name="order_customer_newest"),
@@ -235,6 +248,11 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=models.Q(unit_price__gte=0, line_total__gte=0),
                 name="line_money_gte_0",
+            ),
+            models.CheckConstraint(  # as order_money_within_columns
+                condition=models.Q(unit_price__lte=MAX_AMOUNT, list_price__lte=MAX_AMOUNT,
+                                   line_total__lte=MAX_LINE_AMOUNT, discount__lte=MAX_LINE_AMOUNT),
+                name="line_money_within_columns",
             ),
             models.UniqueConstraint(fields=["order", "product"], name="line_product_once"),
             models.CheckConstraint(condition=models.Q(is_custom=False, product__isnull=False)

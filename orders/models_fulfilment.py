@@ -8,6 +8,7 @@ from catalog.models import Product
 from oms.core.validators import validate_no_card_number
 
 from .models import Order, OrderLine
+from .pricing import MAX_AMOUNT
 
 EmailState = Order.EmailState
 
@@ -43,6 +44,9 @@ class Shipment(models.Model):
     email_state = models.CharField(max_length=20, choices=EmailState.choices, default=EmailState.NOT_REQUESTED)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_error = models.TextField(blank=True)
+    # The Mark shipped form's one-time token: the same form submitted twice records one shipment (None: recorded
+    # by a service call, not a form).
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
@@ -79,10 +83,15 @@ class Payment(models.Model):
     received_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)  # as Shipment's
 
     class Meta:
         ordering = ["pk"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_gt_0")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_gt_0"),
+            # as order_money_within_columns
+            models.CheckConstraint(condition=models.Q(amount__lte=MAX_AMOUNT), name="payment_amount_within_column"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} on order #{self.order_id}"
@@ -123,7 +132,8 @@ class DailySales(models.Model):
     channel = models.CharField(max_length=10, choices=Order.Channel.choices)
     staff_id = models.IntegerField(default=0)  # who placed them (0: nobody); no key, so a user can be deleted
     orders = models.IntegerField(default=0)
-    revenue = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # A sum of order totals (each at most orders.pricing.MAX_AMOUNT): room for a hundred million of the largest.
+    revenue = models.DecimalField(max_digits=20, decimal_places=2, default=0)
 
     class Meta:
         constraints = [
@@ -139,7 +149,7 @@ class DailyProductSales(models.Model):
     day = models.DateField()
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     quantity = models.IntegerField(default=0)
-    revenue = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    revenue = models.DecimalField(max_digits=20, decimal_places=2, default=0)  # as DailySales.revenue
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "product"], name="daily_product_sales_once")]

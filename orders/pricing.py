@@ -16,6 +16,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
+# The largest amounts the money columns hold (orders.models, max_digits 12 and 14, two places): an order's
+# subtotal, discount, tax and total, a unit price, a payment and the sum of the payments; a line's total and
+# its discount off list. An order beyond them is refused in words (totals_problems), never written.
+MAX_AMOUNT = Decimal("9999999999.99")
+MAX_LINE_AMOUNT = Decimal("999999999999.99")
 
 
 def to_cents(amount: Decimal) -> Decimal:
@@ -196,6 +201,26 @@ def order_totals(*, lines: Iterable, shipping: Decimal, tax: TaxRule = NO_TAX,
                   taxable=ZERO if tax.exempt else base, rule=tax,
                   discount_reason=discount.reason if discount and off else "",
                   discount_entered=discount.entered if discount and off else "")
+
+
+def totals_problems(totals: Totals, lines: Iterable = ()) -> list[str]:
+    """Why an order with these totals and priced lines would not fit its money columns, in words for staff
+    (empty when it fits). Placing, editing and the cart all ask here."""
+    too_large = [label for label, amount in (("total", totals.total), ("subtotal", totals.subtotal),
+                                             ("tax", totals.tax)) if amount > MAX_AMOUNT]
+    problems = [f"The order's {too_large[0]} would exceed {MAX_AMOUNT:,}: lower a price or a quantity, or split "
+                "it into several orders."] if too_large else []
+    return problems + lines_problems(lines)
+
+
+def lines_problems(lines: Iterable) -> list[str]:
+    """Priced lines (or OrderLines) whose total or discount off list would not fit their columns."""
+    problems, lines = [], list(lines)
+    if any(_total(line) > MAX_AMOUNT for line in lines):
+        problems.append(f"A line's total would exceed {MAX_AMOUNT:,}: lower its price or quantity.")
+    if any(getattr(line, "discount", ZERO) > MAX_LINE_AMOUNT for line in lines):
+        problems.append(f"A line's discount off list would exceed {MAX_LINE_AMOUNT:,}: lower its quantity.")
+    return problems
 
 
 def _total(line) -> Decimal:

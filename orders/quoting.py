@@ -11,6 +11,7 @@ from .cart import MAX_QUANTITY
 from .drafts import DraftCustomLine, OrderDraft
 from .models import OrderLine
 from .pricing import (
+    MAX_AMOUNT,
     Discount,
     DiscountError,
     LineInput,
@@ -20,10 +21,11 @@ from .pricing import (
     catalog_line,
     order_totals,
     price_line,
+    totals_problems,
 )
 from .selectors import tax_for
 
-MAX_PRICE = Decimal("9999999999.99")
+MAX_PRICE = MAX_AMOUNT
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,11 @@ class Quote:
     tax: TaxRule
     discount: Discount | None
     totals: Totals
+
+    @property
+    def problems(self) -> list[str]:
+        """An order too large for its money columns (orders.pricing.totals_problems)."""
+        return totals_problems(self.totals, [priced for _, priced in self.lines + self.custom])
 
 
 def pricing_problems(draft: OrderDraft, customer: Customer | None, placed_by) -> list[str]:

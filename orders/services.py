@@ -118,6 +118,8 @@ def _quote_or_refuse(draft: OrderDraft, customer, shipping_method, products, qua
     if problems := problems + pricing_problems(draft, customer, placed_by):
         raise OrderRefused(problems)
     found = quote(draft, customer, products, quantities, shipping=shipping_method.price)
+    if found.problems:
+        raise OrderRefused(found.problems)
     if draft.expected_total is not None and found.totals.total != draft.expected_total:
         raise OrderChanged([f"The total changed from {draft.expected_total} to {found.totals.total} since the "
                             "review (a price, price level, discount or tax rate changed). Check the order and "
@@ -217,10 +219,21 @@ def order_email_change(*, order: Order, email: str, actor=None) -> Order:
 
 
 # Cancelling is not a plain status change: order_cancel gives the stock back and records why.
-def order_note_add(*, order: Order, text: str, visible_to_customer: bool, actor=None) -> OrderEvent:
-    """Add a note to the order's timeline; notes visible to the customer go into later emails."""
+def order_note_add(*, order: Order, text: str, visible_to_customer: bool, actor=None, token: str = "") -> OrderEvent:
+    """Add a note to the order's timeline; notes visible to the customer go into later emails.
+
+    Idempotent on ``token`` (the Add note form's): a token that already added a note returns that note, with
+    ``recorded_now`` False."""
     with transaction.atomic():
-        return events.note_added_event(order=order, actor=actor, text=text, visible_to_customer=visible_to_customer)
+        if token:  # the order's lock makes a resubmission wait for the first, and find its note
+            Order.objects.select_for_update().get(pk=order.pk)
+            if first := order.events.filter(kind=OrderEvent.Kind.NOTE_ADDED, data__token=token).first():
+                first.recorded_now = False
+                return first
+        note = events.note_added_event(order=order, actor=actor, text=text, visible_to_customer=visible_to_customer,
+                                       token=token)
+        note.recorded_now = True
+        return note
 
 
 def order_status_change(*, order: Order, status: str, actor=None) -> Order:

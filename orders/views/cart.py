@@ -14,6 +14,7 @@ from oms.core.search import search_capped
 
 from ..cart import Cart, CartError
 from ..forms import AddLineForm, LineQuantityForm, line_inputs
+from ..pricing import totals_problems
 from ..selectors import cart_review, last_ordered
 from .common import with_cart
 from .paste import paste_apply, paste_box, paste_form
@@ -40,6 +41,7 @@ def _line_form(product_id: int, data) -> LineQuantityForm:
 def render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_line_forms=None, paste=None,
                 status: int = 200):
     review = cart_review(cart)
+    totals = review.totals()
     paste_context = paste_box(request, f"cart:{cart.id}", paste)
     # A new, empty order starts with Identify; after that the cursor lives in the SKU field.
     focus_identify = (review.customer is None and not review.lines and add_form is None
@@ -53,7 +55,8 @@ def render_cart(request, cart: Cart, *, add_form=None, choices=None, refused_lin
         "choices": choices,
         # A line whose new quantity was refused shows what was typed and why.
         "line_inputs": line_inputs(review.lines, refused_line_forms),
-        "totals": review.totals(),
+        "totals": totals,
+        "amount_problems": totals_problems(totals, review.priced_lines),  # checkout would refuse the order
         "last_ordered": last_ordered(review.customer.pk) if review.customer else [],
         **paste_context,
         "can_change_price": request.user.has_perm("orders.change_price"),

@@ -12,6 +12,7 @@ from customers.forms import AddressForm
 
 from ..cart import Cart
 from ..forms import CheckoutForm
+from ..pricing import totals_problems
 from ..selectors import cart_review, shipping_methods, tax_for
 from ..services import OrderChanged, OrderRefused, order_place
 from .common import remember_placed, report_email, with_cart
@@ -148,6 +149,8 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, prob
         form.data["fingerprint"] = review.fingerprint
         form.data["token"] = review.cart.token
     selected = form.selected_method()
+    totals = review.totals(shipping=selected.price if selected else Decimal("0"))
+    too_large = [problem for problem in totals_problems(totals, review.priced_lines) if problem not in problems]
     context = {
         "cart": review.cart,
         "review": review,
@@ -155,8 +158,8 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, prob
         "form": form,
         "billing_form": billing_form,
         "shipping_form": shipping_form,
-        "problems": list(problems) + review.problems,
-        "totals": review.totals(shipping=selected.price if selected else Decimal("0")),
+        "problems": list(problems) + review.problems + too_large,
+        "totals": totals,
         "shipping_method": selected,
     }
     response = render(request, "orders/checkout.html", context)

@@ -58,13 +58,15 @@ def payment_new(request, number: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            payment_record(order=order, amount=data["amount"], method=data["method"], reference=data["reference"],
-                           received_on=data["received_on"], allow_overpayment=data["accept_overpayment"],
-                           actor=request.user)
+            payment = payment_record(order=order, amount=data["amount"], method=data["method"],
+                                     reference=data["reference"], received_on=data["received_on"],
+                                     allow_overpayment=data["accept_overpayment"], actor=request.user,
+                                     token=data["token"])
         except OrderRefused as refused:
             form.add_error("amount" if isinstance(refused, Overpayment) else None, refused.problems[0])
         else:
-            messages.success(request, f"Payment of {format_money(data['amount'])} recorded. Balance due: "
+            done = "recorded" if payment.recorded_now else "was already recorded (this form was submitted twice)"
+            messages.success(request, f"Payment of {format_money(payment.amount)} {done}. Balance due: "
                                       f"{format_money(balance_due(order))}.")
             return redirect(order)
     context = {"order": order, "form": form, "balance_due": balance_due(order)}
@@ -85,7 +87,8 @@ def shipment_new(request, number: int):
                                            shipped_on=data["shipped_on"], quantities=form.quantities(),
                                            send_email=data["send_email"])
         try:
-            shipment = shipment_record(order=order, request=shipment_request, actor=request.user)
+            shipment = shipment_record(order=order, request=shipment_request, actor=request.user,
+                                       token=data["token"])
         except OrderRefused as refused:
             for problem in refused.problems:
                 form.add_error(None, problem)
@@ -97,6 +100,10 @@ def shipment_new(request, number: int):
 
 
 def _report_shipment(request, shipment: Shipment) -> None:
+    if not getattr(shipment, "recorded_now", True):
+        messages.info(request, f"Shipment {shipment.pk} was already recorded (this form was submitted twice); "
+                               "nothing more was shipped.")
+        return
     shipment.refresh_from_db()
     order = shipment.order
     messages.success(request, f"Shipment recorded: order #{order.number} is {order.get_status_display().lower()}.")

@@ -51,9 +51,13 @@ def order_note(request, number: int):
     form = NoteForm(request.POST)
     if not form.is_valid():
         return order_detail(request, number, note_form=form)
-    order_note_add(order=order, text=form.cleaned_data["text"], actor=request.user,
-                   visible_to_customer=form.cleaned_data["visible_to_customer"])
-    messages.success(request, "Note saved.")
+    note = order_note_add(order=order, text=form.cleaned_data["text"], actor=request.user,
+                          visible_to_customer=form.cleaned_data["visible_to_customer"],
+                          token=str(form.cleaned_data["token"]))
+    if note.recorded_now:
+        messages.success(request, "Note saved.")
+    else:
+        messages.info(request, "That note was already saved; it is on the timeline once.")
     return redirect(order)
 
 

@@ -13,6 +13,7 @@ from oms.core.forms import parse_id
 
 from ..cart import Cart, CartError
 from ..forms_pricing import CustomItemForm, DiscountForm, PriceForm
+from ..pricing import totals_problems
 from ..selectors import cart_review, price_reasons
 from .common import with_cart
 
@@ -109,10 +110,15 @@ def cart_custom_add(request, cart: Cart):
         return custom_item_page(request, form=form, back=back, status=400)
     data = form.cleaned_data
     try:
-        cart.add_custom(description=data["description"], unit_price=data["unit_price"], quantity=data["quantity"],
-                        taxable=data["taxable"])
+        line_id = cart.add_custom(description=data["description"], unit_price=data["unit_price"],
+                                  quantity=data["quantity"], taxable=data["taxable"])
     except CartError as error:
         form.add_error("description", str(error))
+        return custom_item_page(request, form=form, back=back, status=400)
+    review = cart_review(cart)
+    if problems := totals_problems(review.totals(), review.priced_lines):  # checkout would refuse it: say so now
+        cart.remove_custom(line_id)
+        form.add_error("unit_price", problems[0])
         return custom_item_page(request, form=form, back=back, status=400)
     messages.success(request, f"Added {data['quantity']:,} × {data['description']}.")
     return redirect("orders:cart", cart_id=cart.id)

@@ -1,5 +1,6 @@
 """Record payment: amounts, payment status, due dates from the customer's terms, overpayments, the overdue filter."""
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -63,7 +64,8 @@ def test_record_payment_page_changes_the_balance_due(staff_client, order):
     assert b"Record payment" in page.content and b"$15.80" in page.content
     response = staff_client.post(reverse("orders:payment_new", args=[order.number]),
                                  {"amount": "5.80", "method": "check", "reference": "Check 1042",
-                                  "received_on": timezone.localdate().isoformat()}, follow=True)
+                                  "received_on": timezone.localdate().isoformat(), "token": uuid.uuid4()},
+                                 follow=True)
     assert response.context["balance_due"] == Decimal("10.00")
     assert "Balance due: $10.00" in response.content.decode()
     assert Payment.objects.get().reference == "Check 1042"
@@ -87,7 +89,8 @@ BAD = [
 
 @pytest.mark.parametrize(("changes", "field", "message"), BAD, ids=[repr(bad[0])[:40] for bad in BAD])
 def test_bad_payments_get_a_message_by_the_field_and_change_nothing(staff_client, order, changes, field, message):
-    data = {"amount": "5.00", "method": "check", "reference": "", "received_on": timezone.localdate().isoformat()}
+    data = {"amount": "5.00", "method": "check", "reference": "", "received_on": timezone.localdate().isoformat(),
+            "token": uuid.uuid4()}
     response = staff_client.post(reverse("orders:payment_new", args=[order.number]), data | changes)
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])

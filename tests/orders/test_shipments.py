@@ -1,5 +1,6 @@
 """Mark shipped: quantities per line, partial and whole shipments, the shipping confirmation, and refusals."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -109,7 +110,7 @@ def test_a_failing_provider_marks_the_shipping_email_failed(settings, order, car
 
 def post_shipment(client, order, **changes):
     data = {"carrier": Carrier.objects.get().pk, "tracking_numbers": "1Z999AA10123456784",
-            "shipped_on": timezone.localdate().isoformat(), "send_email": "on"}
+            "shipped_on": timezone.localdate().isoformat(), "send_email": "on", "token": uuid.uuid4()}
     data |= {f"line_{line.pk}": line.quantity_unshipped for line in order.lines.all()}
     return client.post(reverse("orders:shipment_new", args=[order.number]),
                        {key: value for key, value in (data | changes).items() if value is not None})
