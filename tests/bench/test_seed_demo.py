@@ -90,7 +90,8 @@ def test_the_demo_manager_can_mark_a_demo_order_shipped_and_the_order_entry_logi
     assert "Mark shipped</a>" in page and "Record payment</a>" in page and "Edit order</button>" in page
     form = manager.get(reverse("orders:shipment_new", args=[order.number]))
     carrier = form.context["form"].fields["carrier"].queryset.first()
-    data = {"carrier": carrier.pk, "tracking_numbers": "1Z999AA10123456784", "shipped_on": "2026-12-01",
+    data = {"token": form.context["form"]["token"].value(), "carrier": carrier.pk,
+            "tracking_numbers": "1Z999AA10123456784", "shipped_on": "2026-12-01",
             **{f"line_{line.pk}": line.quantity for line in order.lines.all()}}
     response = manager.post(reverse("orders:shipment_new", args=[order.number]), data)
 

@@ -304,7 +304,6 @@ NOT_PERSONAL = {
     "orders.MerchantSettings.email": "the merchant",
     "orders.MerchantSettings.phone": "the merchant",
     "orders.MerchantSettings.invoice_footer": "the merchant",
-    "bench.Dataset.description": "a benchmark data set",
 }
 
 LOOKS_PERSONAL = re.compile(r"name|email|phone|address|line\d|city|postal|note|text|reference|message|data|company|"

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("orders", "0006_pricing")]
+BEFORE = [("orders", "0006_pricing"), ("customers", "0009_free_text_card_guard")]  # before their defaults were dropped
 
 
 @pytest.mark.django_db(transaction=True)
