@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from oms.accounts.roles import MANAGER
-from orders.cart import Cart
+from orders.lines import Cart
 from orders.services import order_note_add
 from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
 from tests.helpers import cart_price_url
@@ -77,7 +77,7 @@ def pages(staff_client, checkout_setup):
         "customer-edit": get(reverse("customers:edit", args=[customer.pk])),
         "product-list": get(reverse("catalog:list")),
         "cart-empty": get(reverse("orders:cart", args=[empty])),
-        "cart-lines": get(reverse("orders:cart", args=[full])),
+        "order-lines": get(reverse("orders:cart", args=[full])),
         "cart-add-error": post(reverse("orders:cart_add", args=[full]), {"query": "LMP-004", "quantity": "0"}),
         "cart-line-error": post(reverse("orders:cart_line", args=[full]), {"line": lamp.pk, "quantity": "0"}),
         "cart-choices": post(reverse("orders:cart_add", args=[full]), {"query": "desk", "quantity": "1"}),
@@ -100,12 +100,12 @@ def pages(staff_client, checkout_setup):
         "cart-price-error": post(cart_price_url(full, lamp.pk), {"price": "²", "reason": ""}),
         "cart-discount": get(reverse("orders:cart_discount", args=[full])),
         "cart-discount-error": post(reverse("orders:cart_discount", args=[full]), {"discount-discount": "101%"}),
-        "cart-custom": get(reverse("orders:cart_custom_add", args=[full])),
-        "cart-custom-error": post(reverse("orders:cart_custom_add", args=[full]), {"custom-unit_price": "x"}),
+        "cart-custom": get(reverse("orders:cart_custom", args=[full])),
+        "cart-custom-error": post(reverse("orders:cart_custom", args=[full]), {"custom-unit_price": "x"}),
     }
     post(cart_price_url(full, lamp.pk), {"price": "5.00", "reason": "Price match"})
     post(reverse("orders:cart_discount", args=[full]), {"discount-discount": "10%", "discount-reason": "Loyal"})
-    post(reverse("orders:cart_custom_add", args=[full]), {"custom-description": "Freight", "custom-unit_price": "9",
+    post(reverse("orders:cart_custom", args=[full]), {"custom-description": "Freight", "custom-unit_price": "9",
                                                           "custom-quantity": "1"})
     found["cart-priced"] = get(reverse("orders:cart", args=[full]))
     found["checkout-priced"] = get(reverse("orders:checkout", args=[full]))

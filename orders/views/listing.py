@@ -12,8 +12,8 @@ from django.utils import timezone
 from customers.models import Customer
 from oms.core.search import search_query
 
-from ..cart import Cart
 from ..forms import OrderFilterForm
+from ..lines import Cart
 from ..models import CHOICE_LABELS
 from ..selectors import OrderFilters, order_export_pages, order_search_page
 

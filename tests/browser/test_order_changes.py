@@ -75,7 +75,7 @@ def test_reorder_from_the_customer_record(app, placed):
     page.get_by_role("heading", name="Order in progress").wait_for()
     expect(page.get_by_text("Reordering order")).to_be_visible()
     expect(page.get_by_text("Not added: LMP-004 (Desk lamp, blue): No longer sold.")).to_be_visible()
-    lines = page.locator("#cart-lines")
+    lines = page.locator("#order-lines")
     expect(lines.get_by_role("row").filter(has_text="WID-001")).to_be_visible()
     expect(lines.get_by_role("row").filter(has_text="LMP-004")).to_have_count(0)
     expect(page.locator(".customer-panel")).to_contain_text("Ada Okafor")
@@ -92,7 +92,7 @@ def test_last_ordered_adds_an_item_with_the_keyboard(app, placed):
     tab_to(page, "Add LMP-004", limit=60)
     page.keyboard.press("Enter")
 
-    expect(page.locator("#cart-lines").get_by_role("row").filter(has_text="LMP-004")).to_be_visible()
+    expect(page.locator("#order-lines").get_by_role("row").filter(has_text="LMP-004")).to_be_visible()
 
 
 def test_filter_the_order_list_and_download_the_csv(app, placed, tmp_path):
