@@ -77,7 +77,7 @@ def pages(staff_client, checkout_setup):
         "customer-edit": get(reverse("customers:edit", args=[customer.pk])),
         "product-list": get(reverse("catalog:list")),
         "cart-empty": get(reverse("orders:cart", args=[empty])),
-        "order-lines": get(reverse("orders:cart", args=[full])),
+        "cart-lines": get(reverse("orders:cart", args=[full])),
         "cart-add-error": post(reverse("orders:cart_add", args=[full]), {"query": "LMP-004", "quantity": "0"}),
         "cart-line-error": post(reverse("orders:cart_line", args=[full]), {"line": lamp.pk, "quantity": "0"}),
         "cart-choices": post(reverse("orders:cart_add", args=[full]), {"query": "desk", "quantity": "1"}),
@@ -115,6 +115,9 @@ def pages(staff_client, checkout_setup):
     found["order-edit-errors"] = post(edit, {"billing-line1": "", "shipping_method": "²"})
     found["order-edit-choices"] = post(f"{edit}add/", {"query": "desk", "quantity": "1"})
     found["order-edit-paste-refused"] = staff_client.post(f"{edit}paste/", {"text": "NOPE 1\nLMP-005"}, follow=True)
+    found["order-edit-line-error"] = post(f"{edit}lines/", {"line": lamp.pk, "quantity": "0"})
+    found["order-edit-custom"] = get(f"{edit}custom/")
+    found["order-edit-discount"] = get(f"{edit}discount/")
     found |= _fulfilment_pages(staff_client, order)
     visitor = Client()
     found["login"] = visitor.get(reverse("login"))
@@ -131,7 +134,8 @@ def pages(staff_client, checkout_setup):
     expected = {"not-found": 404, "not-allowed": 403, "order-email-error": 400, "order-cancel-error": 400,
                 "payment-error": 400, "shipment-error": 400,
                 "order-list-filter-errors": 400, "order-edit-errors": 400, "cart-price-error": 400,
-                "cart-discount-error": 400, "cart-custom-error": 400,
+                "cart-discount-error": 400, "cart-custom-error": 400, "cart-add-error": 400, "cart-line-error": 400,
+                "cart-paste-error": 400, "order-edit-line-error": 400,
                 "two-factor-code": found["two-factor-code"].status_code}
     for name, response in found.items():
         assert response.status_code == expected.get(name, 200), name
