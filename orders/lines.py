@@ -2,8 +2,9 @@
 
 A ``LineStore`` holds (product, quantity) lines, the prices staff set on them (a new unit price with its reason
 and who set it), custom items (freight, a setup fee) and an order discount. The line editor's views
-(orders.views.lines) and its review (orders.review.LinesReview) work on any store; each store says where it
-lives, how it is found from the URL and how its lines are priced (orders.selectors.lines_review).
+(orders.views.lines) and its review (orders.review.LinesReview) work on any store; each kind of store is one
+entry of orders.views.lines.KINDS: who may change it, how its URL finds it, how its lines are priced
+(orders.selectors: cart_review, edit_review) and the page around them.
 
 Two stores are kept in the staff member's session, each under its own id in the URL so that several can be open
 in different tabs without mixing:
@@ -12,8 +13,8 @@ in different tabs without mixing:
 - ``OrderEdit``: a placed order being changed; it starts from the order's lines and remembers the order's
   version, and `Save changes` applies it (orders.editing.order_edit_save, the one service that writes an edit).
 
-A third store (a saved quote) subclasses ``LineStore`` (or ``SessionLines`` to live in the session), names its
-``kind``, and gives the review its prices.
+A third store (a saved quote) subclasses ``LineStore`` (or ``SessionLines`` to live in the session) with its own
+``kind`` and ``url_args``, and adds its URLs (orders.urls.LINE_ACTIONS under its own prefix) and its KINDS entry.
 """
 
 import secrets

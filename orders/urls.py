@@ -4,8 +4,8 @@ from . import views
 
 app_name = "orders"
 
-# The line editor's actions (orders.views.lines), the same on every line store: "<store>_<action>" under the
-# store's own URL (the cart's id; the order's number and the edit's id).
+# The line editor's actions (orders.views.lines), the same on every kind of line store: "<kind>_<action>" under
+# the store's own URL (the cart's id; the order's number and the edit's id), the kind passed to the view.
 LINE_ACTIONS = [
     ("add/", views.lines_add, "add"),
     ("lines/", views.lines_line, "line"),  # the line in the form: one URL for every line
@@ -42,14 +42,15 @@ urlpatterns = [
     path("<int:number>/edit/<str:edit_id>/discard/", views.order_edit_discard, name="edit_discard"),
     path("customers/<int:pk>/export/", views.customer_export, name="customer_export"),
     path("customers/<int:pk>/erase/", views.customer_erase_view, name="customer_erase"),
-    path("cart/<str:cart_id>/", views.lines_page, name="cart"),
+    path("cart/<str:cart_id>/", views.lines_page, {"kind": "cart"}, name="cart"),
     path("cart/<str:cart_id>/identify/", views.cart_identify, name="identify"),
     path("cart/<str:cart_id>/attach/", views.cart_attach, name="attach"),
     path("cart/<str:cart_id>/customers/new/", views.cart_create_customer, name="create_customer"),
     path("cart/<str:cart_id>/checkout/", views.cart_checkout, name="checkout"),
     path("cart/<str:cart_id>/checkout/review/", views.checkout_review, name="checkout_review"),
     path("cart/<str:cart_id>/discard/", views.cart_discard, name="discard"),
-    *(path(f"cart/<str:cart_id>/{route}", view, name=f"cart_{name}") for route, view, name in LINE_ACTIONS),
-    *(path(f"<int:number>/edit/<str:edit_id>/{route}", view, name=f"edit_{name}")
+    *(path(f"cart/<str:cart_id>/{route}", view, {"kind": "cart"}, name=f"cart_{name}")
+      for route, view, name in LINE_ACTIONS),
+    *(path(f"<int:number>/edit/<str:edit_id>/{route}", view, {"kind": "edit"}, name=f"edit_{name}")
       for route, view, name in LINE_ACTIONS),
 ]

@@ -6,6 +6,7 @@ One rule for answers: a change made redirects to the store's page (post/redirect
 again with the reason beside the field and what was typed, 400 as a whole page and 200 to htmx (which swaps only
 2xx answers: the error is in the fragment it swaps)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
@@ -33,17 +34,19 @@ from ..selectors import cart_review, edit_review, last_ordered, price_reasons, s
 from .common import cart_or_redirect, edit_or_redirect
 from .paste import paste_apply, paste_box, paste_form
 
-# Who may change each kind of store's lines (Change price and Discount need orders.change_price as well).
-PERMISSIONS = {"cart": "orders.place_order", "edit": "orders.edit_order"}
 ACTIONS = ("add", "line", "paste", "price", "discount", "custom", "products")
 
 
 @dataclass
 class Lines:
-    """The store a request changes, and the placed order it edits (None for a new order)."""
+    """The store a request changes, the placed order it edits (None for a new order), and its kind."""
 
     store: LineStore
     order: Order | None = None
+
+    @property
+    def kind(self) -> "StoreKind":
+        return KINDS[self.store.kind]
 
     @property
     def page(self) -> str:
@@ -53,28 +56,39 @@ class Lines:
         return reverse(f"orders:{self.store.kind}_{action}", args=self.store.url_args)
 
     def review(self) -> LinesReview:
-        return edit_review(self.order, self.store) if self.order is not None else cart_review(self.store)
+        return self.kind.review(self)
 
     def back(self):
         return redirect(self.page)
 
 
+@dataclass(frozen=True)
+class StoreKind:
+    """What the line editor needs to know of a kind of store: who may change its lines, how the URL's ids find it
+    (a Lines, or where to go instead), how its lines are priced, and the page around them (a template and its own
+    context)."""
+
+    permission: str
+    load: Callable[..., "Lines | HttpResponse"]
+    review: Callable[[Lines], LinesReview]
+    frame: Callable[..., tuple[str, dict]]
+
+
 def lines_view(*, post: bool = False, permission: str = ""):
-    """Check the store kind's permission (and ``permission``), then load the store named in the URL; a store not
-    found (a cart placed, an edit saved or discarded) goes where its loader sends, with its message."""
+    """Check the permission of the store's kind (the URL names it) and ``permission``, then load the store named in
+    the URL; a store not found (a cart placed, an edit saved or discarded) goes where its loader sends, with its
+    message."""
 
     def decorate(view):
         @wraps(view)
-        def wrapper(request, cart_id: str | None = None, number: int | None = None, edit_id: str | None = None):
-            kind = "cart" if cart_id is not None else "edit"
-            if not request.user.has_perms([PERMISSIONS[kind], *([permission] if permission else [])]):
+        def wrapper(request, kind: str, **ids):
+            store_kind = KINDS[kind]
+            if not request.user.has_perms([store_kind.permission, *([permission] if permission else [])]):
                 raise PermissionDenied
             if post and request.method != "POST":
                 return HttpResponseNotAllowed(["POST"])
-            found = cart_or_redirect(request, cart_id) if kind == "cart" else edit_or_redirect(request, number, edit_id)
-            if isinstance(found, HttpResponse):
-                return found
-            return view(request, Lines(found) if kind == "cart" else Lines(found[1], found[0]))
+            found = store_kind.load(request, **ids)
+            return found if isinstance(found, HttpResponse) else view(request, found)
 
         return wrapper
 
@@ -87,7 +101,7 @@ def render_lines(request, lines: Lines, *, status: int = 200, add_form=None, cho
     only the lines to htmx, always 200 (htmx swaps only 2xx answers: the reasons are in the lines)."""
     review = lines.review()
     paste_context = paste_box(request, f"{lines.store.kind}:{lines.store.id}", paste)
-    template, frame_context = FRAMES[lines.store.kind](request, lines, review, add_form=add_form,
+    template, frame_context = lines.kind.frame(request, lines, review, add_form=add_form,
                                                          paste_focus=paste_context["paste_focus"], **frame)
     forms = {line.product_id: LineQuantityForm(initial={"quantity": line.quantity},
                                                auto_id=f"line-{line.product_id}-%s") for line in review.lines}
@@ -148,7 +162,22 @@ def edit_frame(request, lines: Lines, review: LinesReview, *, add_form, paste_fo
     }
 
 
-FRAMES = {"cart": cart_frame, "edit": edit_frame}
+def _load_cart(request, cart_id: str) -> Lines | HttpResponse:
+    found = cart_or_redirect(request, cart_id)
+    return found if isinstance(found, HttpResponse) else Lines(found)
+
+
+def _load_edit(request, number: int, edit_id: str) -> Lines | HttpResponse:
+    found = edit_or_redirect(request, number, edit_id)
+    return found if isinstance(found, HttpResponse) else Lines(found[1], found[0])
+
+
+# The kinds of line store, by the name their URLs give (orders.urls) and the store's own ``kind``.
+KINDS = {
+    "cart": StoreKind("orders.place_order", _load_cart, lambda lines: cart_review(lines.store), cart_frame),
+    "edit": StoreKind("orders.edit_order", _load_edit, lambda lines: edit_review(lines.order, lines.store),
+                      edit_frame),
+}
 
 
 @lines_view()
