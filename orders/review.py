@@ -67,6 +67,8 @@ class ReviewLine:
     def is_custom(self) -> bool:
         return False
 
+    change = ""  # a new order's lines are all new: no "Was n" beside them (EditLine.change)
+
     @property
     def sku(self) -> str:
         return self.product.sku if self.product else f"(product {self.product_id})"
