@@ -16,11 +16,12 @@ from catalog.models import Product
 from catalog.services import stock_save
 
 from . import events, lifecycle
-from .cart import MAX_QUANTITY
+from .lines import MAX_CUSTOM_LINES, MAX_QUANTITY, CustomLine
 from .models import Order, OrderEvent, OrderLine, ShippingMethod
 from .pricing import (
     Discount,
     DiscountError,
+    LineInput,
     TaxRule,
     catalog_line,
     kept_line,
@@ -55,6 +56,9 @@ class OrderChange:
     prices: dict[int, tuple[Decimal, str, int | None]] = field(default_factory=dict)
     # The order discount: None keeps the order's; ("", "", who) removes it; (typed, reason, who) sets it.
     discount: tuple[str, str, int | None] | None = None
+    # The custom items the order is to have (orders.lines.CustomLine: ``order_line`` names one it has, None a new
+    # one); one it has that is left out is removed. None keeps them as they are.
+    custom: tuple[CustomLine, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,11 @@ def order_edit_save(*, order: Order, change: OrderChange, actor=None, send_confi
 
 
 def _input_problems(change: OrderChange) -> list[str]:
-    if not change.quantities:
+    if not change.quantities and not change.custom:
         return ["An order needs at least one line: to cancel the whole order, use Cancel order."]
+    if change.custom and (len(change.custom) > MAX_CUSTOM_LINES or any(
+            not 0 < line.quantity <= MAX_QUANTITY or Decimal(line.unit_price) < 0 for line in change.custom)):
+        return [f"Custom items: at most {MAX_CUSTOM_LINES}, each of 1 to {MAX_QUANTITY:,} at a price of 0 or more."]
     if any(not 0 < quantity <= MAX_QUANTITY for quantity in change.quantities.values()):
         return [f"Quantities must be between 1 and {MAX_QUANTITY:,}."]
     problems = [f"Product {pk}: say why its price was changed." for pk, (_, reason, _) in change.prices.items()
@@ -134,7 +141,7 @@ def _conflict_message(current: Order) -> str:
 def _apply(current: Order, change: OrderChange) -> _Diff:
     all_lines = list(current.lines.all())
     old = {line.product_id: line for line in all_lines if line.product_id is not None}
-    custom = [line for line in all_lines if line.product_id is None]  # custom items stay as they are
+    custom = [line for line in all_lines if line.product_id is None]
     deltas = {pk: change.quantities.get(pk, 0) - (old[pk].quantity if pk in old else 0)
               for pk in {*old, *change.quantities}}
     deltas = {pk: delta for pk, delta in deltas.items() if delta}
@@ -150,6 +157,7 @@ def _apply(current: Order, change: OrderChange) -> _Diff:
         raise OrderRefused(problems)
     diff = _Diff(before=(current.total, [copy.copy(line) for line in old.values()]))
     lines = diff.lines = _apply_lines(current, old, products, change, diff)
+    custom = _apply_custom(current, custom, change, diff)
     _move_stock(products, deltas, diff)
     address_before = current.shipping_address
     _apply_addresses_and_shipping(current, change, method, diff)
@@ -235,6 +243,31 @@ def _apply_lines(current: Order, old: dict[int, OrderLine], products: dict[int, 
                                                 "price_approved_by"])
     OrderLine.objects.bulk_create(added)
     return [line for pk, line in old.items() if pk in quantities] + added
+
+
+def _apply_custom(current: Order, custom: list[OrderLine], change: OrderChange, diff: _Diff) -> list[OrderLine]:
+    """Remove the custom items left out of ``change.custom`` and add its new ones (no stock moves); returns the
+    custom items the order now has."""
+    if change.custom is None:
+        return custom
+    wanted = {line.order_line for line in change.custom if line.order_line is not None}
+    removed = [line for line in custom if line.pk not in wanted]
+    added = []
+    for line in change.custom:
+        if line.order_line is None:
+            priced = price_line(LineInput(list_price=Decimal(line.unit_price), quantity=line.quantity,
+                                          taxable=line.taxable))
+            added.append(OrderLine(order=current, product=None, is_custom=True, sku="",
+                                   name=line.description.strip()[:200], list_price=priced.list_price,
+                                   unit_price=priced.unit_price, quantity=priced.quantity,
+                                   line_total=priced.line_total, taxable=line.taxable))
+    diff.removed += [{"sku": "", "name": line.name, "quantity": line.quantity} for line in removed]
+    diff.added += [{"sku": "", "name": line.name, "quantity": line.quantity, "unit_price": str(line.unit_price)}
+                   for line in added]
+    if removed:
+        OrderLine.objects.filter(pk__in=[line.pk for line in removed]).delete()
+    OrderLine.objects.bulk_create(added)
+    return [line for line in custom if line.pk in wanted] + added
 
 
 def _reprice(line: OrderLine, quantity: int, override, diff: _Diff) -> None:

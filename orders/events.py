@@ -137,8 +137,9 @@ def _shipment(data: dict) -> str:
 
 def edit_sentence(data: dict) -> str:
     """The edit's diff as one sentence: lines, prices, discount, addresses, shipping, stock, total, payment."""
-    parts = [f"added {line['quantity']:,} x {line['sku']}" for line in data["added"]]
-    parts += [f"removed {line['quantity']:,} x {line['sku']}" for line in data["removed"]]
+    # a custom item has no SKU: its name stands for it
+    parts = [f"added {line['quantity']:,} x {line['sku'] or line['name']}" for line in data["added"]]
+    parts += [f"removed {line['quantity']:,} x {line['sku'] or line['name']}" for line in data["removed"]]
     parts += [f"{line['sku']} quantity {line['before']:,} → {line['after']:,}" for line in data["changed"]
               if "before" in line]
     parts += [f"{line['sku']} price {line['price_before']} → {line['price_after']} ({line['reason']})"

@@ -1,6 +1,5 @@
 import re
 import uuid
-from dataclasses import dataclass
 from datetime import date
 
 from django import forms
@@ -10,8 +9,8 @@ from oms.core.forms import SearchField, parse_id
 from oms.core.money import format_money
 from oms.core.validators import validate_no_card_number
 
-from .cart import MAX_QUANTITY
 from .drafts import DraftCustomLine, DraftLine, OrderDraft
+from .lines import MAX_QUANTITY
 from .models import Order, ShippingMethod
 from .paste import MAX_PASTE_CHARACTERS, MAX_PASTE_LINES, NUL_SHOWN_AS, paste_count
 from .selectors import OrderFilters
@@ -53,41 +52,19 @@ class AddLineForm(forms.Form):
     product_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-LINE_INPUT_CLASS = "form-control form-control-sm qty-input"
-
-
 class LineQuantityForm(forms.Form):
+    """A line's quantity beside it in the line editor (orders/lines.html); the page gives each line's form the auto_id
+    "line-<product>-%s", so that every line's input is unique."""
+
     quantity = quantity_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Drawn as the bare input beside each cart line, its label and message around it in _line_quantity.html.
-        invalid = " is-invalid" if self.is_bound and self.errors else ""
-        self.fields["quantity"].widget.attrs["class"] = f"{LINE_INPUT_CLASS}{invalid}"
-        if invalid:
-            self.fields["quantity"].widget.attrs["aria-describedby"] = f"{self['quantity'].auto_id}_error"
-
-
-@dataclass(frozen=True)
-class QuantityInput:
-    """A line's quantity input as drawn beside it, and why it was refused when it was."""
-
-    html: str
-    error: str = ""
-
-
-def line_inputs(lines, refused: dict[int, LineQuantityForm] | None = None) -> dict[int, QuantityInput]:
-    """Each line's quantity input, drawn by LineQuantityForm's own field (its min and max come from MAX_QUANTITY)
-    as a form with auto_id "line-<product>-%s" draws it; a refused line shows its bound form, error and all."""
-    widget = LineQuantityForm.base_fields["quantity"].widget
-    inputs = {
-        line.product_id: QuantityInput(widget.render("quantity", line.quantity, {
-            "id": f"line-{line.product_id}-quantity", "class": LINE_INPUT_CLASS, "required": True}))
-        for line in lines
-    }
-    for product_id, form in (refused or {}).items():
-        inputs[product_id] = QuantityInput(str(form["quantity"]), form.errors["quantity"][0] if form.errors else "")
-    return inputs
+        attrs = self.fields["quantity"].widget.attrs
+        attrs["class"] = "form-control form-control-sm qty-input" + (" is-invalid" if self.is_bound and self.errors
+                                                                     else "")
+        if self.is_bound and self.errors:
+            attrs["aria-describedby"] = f"{self['quantity'].auto_id}_error"
 
 
 class IdentifySearchForm(forms.Form):
@@ -176,14 +153,14 @@ class CheckoutForm(forms.Form):
         data = self.cleaned_data
         billing = billing | {"country": str(billing["country"])}
         shipping = billing if shipping is None else shipping | {"country": str(shipping["country"])}
-        discount = review.cart.discount
+        discount = review.store.discount
         return OrderDraft(
             token=data["token"], customer_id=review.customer.pk if review.customer else None,
             lines=tuple(_draft_line(line) for line in review.lines),
             custom_lines=tuple(DraftCustomLine(line.name, line.unit_price, line.quantity, line.taxable)
                                for line in review.custom_lines),
             discount=discount.text if discount else "", discount_reason=discount.reason if discount else "",
-            discount_by=discount.by if discount else None,
+            discount_by=discount.by if discount and discount.text else None,
             billing_address=billing, shipping_address=shipping, shipping_method_id=data["shipping_method"].pk,
             payment_method=data["payment_method"], payment_reference=data["payment_reference"],
             channel=data["channel"], staff_note=data["staff_note"], customer_note=data["customer_note"],

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from catalog.selectors import products_by_skus
 
-from .cart import MAX_QUANTITY
+from .lines import MAX_QUANTITY
 
 MAX_PASTE_LINES = 200
 MAX_PASTE_CHARACTERS = 20_000

@@ -7,8 +7,8 @@ from decimal import Decimal
 from catalog.models import Product
 from customers.models import Customer
 
-from .cart import MAX_QUANTITY
 from .drafts import DraftCustomLine, OrderDraft
+from .lines import MAX_QUANTITY
 from .models import OrderLine
 from .pricing import (
     MAX_AMOUNT,

@@ -1,5 +1,5 @@
-"""What staff review before placing an order: the cart's lines read fresh against the catalogue,
-the problems that stop it, and a fingerprint of what was seen."""
+"""What staff review while changing an order's lines (a new order or a placed one): the lines read fresh and
+priced, the problems that stop them, and a fingerprint of what was seen."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -9,7 +9,7 @@ from functools import cached_property
 from catalog.models import Product
 from customers.models import Customer
 
-from .cart import Cart, CartDiscount, CustomLine, PriceOverride
+from .lines import CustomLine, LineStore, PriceOverride, StoredDiscount
 from .pricing import (
     NO_TAX,
     Discount,
@@ -67,6 +67,8 @@ class ReviewLine:
     def is_custom(self) -> bool:
         return False
 
+    change = ""  # a new order's lines are all new: no "Was n" beside them (EditLine.change)
+
     @property
     def sku(self) -> str:
         return self.product.sku if self.product else f"(product {self.product_id})"
@@ -116,21 +118,29 @@ class CustomReviewLine:
 
 
 @dataclass
-class CartReview:
-    cart: Cart
+class LinesReview:
+    """The lines of any store (orders.lines) as they would be ordered: read fresh, priced, with the problems that
+    stop them. The cart, the order editor and checkout show it; the store's own selector builds it
+    (orders.selectors.lines_review)."""
+
+    store: LineStore
     customer: Customer | None
-    lines: list[ReviewLine] = field(default_factory=list)
+    lines: list = field(default_factory=list)  # ReviewLine (priced from the catalogue) or EditLine (as ordered)
     custom_lines: list[CustomReviewLine] = field(default_factory=list)
-    tax: TaxRule = NO_TAX  # the tax for the shipping address shown (checkout sets it)
+    removed: list = field(default_factory=list)  # a placed order's lines left out (OrderLine)
+    shipping: Decimal = Decimal("0")  # a placed order's; a new order's comes at checkout
+    tax: TaxRule = NO_TAX  # the tax for the shipping address shown (checkout sets it), or the placed order's
+    kept_discount: Discount | None = None  # a placed order's own discount, when the store sets none
 
     @property
     def discount(self) -> Discount | None:
-        """The cart's discount, as pricing reads it (a stored one that no longer parses is dropped)."""
-        stored: CartDiscount | None = self.cart.discount
+        """The discount as pricing reads it: the store's (a stored one that no longer parses is dropped), else the
+        order's own."""
+        stored: StoredDiscount | None = self.store.discount
         if stored is None:
-            return None
+            return self.kept_discount
         try:
-            return Discount.parse(stored.text, stored.reason)
+            return Discount.parse(stored.text, stored.reason) if stored.text else None
         except ValueError:
             return None
 
@@ -146,9 +156,9 @@ class CartReview:
     def price_changes(self) -> list[ReviewLine]:
         return [line for line in self.lines if line.price_changed]
 
-    def totals(self, *, shipping: Decimal = Decimal("0"), tax: TaxRule | None = None) -> Totals:
-        return order_totals(lines=self.priced_lines, shipping=shipping, tax=self.tax if tax is None else tax,
-                            discount=self.discount)
+    def totals(self, *, shipping: Decimal | None = None, tax: TaxRule | None = None) -> Totals:
+        return order_totals(lines=self.priced_lines, shipping=self.shipping if shipping is None else shipping,
+                            tax=self.tax if tax is None else tax, discount=self.discount)
 
     @property
     def fingerprint(self) -> str:
@@ -156,8 +166,8 @@ class CartReview:
         discount and the tax for the address. Submitting a stale review is refused."""
         kind = self.customer.customer_type if self.customer else None
         discount = self.discount
-        parts = [str(self.cart.customer_id), f"{kind and kind.pk}:{kind and kind.percent_off}", self.tax.key,
-                 f"{discount and discount.entered}:{discount and discount.reason}"]
+        parts = [str(self.customer and self.customer.pk), f"{kind and kind.pk}:{kind and kind.percent_off}",
+                 self.tax.key, f"{discount and discount.entered}:{discount and discount.reason}"]
         parts += [f"{line.product_id}:{line.quantity}:{line.unit_price}:{line.reason}" for line in self.lines]
         parts += [f"{c.id}:{c.quantity}:{c.unit_price}:{c.taxable}:{c.name}" for c in self.custom_lines]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
@@ -176,6 +186,7 @@ class EditLine:
     problem: str = ""  # why the added units cannot be ordered
     priced: PricedLine | None = None
     reason: str = ""  # why the price differs from list
+    price_changed = False  # an ordered line keeps its price; a new one is priced when shown
 
     @property
     def line_total(self) -> Decimal:
@@ -192,11 +203,3 @@ class EditLine:
         if not self.before:
             return "New"
         return f"Was {self.before:,}" if self.before != self.quantity else ""
-
-
-@dataclass
-class EditReview:
-    lines: list[EditLine]
-    removed: list  # the order's lines left out (OrderLine)
-    totals: Totals
-    custom: list = field(default_factory=list)  # the order's custom items (OrderLine), as they are

@@ -18,11 +18,11 @@ from oms.core.paging import Page
 from oms.core.seek import Branch, Key, Sql, first_rows, seek_ids, seek_page
 
 from . import lifecycle
-from .cart import Cart
 from .events import sentence
+from .lines import Cart, OrderEdit
 from .models import Order, OrderEvent, OrderLine, PriceReason, ShippingMethod, TaxRate
-from .pricing import Discount, TaxRule, catalog_line, kept_line, order_totals, price_line
-from .review import CartReview, CustomReviewLine, EditLine, EditReview, ReviewLine, line_problem
+from .pricing import Discount, TaxRule, catalog_line, kept_line, price_line
+from .review import CustomReviewLine, EditLine, LinesReview, ReviewLine, line_problem
 
 ORDER_NUMBER = re.compile(r"[0-9]+", re.ASCII)
 CUSTOMER_ORDERS = "customers_customer c JOIN orders_order o ON o.customer_id = c.id"
@@ -55,16 +55,16 @@ def _level_price(customer_type_id: int) -> Subquery:
                     .values("price")[:1])
 
 
-def cart_review(cart: Cart) -> CartReview:
-    """Read the cart's customer (with their type) and products (with the type's prices) fresh: two queries,
-    however many lines."""
+def cart_review(cart: Cart) -> LinesReview:
+    """A new order's lines read fresh: the cart's customer (with their type) and products (with the type's prices):
+    two queries, however many lines."""
     cart_lines = cart.lines
     customer = cart_customer(cart)
     kind = customer.customer_type if customer else None
     products = products_priced_for(kind and kind.pk, [line.product_id for line in cart_lines])
     overrides = cart.overrides
-    return CartReview(
-        cart=cart,
+    return LinesReview(
+        store=cart,
         customer=customer,
         lines=[
             ReviewLine(line.product_id, line.quantity, products.get(line.product_id), line.price_seen,
@@ -299,12 +299,12 @@ def last_ordered(customer_id: int, *, limit: int = 10, batches: int = 5) -> list
     return found[:limit]
 
 
-def edit_review(order: Order, quantities: dict[int, int], *, prices: dict | None = None,
-                discount: tuple | None = None) -> EditReview:
-    """The order's lines as an edit would leave them (three queries): ordered lines keep their price unless staff
-    set one, new ones take the customer's price today; added units are checked against stock as order_edit_save
-    will check them; custom items stay; the discount as set in the edit, else the order's."""
-    prices = prices or {}
+def edit_review(order: Order, edit: OrderEdit) -> LinesReview:
+    """A placed order's lines as the edit would leave them (two queries, the order and its customer already
+    loaded): ordered lines keep their price unless staff set one, new ones take the customer's price today; added
+    units are checked against stock as order_edit_save will check them; custom items as the edit holds them; the
+    order's own shipping and tax; the discount as set in the edit, else the order's."""
+    quantities, overrides = edit.quantities, edit.overrides
     all_lines = list(order.lines.all())
     old = {line.product_id: line for line in all_lines if line.product_id is not None}
     kind = order.customer.customer_type
@@ -312,22 +312,21 @@ def edit_review(order: Order, quantities: dict[int, int], *, prices: dict | None
     products = products_priced_for(kind.pk, [pk for pk, quantity in quantities.items()
                                              if quantity > (old[pk].quantity if pk in old else 0)])
     lines = [_edit_line(pk, quantity, old.get(pk), products.get(pk), kind,
-                        getattr(products.get(pk), "level_price", None), prices.get(pk))
+                        getattr(products.get(pk), "level_price", None), overrides.get(pk))
              for pk, quantity in quantities.items()]
-    custom = [line for line in all_lines if line.product_id is None]
-    entered, reason = (discount[0], discount[1]) if discount is not None else (order.discount_entered,
-                                                                                  order.discount_reason)
+    custom = [CustomReviewLine(line) for line in edit.custom_lines]
     tax = TaxRule(rate=order.tax_rate, jurisdiction=order.tax_jurisdiction, tax_shipping=order.tax_shipping,
                   exempt=order.tax_exempt, exemption_number=order.tax_exemption_number)
-    totals = order_totals(lines=[line.priced for line in lines] + custom, shipping=order.shipping, tax=tax,
-                          discount=Discount.parse(entered, reason) if entered else None)
-    return EditReview(lines, [line for pk, line in old.items() if pk not in quantities], totals, custom)
+    kept = Discount.parse(order.discount_entered, order.discount_reason) if order.discount_entered else None
+    return LinesReview(store=edit, customer=order.customer, lines=lines, custom_lines=custom,
+                       removed=[line for pk, line in old.items() if pk not in quantities], shipping=order.shipping,
+                       tax=tax, kept_discount=kept)
 
 
 def _edit_line(pk, quantity, ordered, product, kind, level_price, override) -> EditLine:
     before = ordered.quantity if ordered else 0
     source = ordered or product
-    price, reason = (override[0], override[1]) if override else (None, "")
+    price, reason = (Decimal(override.price), override.reason) if override else (None, "")
     if ordered:
         line = kept_line(list_price=ordered.list_price_shown, unit_price=ordered.unit_price, quantity=quantity,
                          override=price, override_reason=reason)

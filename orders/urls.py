@@ -3,6 +3,18 @@ from django.urls import path
 from . import views
 
 app_name = "orders"
+
+# The line editor's actions (orders.views.lines), the same on every kind of line store: "<kind>_<action>" under
+# the store's own URL (the cart's id; the order's number and the edit's id), the kind passed to the view.
+LINE_ACTIONS = [
+    ("add/", views.lines_add, "add"),
+    ("lines/", views.lines_line, "line"),  # the line in the form: one URL for every line
+    ("paste/", views.lines_paste, "paste"),
+    ("price/", views.lines_price, "price"),  # ?line=<product>
+    ("discount/", views.lines_discount, "discount"),
+    ("custom/", views.lines_custom, "custom"),
+    ("products/", views.product_suggest, "products"),
+]
 urlpatterns = [
     path("", views.order_list, name="list"),
     path("new/", views.order_new, name="new"),
@@ -27,27 +39,18 @@ urlpatterns = [
     path("reorder/", views.order_reorder, name="reorder_chosen"),  # the order in the POST: the customer record
     path("<id:number>/edit/", views.order_edit_start, name="edit_start"),
     path("<id:number>/edit/<str:edit_id>/", views.order_edit, name="edit"),
-    path("<id:number>/edit/<str:edit_id>/add/", views.order_edit_add, name="edit_add"),
-    path("<id:number>/edit/<str:edit_id>/lines/", views.order_edit_line, name="edit_line"),
-    path("<id:number>/edit/<str:edit_id>/paste/", views.order_edit_paste, name="edit_paste"),
     path("<id:number>/edit/<str:edit_id>/discard/", views.order_edit_discard, name="edit_discard"),
-    path("<id:number>/edit/<str:edit_id>/price/", views.order_edit_price, name="edit_price"),  # ?line=<product>
-    path("<id:number>/edit/<str:edit_id>/discount/", views.order_edit_discount, name="edit_discount"),
     path("customers/<id:pk>/export/", views.customer_export, name="customer_export"),
     path("customers/<id:pk>/erase/", views.customer_erase_view, name="customer_erase"),
-    path("cart/<str:cart_id>/", views.cart_detail, name="cart"),
-    path("cart/<str:cart_id>/add/", views.cart_add, name="cart_add"),
-    path("cart/<str:cart_id>/paste/", views.cart_paste, name="cart_paste"),
-    path("cart/<str:cart_id>/products/", views.product_suggest, name="product_suggest"),
-    path("cart/<str:cart_id>/lines/", views.cart_line, name="cart_line"),
+    path("cart/<str:cart_id>/", views.lines_page, {"kind": "cart"}, name="cart"),
     path("cart/<str:cart_id>/identify/", views.cart_identify, name="identify"),
     path("cart/<str:cart_id>/attach/", views.cart_attach, name="attach"),
     path("cart/<str:cart_id>/customers/new/", views.cart_create_customer, name="create_customer"),
     path("cart/<str:cart_id>/checkout/", views.cart_checkout, name="checkout"),
     path("cart/<str:cart_id>/checkout/review/", views.checkout_review, name="checkout_review"),
-    path("cart/<str:cart_id>/price/", views.cart_price, name="cart_price"),  # ?line=<product>: reversed once a cart
-    path("cart/<str:cart_id>/discount/", views.cart_discount, name="cart_discount"),
-    path("cart/<str:cart_id>/custom/", views.cart_custom_add, name="cart_custom_add"),
-    path("cart/<str:cart_id>/custom/<str:line_id>/", views.cart_custom_line, name="cart_custom_line"),
     path("cart/<str:cart_id>/discard/", views.cart_discard, name="discard"),
+    *(path(f"cart/<str:cart_id>/{route}", view, {"kind": "cart"}, name=f"cart_{name}")
+      for route, view, name in LINE_ACTIONS),
+    *(path(f"<id:number>/edit/<str:edit_id>/{route}", view, {"kind": "edit"}, name=f"edit_{name}")
+      for route, view, name in LINE_ACTIONS),
 ]

@@ -78,7 +78,7 @@ RULES = {
     "catalog:list": "catalog.view_product",
     "orders:list": "orders.view_order", "orders:detail": "orders.view_order",
     "orders:new": "orders.place_order", "orders:cart": "orders.place_order", "orders:cart_add": "orders.place_order",
-    "orders:product_suggest": "orders.place_order", "orders:cart_line": "orders.place_order",
+    "orders:cart_products": "orders.place_order", "orders:cart_line": "orders.place_order",
     "orders:identify": "orders.place_order", "orders:attach": "orders.place_order",
     "orders:create_customer": "customers.add_customer", "orders:checkout": "orders.place_order",
     "orders:discard": "orders.place_order", "orders:cart_paste": "orders.place_order",
@@ -96,10 +96,11 @@ RULES = {
     "orders:edit_add": "orders.edit_order", "orders:edit_line": "orders.edit_order",
     "orders:edit_discard": "orders.edit_order", "orders:edit_paste": "orders.edit_order",
     # Bending prices (issue 9): the price and discount forms need orders.change_price (the editor's also
-    # orders.edit_order, which every role with change_price has); custom items and the review are the cart's.
+    # orders.edit_order, which every role with change_price has); custom items are whoever's may change the lines.
     "orders:cart_price": "orders.change_price", "orders:cart_discount": "orders.change_price",
     "orders:edit_price": "orders.change_price", "orders:edit_discount": "orders.change_price",
-    "orders:cart_custom_add": "orders.place_order", "orders:cart_custom_line": "orders.place_order",
+    "orders:cart_custom": "orders.place_order", "orders:edit_custom": "orders.edit_order",
+    "orders:edit_products": "orders.edit_order",
     "orders:checkout_review": "orders.place_order",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from oms.accounts.roles import MANAGER
-from orders.cart import Cart
+from orders.lines import Cart
 from orders.services import order_note_add
 from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
 from tests.helpers import cart_price_url
@@ -100,12 +100,12 @@ def pages(staff_client, checkout_setup):
         "cart-price-error": post(cart_price_url(full, lamp.pk), {"price": "²", "reason": ""}),
         "cart-discount": get(reverse("orders:cart_discount", args=[full])),
         "cart-discount-error": post(reverse("orders:cart_discount", args=[full]), {"discount-discount": "101%"}),
-        "cart-custom": get(reverse("orders:cart_custom_add", args=[full])),
-        "cart-custom-error": post(reverse("orders:cart_custom_add", args=[full]), {"custom-unit_price": "x"}),
+        "cart-custom": get(reverse("orders:cart_custom", args=[full])),
+        "cart-custom-error": post(reverse("orders:cart_custom", args=[full]), {"custom-unit_price": "x"}),
     }
     post(cart_price_url(full, lamp.pk), {"price": "5.00", "reason": "Price match"})
     post(reverse("orders:cart_discount", args=[full]), {"discount-discount": "10%", "discount-reason": "Loyal"})
-    post(reverse("orders:cart_custom_add", args=[full]), {"custom-description": "Freight", "custom-unit_price": "9",
+    post(reverse("orders:cart_custom", args=[full]), {"custom-description": "Freight", "custom-unit_price": "9",
                                                           "custom-quantity": "1"})
     found["cart-priced"] = get(reverse("orders:cart", args=[full]))
     found["checkout-priced"] = get(reverse("orders:checkout", args=[full]))
@@ -115,6 +115,9 @@ def pages(staff_client, checkout_setup):
     found["order-edit-errors"] = post(edit, {"billing-line1": "", "shipping_method": "²"})
     found["order-edit-choices"] = post(f"{edit}add/", {"query": "desk", "quantity": "1"})
     found["order-edit-paste-refused"] = staff_client.post(f"{edit}paste/", {"text": "NOPE 1\nLMP-005"}, follow=True)
+    found["order-edit-line-error"] = post(f"{edit}lines/", {"line": lamp.pk, "quantity": "0"})
+    found["order-edit-custom"] = get(f"{edit}custom/")
+    found["order-edit-discount"] = get(f"{edit}discount/")
     found |= _fulfilment_pages(staff_client, order)
     visitor = Client()
     found["login"] = visitor.get(reverse("login"))
@@ -131,7 +134,8 @@ def pages(staff_client, checkout_setup):
     expected = {"not-found": 404, "not-allowed": 403, "order-email-error": 400, "order-cancel-error": 400,
                 "payment-error": 400, "shipment-error": 400,
                 "order-list-filter-errors": 400, "order-edit-errors": 400, "cart-price-error": 400,
-                "cart-discount-error": 400, "cart-custom-error": 400,
+                "cart-discount-error": 400, "cart-custom-error": 400, "cart-add-error": 400, "cart-line-error": 400,
+                "cart-paste-error": 400, "order-edit-line-error": 400,
                 "two-factor-code": found["two-factor-code"].status_code}
     for name, response in found.items():
         assert response.status_code == expected.get(name, 200), name

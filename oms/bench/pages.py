@@ -13,7 +13,7 @@ from django.urls import reverse
 from catalog.models import Product
 from customers.models import Customer
 from customers.selectors import customer_search_page
-from orders.cart import Cart
+from orders.lines import Cart
 from orders.models import Order
 from orders.selectors import order_search_page
 
@@ -133,9 +133,9 @@ def product_rows(bench: PageBench, cart_id: str) -> list[Row]:
         (f"product list, name word '{words[1]}'", f"{reverse('catalog:list')}?{urlencode({'q': words[1]})}", None),
         (f"product list, name start '{words[0]}'", f"{reverse('catalog:list')}?{urlencode({'q': words[0]})}", None),
         (f"cart type-ahead, name word '{words[1]}'",
-         f"{reverse('orders:product_suggest', args=[cart_id])}?{urlencode({'query': words[1]})}", HTMX),
+         f"{reverse('orders:cart_products', args=[cart_id])}?{urlencode({'query': words[1]})}", HTMX),
         (f"cart type-ahead, SKU prefix '{sku_prefix}'",
-         f"{reverse('orders:product_suggest', args=[cart_id])}?{urlencode({'query': sku_prefix})}", HTMX),
+         f"{reverse('orders:cart_products', args=[cart_id])}?{urlencode({'query': sku_prefix})}", HTMX),
     ]
     return [_page_row(bench, section, case, url, headers, 10) for case, url, headers in cases]
 

@@ -12,13 +12,13 @@ from django.urls import reverse
 
 from catalog.models import Product
 from customers.models import Customer
-from orders.cart import Cart
+from orders.lines import Cart
 from orders.paste import MAX_PASTE_LINES
 
 from .measure import Row, stats, within
 
 SECTION = "3. Order list, customer page, cart and checkout"  # beside the cart's own rows
-HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "cart-body"}
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "lines-body"}
 FORMATS = ["{sku} {qty}", "{qty} x {sku}", "{sku}\t{qty}", "{sku},{qty}", "{qty} {sku}"]
 LIMIT_MS = 150
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from catalog.models import Product
 from customers.models import Customer, CustomerType, TypePrice
-from orders.cart import Cart
+from orders.lines import Cart
 from orders.models import TaxRate
 from orders.selectors import tax_for
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from customers.forms import AddressForm
 
-from ..cart import Cart
 from ..forms import CheckoutForm
+from ..lines import Cart
 from ..pricing import totals_problems
 from ..selectors import cart_review, shipping_methods, tax_for
 from ..services import OrderChanged, OrderRefused, order_place
@@ -25,7 +25,7 @@ def _checkout_initial(review, methods) -> tuple[dict, dict, dict]:
     destination = shipping or billing
     review.tax = tax_for(destination.as_snapshot() if destination else None, customer)
     initial = {
-        "token": review.cart.token,
+        "token": review.store.token,
         "fingerprint": review.fingerprint,
         "shipping_method": methods[0].pk if methods else None,
         "send_confirmation": bool(customer and customer.email),
@@ -147,12 +147,12 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, prob
     if form.is_bound:
         form.data = form.data.copy()
         form.data["fingerprint"] = review.fingerprint
-        form.data["token"] = review.cart.token
+        form.data["token"] = review.store.token
     selected = form.selected_method()
     totals = review.totals(shipping=selected.price if selected else Decimal("0"))
     too_large = [problem for problem in totals_problems(totals, review.priced_lines) if problem not in problems]
     context = {
-        "cart": review.cart,
+        "cart": review.store,
         "review": review,
         "customer": review.customer,
         "form": form,
@@ -165,6 +165,6 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, prob
     response = render(request, "orders/checkout.html", context)
     # This page shows each changed price beside the old one; once seen, the cart stops pointing it out.
     if review.price_changes:
-        review.cart.acknowledge_prices({line.product_id: str(line.list_price) for line in review.price_changes})
+        review.store.acknowledge_prices({line.product_id: str(line.list_price) for line in review.price_changes})
     return response
 

@@ -1,16 +1,31 @@
-"""What the ordering views share: finding the cart named in the URL, and placed orders."""
+"""What the ordering views share: finding the cart or the order edit named in the URL, and placed orders."""
 
+import re
 from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 
-from ..cart import Cart
-from ..models import Order
+from .. import lifecycle
+from ..lines import Cart, OrderEdit
+from ..models import Order, OrderEvent
 
 NOT_FOUND = "That order in progress was not found: it may have been placed or discarded."
 PLACED_KEY = "placed_carts"
+
+
+def cart_or_redirect(request, cart_id: str) -> Cart | HttpResponse:
+    """The cart named in the URL from this session; else, with a message, the order it became or the order list."""
+    cart = Cart.get(request.session, cart_id)
+    if cart is None:
+        if placed := order_for_posted_token(request) or order_for_placed_cart(request, cart_id):
+            messages.info(request, f"Order #{placed.number} was already placed; here it is.")
+            return redirect(placed)
+        messages.warning(request, NOT_FOUND)
+        return redirect("orders:list")
+    return cart
 
 
 def with_cart(view):
@@ -18,14 +33,39 @@ def with_cart(view):
 
     @wraps(view)
     def wrapper(request, cart_id: str, *args, **kwargs):
-        cart = Cart.get(request.session, cart_id)
-        if cart is None:
-            if placed := order_for_posted_token(request) or order_for_placed_cart(request, cart_id):
-                messages.info(request, f"Order #{placed.number} was already placed; here it is.")
-                return redirect(placed)
-            messages.warning(request, NOT_FOUND)
-            return redirect("orders:list")
-        return view(request, cart, *args, **kwargs)
+        cart = cart_or_redirect(request, cart_id)
+        return cart if isinstance(cart, HttpResponse) else view(request, cart, *args, **kwargs)
+
+    return wrapper
+
+
+EDIT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)  # what OrderEdit.create makes (no NUL for the database)
+
+
+def edit_or_redirect(request, number: int, edit_id: str) -> tuple[Order, OrderEdit] | HttpResponse:
+    """The order and this session's edit of it named in the URL; else, with a message, the order page."""
+    order = get_object_or_404(Order.objects.select_related("customer__customer_type"), number=number)
+    edit = OrderEdit.get(request.session, edit_id, order)
+    if edit is None:
+        saved = bool(EDIT_ID.fullmatch(edit_id)) and order.events.filter(
+            kind=OrderEvent.Kind.EDITED, data__token=edit_id).exists()
+        messages.info(request, "These changes were already saved." if saved
+                      else "That edit was not found: it was saved or discarded. Press Edit order to start again.")
+        return redirect(order)
+    if not lifecycle.can_edit(order):
+        edit.discard()
+        messages.error(request, lifecycle.why_not_edit(order))
+        return redirect(order)
+    return order, edit
+
+
+def with_edit(view):
+    """Load the order and this session's edit of it named in the URL, or go back to the order page."""
+
+    @wraps(view)
+    def wrapper(request, number: int, edit_id: str, *args, **kwargs):
+        found = edit_or_redirect(request, number, edit_id)
+        return found if isinstance(found, HttpResponse) else view(request, *found, *args, **kwargs)
 
     return wrapper
 

@@ -12,8 +12,8 @@ from customers.services import customer_create
 from oms.core.forms import parse_id
 from oms.core.htmx import htmx_target, render_page
 
-from ..cart import Cart
 from ..forms import DuplicateConfirmForm, IdentifySearchForm
+from ..lines import Cart
 from ..selectors import cart_customer, identify_search
 from .common import with_cart
 

@@ -13,8 +13,8 @@ from customers.models import Customer
 from oms.core.forms import SearchBoxForm
 from oms.core.search import search_query
 
-from ..cart import Cart
 from ..forms import OrderFilterForm
+from ..lines import Cart
 from ..selectors import OrderFilters, order_export_pages, order_search_page
 
 EXPORT_HEADER = ["Order", "Placed at", "Customer", "Company", "Email", "Channel", "Status", "Taken by",

@@ -10,8 +10,8 @@ from customers.models import Customer
 from oms.core.forms import parse_id
 
 from .. import lifecycle
-from ..cart import Cart, CartError
 from ..forms import CancelOrderForm, NoteForm, OrderEmailForm
+from ..lines import Cart, LineError
 from ..models import Order
 from ..selectors import order_timeline, reorder_lines
 from ..services import (
@@ -166,7 +166,7 @@ def order_reorder(request, number: int | None = None):
         if not problem:
             try:
                 cart.add(line.product, line.quantity)
-            except CartError as error:
+            except LineError as error:
                 problem = str(error)
         if problem:
             not_added.append(f"Not added: {line.product.sku} ({line.product.name}): {problem}")

@@ -1,4 +1,4 @@
-"""`Paste lines` on the cart and on an order being edited: what both screens share.
+"""`Paste lines` in the line editor (orders.views.lines), on any of its stores.
 
 A paste adds what it understands at once, then redirects (post/redirect/get: a reload cannot add it twice); the
 lines it refused come back in the box, with their reasons, on the next showing of the page (kept in the session
@@ -38,7 +38,7 @@ def paste_box(request, key: str, form: PasteLinesForm | None = None) -> dict:
 
 
 def paste_apply(request, key: str, form: PasteLinesForm, target, *, existing: dict[int, int]) -> PasteOutcome:
-    """Add the valid paste's lines to ``target`` (a Cart or an OrderEdit) through its own ``add``; say what was
+    """Add the valid paste's lines to ``target`` (a line store: orders.lines) through its own ``add``; say what was
     added, and keep what was refused for the next showing of the screen ``key``."""
     outcome = paste_resolve(form.cleaned_data["text"], existing=existing)
     for product, quantity in outcome.added.items():

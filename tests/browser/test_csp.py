@@ -46,7 +46,7 @@ def test_in_place_adds_and_type_ahead_break_no_content_security_policy(app, tran
         # A screenshot (as walks and the path tests take) leaves empty style="" attributes on the
         # inputs; htmx's settle step must not copy them onto the swapped-in elements.
         page.screenshot()
-        expect(page.locator("#cart-body input[style]").first).to_be_attached()  # so this test can fail
+        expect(page.locator("#lines-body input[style]").first).to_be_attached()  # so this test can fail
     page.get_by_label("Units of LMP-001").fill("3")
     page.get_by_label("Units of LMP-001").press("Enter")
     expect(page.get_by_text("Quantity updated.")).to_be_visible()

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from oms.core.forms import parse_id
-from orders.cart import Cart
+from orders.lines import Cart
 from tests.factories import CustomerFactory, ProductFactory, customer_with_address
 from tests.helpers import add, checkout_form
 
@@ -62,6 +62,6 @@ def test_a_nul_byte_in_a_search_is_dropped_not_a_500(admin_client, url_name):
 def test_a_nul_byte_in_the_type_ahead_is_dropped(staff_client, new_cart):
     ProductFactory(sku="NUL-SKU", name="Nullable widget")
     cart_id = new_cart()
-    response = staff_client.get(reverse("orders:product_suggest", args=[cart_id]), {"query": "NUL-\x00SKU"})
+    response = staff_client.get(reverse("orders:cart_products", args=[cart_id]), {"query": "NUL-\x00SKU"})
     assert response.status_code == 200
     assert b"NUL-SKU" in response.content

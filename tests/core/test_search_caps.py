@@ -50,7 +50,7 @@ def test_identify_refuses_a_long_search_beside_the_field(staff_client, value, er
 @pytest.mark.django_db
 def test_product_type_ahead_cuts_a_long_search_and_says_so(staff_client):
     cart_id = start_cart(staff_client)
-    response = staff_client.get(reverse("orders:product_suggest", args=[cart_id]), {"query": WORDS})
+    response = staff_client.get(reverse("orders:cart_products", args=[cart_id]), {"query": WORDS})
     assert response.status_code == 200 and "first 10 words" in response.content.decode()
 
 

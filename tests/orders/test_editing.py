@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import Product
 from orders.editing import OrderChange, OrderEditConflict, order_edit_save
 from orders.events import describe
+from orders.lines import CustomLine
 from orders.models import Order, OrderEvent, OrderLine
 from orders.services import OrderRefused, order_cancel
 from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory
@@ -197,3 +198,24 @@ def test_cancel_after_an_edit_restocks_what_the_order_has_then(order):
     cancelled = order_cancel(order=order, reason="customer called back")
     assert cancelled.restocked == {"KEEP": 5}
     assert (stock("KEEP"), stock("DROP")) == (10, 10)
+
+
+@pytest.mark.parametrize("custom", [
+    (CustomLine("n1", "Freight", "5.00", 0, True),),
+    (CustomLine("n1", "Freight", "5.00", 10_000, True),),
+    (CustomLine("n1", "Freight", "-1.00", 1, True),),
+    tuple(CustomLine(f"n{index}", "Freight", "1.00", 1, True) for index in range(51)),
+])
+def test_bad_custom_items_are_refused_and_nothing_changes(order, custom):
+    with pytest.raises(OrderRefused, match="Custom items"):
+        order_edit_save(order=order, change=change(order, {"KEEP": 3, "DROP": 2, "SVC": 1}, custom=custom))
+    assert Order.objects.get().version == order.version and not OrderLine.objects.filter(is_custom=True).exists()
+
+
+def test_custom_items_alone_keep_an_order_whose_product_lines_are_all_removed(order):
+    saved = order_edit_save(order=order, change=change(order, {}, custom=(
+        CustomLine("n1", "Consulting", "50.00", 2, False),)))
+    lines = list(saved.order.lines.all())
+    assert [(line.name, line.line_total, line.taxable) for line in lines] == [("Consulting", Decimal("100.00"), False)]
+    assert (stock("KEEP"), stock("DROP")) == (10, 10)
+    assert describe(saved.event).startswith("Edited: added 2 x Consulting; removed 3 x KEEP;")

@@ -20,7 +20,7 @@ def test_product_type_ahead_answers_in_one_query_whichever_branches_it_reads(sta
     cart_id = new_cart()
     staff_client.get(reverse("orders:cart", args=[cart_id]))  # warm the session
     with django_assert_num_queries(6):  # session, user, authenticator, permissions (2), the products in their places
-        response = staff_client.get(reverse("orders:product_suggest", args=[cart_id]), {"query": query}, **HTMX)
+        response = staff_client.get(reverse("orders:cart_products", args=[cart_id]), {"query": query}, **HTMX)
     assert response.status_code == 200
     assert response.content.count(b'name="product_id"') == 10
     assert b"<html" not in response.content
@@ -29,7 +29,7 @@ def test_product_type_ahead_answers_in_one_query_whichever_branches_it_reads(sta
 def test_product_type_ahead_ignores_one_letter(staff_client, new_cart):
     ProductFactory(name="Anvil")
     cart_id = new_cart()
-    response = staff_client.get(reverse("orders:product_suggest", args=[cart_id]), {"query": "a"}, **HTMX)
+    response = staff_client.get(reverse("orders:cart_products", args=[cart_id]), {"query": "a"}, **HTMX)
     assert b"product_id" not in response.content
 
 
@@ -37,9 +37,9 @@ def test_cart_changes_in_place_return_only_the_cart_body(staff_client, new_cart)
     ProductFactory(sku="HX-1")
     cart_id = new_cart(customer_with_address())
     response = staff_client.post(reverse("orders:cart_add", args=[cart_id]), {"query": "HX-1", "quantity": 2},
-                                 follow=True, HTTP_HX_TARGET="cart-body", **HTMX)
+                                 follow=True, HTTP_HX_TARGET="lines-body", **HTMX)
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="cart-body"')
+    assert html.lstrip().startswith('<div id="lines-body"')
     assert "HX-1" in html and "Added 2" in html
     assert "<h1" not in html
     assert "HX-Request" in response["Vary"]
@@ -49,7 +49,7 @@ def test_cart_changes_in_place_return_only_the_cart_body(staff_client, new_cart)
 
 def test_history_restore_gets_the_whole_page(staff_client, new_cart):
     cart_id = new_cart()
-    response = staff_client.get(reverse("orders:cart", args=[cart_id]), HTTP_HX_TARGET="cart-body",
+    response = staff_client.get(reverse("orders:cart", args=[cart_id]), HTTP_HX_TARGET="lines-body",
                                 HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX)
     assert b"<h1" in response.content
 
@@ -94,7 +94,7 @@ def test_htmx_is_configured_to_write_no_inline_style(staff_client):
 @pytest.mark.parametrize("lines", [1, 50])
 def test_cart_and_checkout_queries_do_not_grow_with_lines(staff_client, checkout_setup, new_cart,
                                                           django_assert_max_num_queries, lines):
-    from orders.cart import Cart
+    from orders.lines import Cart
 
     cart_id = new_cart(customer_with_address())
     session = staff_client.session
@@ -123,9 +123,9 @@ def test_a_message_shows_once_in_the_cart_body_swapped_in_place(staff_client, ne
     ProductFactory(sku="ONCE-2")
     cart_id = new_cart(customer_with_address())
     response = staff_client.post(reverse("orders:cart_add", args=[cart_id]), {"query": "ONCE-2", "quantity": 3},
-                                 follow=True, HTTP_HX_TARGET="cart-body", **HTMX)
+                                 follow=True, HTTP_HX_TARGET="lines-body", **HTMX)
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="cart-body"')
+    assert html.lstrip().startswith('<div id="lines-body"')
     assert html.count("Added 3 × ONCE-2") == 1
 
 
@@ -142,15 +142,18 @@ def test_pages_without_an_in_place_body_still_show_messages(staff_client, new_ca
     assert response.content.decode().count("That customer no longer exists") == 1
 
 
-def test_a_cart_lines_quantity_input_is_what_its_form_draws():
-    from types import SimpleNamespace
-
+def test_a_lines_quantity_input_is_what_its_form_draws(staff_client, new_cart):
     from selectolax.lexbor import LexborHTMLParser
 
-    from orders.forms import LineQuantityForm, line_inputs
+    from orders.forms import LineQuantityForm
 
-    drawn = line_inputs([SimpleNamespace(product_id=7, quantity=3)])[7].html
-    form = LineQuantityForm(initial={"quantity": 3}, auto_id="line-7-%s")
-    a, b = (LexborHTMLParser(str(html)).css_first("input") for html in (drawn, form["quantity"]))
-    assert a.attributes == b.attributes
-    assert a.attributes["max"] == "9999"
+    product = ProductFactory(sku="Q-7")
+    cart_id = new_cart()
+    add(staff_client, cart_id, "Q-7", 3)
+    page = LexborHTMLParser(staff_client.get(reverse("orders:cart", args=[cart_id])).content.decode())
+    drawn = page.css_first(f"#line-{product.pk}-quantity").attributes
+    form = LineQuantityForm(initial={"quantity": 3}, auto_id=f"line-{product.pk}-%s")
+    expected = LexborHTMLParser(str(form["quantity"])).css_first("input").attributes
+    assert {key: value for key, value in drawn.items() if key != "class"} == {
+        key: value for key, value in expected.items() if key != "class"}
+    assert drawn["max"] == "9999" and "qty-input" in drawn["class"]

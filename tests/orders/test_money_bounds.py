@@ -31,7 +31,7 @@ def clerk():
 
 
 def add_custom(client, cart_id, price, quantity=1):
-    return client.post(reverse("orders:cart_custom_add", args=[cart_id]),
+    return client.post(reverse("orders:cart_custom", args=[cart_id]),
                        {"custom-description": "Special build", "custom-unit_price": price,
                         "custom-quantity": quantity, "custom-taxable": "on"})
 

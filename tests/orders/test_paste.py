@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orders.cart import MAX_QUANTITY
+from orders.lines import MAX_QUANTITY
 from orders.paste import MAX_LINE_CHARACTERS, NUL_SHOWN_AS, paste_lines
 
 

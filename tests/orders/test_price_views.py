@@ -5,14 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.models import CustomerType, TypePrice
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
-from orders.cart import Cart
 from orders.events import describe
+from orders.lines import Cart
 from orders.models import Order, TaxRate
 from tests.factories import OrderFactory, ProductFactory, customer_with_address
 from tests.helpers import add, cart_price_url, checkout_form, edit_price_url, logged_in, start_cart, submitted_data
@@ -40,21 +38,6 @@ def cart_with(client, sku="PR-1", price="10.00", customer=None, quantity=2):
 
 def stored(client, cart_id) -> Cart:
     return Cart.get(client.session, cart_id)
-
-
-def test_a_clerk_sees_no_change_price_nor_discount_and_a_forged_post_changes_nothing(clerk):
-    client, _ = clerk
-    cart_id, product = cart_with(client)
-    page = client.get(reverse("orders:cart", args=[cart_id])).content.decode()
-    assert "Change price" not in page and "Give a discount" not in page
-    assert "New custom item" in page  # custom items are anyone's who takes orders
-    price_url = cart_price_url(cart_id, product.pk)
-    assert client.get(price_url).status_code == 403
-    assert client.post(price_url, {"price": "1.00", "reason": "forged"}).status_code == 403
-    discount_url = reverse("orders:cart_discount", args=[cart_id])
-    assert client.post(discount_url, {"discount-discount": "50%", "discount-reason": "forged"}).status_code == 403
-    cart = stored(client, cart_id)
-    assert cart.overrides == {} and cart.discount is None
 
 
 def test_a_manager_changes_a_price_with_a_reason_and_it_shows_everywhere(manager, checkout_setup, admin_client):
@@ -99,98 +82,6 @@ def test_the_confirmation_email_shows_the_override_discount_and_exemption(manage
     assert "EX-777" in page and "Loyal customer" in page
     [message] = mail.outbox  # the task runs at once in tests
     assert "Volume deal" in message.body and "Loyal customer" in message.body and "EX-777" in message.body
-
-
-@pytest.mark.parametrize(("price", "reason", "message"), [
-    ("²", "Price match", "Enter an amount"),
-    ("1\x00", "Price match", "Enter an amount"),
-    ("-3", "Price match", "greater than zero"),
-    ("9" * 10_000, "Price match", "Enter an amount"),
-    ("5.00", "", "Say why"),
-    ("5.00", "x" * 10_000, "at most 200 characters"),
-    ("5.00", "a\x00b", "Null characters are not allowed"),
-])
-def test_bad_prices_and_reasons_are_refused_beside_the_field_and_kept(manager, price, reason, message):
-    client, _ = manager
-    cart_id, product = cart_with(client)
-    response = client.post(cart_price_url(cart_id, product.pk), {"price": price, "reason": reason})
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert message in page
-    assert 'class="invalid-feedback"' in page
-    if "\x00" not in price and len(price) < 100:
-        assert f'value="{price}"' in page
-    assert stored(client, cart_id).overrides == {}
-
-
-@pytest.mark.parametrize(("typed", "message"), [
-    ("101%", "at most 100%"), ("-5", "cannot be negative"), ("²", "Enter an amount"), ("1\x00", "Null characters"),
-    ("9" * 10_000, "at most 20 characters"),
-])
-def test_bad_discounts_are_refused(manager, typed, message):
-    client, _ = manager
-    cart_id, _ = cart_with(client)
-    response = client.post(reverse("orders:cart_discount", args=[cart_id]),
-                           {"discount-discount": typed, "discount-reason": "Loyal customer"})
-    assert response.status_code == 400
-    assert message in response.content.decode()
-    assert stored(client, cart_id).discount is None
-
-
-def test_a_discount_needs_a_reason_and_zero_removes_it(manager):
-    client, _ = manager
-    cart_id, _ = cart_with(client)
-    url = reverse("orders:cart_discount", args=[cart_id])
-    assert "Say why" in client.post(url, {"discount-discount": "10%", "discount-reason": ""}).content.decode()
-    client.post(url, {"discount-discount": "10%", "discount-reason": "Loyal customer"})
-    assert stored(client, cart_id).discount.text == "10%"
-    page = client.get(reverse("orders:cart", args=[cart_id])).content.decode()
-    assert "Discount 10% (Loyal customer)" in page and "−$2.00" in page
-    client.post(url, {"discount-discount": "0", "discount-reason": ""})
-    assert stored(client, cart_id).discount is None
-
-
-def test_custom_items_are_added_priced_and_removed(clerk):
-    client, _ = clerk
-    cart_id, _ = cart_with(client)
-    url = reverse("orders:cart_custom_add", args=[cart_id])
-    response = client.post(url, {"custom-description": "Freight", "custom-unit_price": "45.00",
-                                 "custom-quantity": "1"})  # the taxable box unticked
-    assert response.status_code == 302
-    [line] = stored(client, cart_id).custom_lines
-    assert (line.description, line.unit_price, line.taxable) == ("Freight", "45.00", False)
-    page = client.get(reverse("orders:cart", args=[cart_id])).content.decode()
-    assert "Freight" in page and "(not taxed)" in page and "$65.00" in page
-    client.post(reverse("orders:cart_custom_line", args=[cart_id, line.id]))
-    assert stored(client, cart_id).custom_lines == []
-
-
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("custom-description", "", "Describe the item"),
-    ("custom-description", "x" * 10_000, "at most 200 characters"),
-    ("custom-description", "a\x00b", "Null characters"),
-    ("custom-unit_price", "²", "Enter an amount"),
-    ("custom-quantity", "²", "Enter a whole number"),
-    ("custom-quantity", "0", "at least 1"),
-])
-def test_bad_custom_items_are_refused(clerk, field, value, message):
-    client, _ = clerk
-    cart_id, _ = cart_with(client)
-    data = {"custom-description": "Setup", "custom-unit_price": "10", "custom-quantity": "1", "custom-taxable": "on"}
-    response = client.post(reverse("orders:cart_custom_add", args=[cart_id]), data | {field: value})
-    assert response.status_code == 400
-    assert message in response.content.decode()
-    assert stored(client, cart_id).custom_lines == []
-
-
-def test_another_carts_line_or_an_unknown_product_changes_nothing(manager):
-    client, _ = manager
-    cart_id, _ = cart_with(client)
-    other = ProductFactory(sku="OTHER")
-    response = client.post(cart_price_url(cart_id, other.pk), {"price": "1", "reason": "x"})
-    assert response.status_code == 302
-    assert stored(client, cart_id).overrides == {}
-    assert client.post(reverse("orders:cart_custom_line", args=[cart_id, "nope"])).status_code == 302
 
 
 def test_attaching_a_wholesale_customer_reprices_the_cart_and_shows_why(manager):
@@ -257,25 +148,6 @@ def test_a_price_level_changed_between_review_and_submit_is_refused_and_reshown(
     response = client.post(reverse("orders:checkout", args=[cart_id]), data)
     assert response.status_code == 200 and not Order.objects.exists()
     assert "Gold 10% off list" in response.content.decode()
-
-
-def test_the_cart_queries_do_not_grow_with_lines_for_a_priced_customer(manager):
-    client, _ = manager
-    kind = CustomerType.objects.create(name="Dealer", percent_off=D("5"))
-    counts = []
-    for size in (1, 50):
-        cart_id = start_cart(client, customer_with_address(customer_type=kind))
-        session = client.session
-        cart = Cart.get(session, cart_id)
-        for product in ProductFactory.create_batch(size):
-            TypePrice.objects.create(customer_type=kind, product=product, price=D("1.00"))
-            cart.add(product, 1)
-        cart.set_price(product.pk, price=D("0.50"), reason="x", by=None)
-        session.save()
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("orders:cart", args=[cart_id])).status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
 
 
 def test_the_editor_changes_a_price_and_the_discount_on_the_timeline(manager, checkout_setup):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from catalog.models import Product
 from oms.accounts.roles import ORDER_ENTRY
-from orders.cart import Cart
+from orders.lines import Cart
 from orders.selectors import last_ordered
 from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
 
