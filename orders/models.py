@@ -7,10 +7,10 @@ from django_countries.fields import CountryField
 
 from catalog.models import Product
 from customers.models import Customer
+from oms.core.money import MAX_AMOUNT, MAX_LINE_AMOUNT
 from oms.core.validators import validate_no_card_number
 
 from . import lifecycle
-from .pricing import MAX_AMOUNT, MAX_LINE_AMOUNT
 
 MAX_SHIPPING = Decimal("99999999.99")  # max_digits 10
 

@@ -5,10 +5,10 @@ from django.conf import settings
 from django.db import models
 
 from catalog.models import Product
+from oms.core.money import MAX_AMOUNT
 from oms.core.validators import validate_no_card_number
 
 from .models import Order, OrderLine
-from .pricing import MAX_AMOUNT
 
 EmailState = Order.EmailState
 

@@ -13,14 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from oms.core.money import MAX_AMOUNT, MAX_LINE_AMOUNT
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
-# The largest amounts the money columns hold (orders.models, max_digits 12 and 14, two places): an order's
-# subtotal, discount, tax and total, a unit price, a payment and the sum of the payments; a line's total and
-# its discount off list. An order beyond them is refused in words (totals_problems), never written.
-MAX_AMOUNT = Decimal("9999999999.99")
-MAX_LINE_AMOUNT = Decimal("999999999999.99")
 
 
 def to_cents(amount: Decimal) -> Decimal:

@@ -5,6 +5,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.formats import number_format
 
+# The largest amounts the money columns hold (max_digits 12 and 14, two places): an order's subtotal, discount,
+# tax and total, a unit price, a payment and the sum of the payments; a line's total and its discount off list.
+# The models' check constraints and the pricing of an order bound every amount by them.
+MAX_AMOUNT = Decimal("9999999999.99")
+MAX_LINE_AMOUNT = Decimal("999999999999.99")
+
 SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "GBP": "£", "EUR": "€"}
 
 

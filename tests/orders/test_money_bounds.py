@@ -20,7 +20,7 @@ from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory,
 from tests.helpers import add, checkout_form, logged_in, start_cart, submitted_data
 
 pytestmark = pytest.mark.django_db
-MAX_AMOUNT = Decimal("9999999999.99")  # the largest a 12-digit money column holds (orders.pricing.MAX_AMOUNT)
+MAX_AMOUNT = Decimal("9999999999.99")  # the largest a 12-digit money column holds (oms.core.money.MAX_AMOUNT)
 TOO_LARGE = "The order's total would exceed 9,999,999,999.99"
 ON_PAGE = "The order&#x27;s total would exceed 9,999,999,999.99"
 
