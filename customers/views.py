@@ -7,6 +7,7 @@ from oms.core.search import search_query
 
 from .forms import CustomerForm, NewCustomerAddressForm
 from .models import Customer
+from .record import record_sections
 from .selectors import customer_search_page
 from .services import customer_create, customer_update
 
@@ -27,6 +28,7 @@ def customer_detail(request, pk: int):
     context = {
         "customer": customer,
         "addresses": list(customer.addresses.all()),
+        "sections": record_sections(request, customer),  # what other apps show here (orders: Place Order, history)
     }
     return render(request, "customers/customer_detail.html", context)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("oms.accounts.auth_urls")),
     path("accounts/", include("oms.accounts.urls")),
     path("customers/", include("customers.urls")),
+    path("customers/", include("orders.privacy.urls")),  # a customer's data: export and erasure
     path("products/", include("catalog.urls")),
     path("orders/", include("orders.urls")),
     path("admin/", admin.site.urls),

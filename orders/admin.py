@@ -1,12 +1,14 @@
+"""The order in Django's admin: search by number or customer, lines inline, status actions through the services."""
+
 from django.contrib import admin, messages
 
 from oms.core.admin_inlines import BoundedInline
 from oms.core.admin_search import search_first_matches
-
-from . import lifecycle
-from .models import Order, OrderLine, ShippingMethod, TaxRate
-from .selectors import order_search_numbers
-from .services import OrderRefused, order_cancel, order_status_change
+from orders import lifecycle
+from orders.changes.services import order_cancel, order_status_change
+from orders.lifecycle import OrderRefused
+from orders.models import Order, OrderLine
+from orders.selectors import order_search_numbers
 
 
 class OrderLineInline(BoundedInline, admin.TabularInline):
@@ -85,22 +87,6 @@ class OrderAdmin(admin.ModelAdmin):
         return search_first_matches(self, request, queryset, search_term, order_search_numbers)
 
 
-@admin.register(ShippingMethod)
-class ShippingMethodAdmin(admin.ModelAdmin):
-    list_display = ["name", "price", "is_active", "position"]
-    list_editable = ["price", "is_active", "position"]
-    list_filter = ["is_active"]
-    search_fields = ["name"]
-
-
-@admin.register(TaxRate)
-class TaxRateAdmin(admin.ModelAdmin):
-    """Rates by destination: the most specific active row for the shipping address wins (orders.selectors.tax_for)."""
-
-    list_display = ["name", "country", "region", "rate", "tax_shipping", "is_active", "created_at"]
-    list_filter = ["is_active", "tax_shipping", "country"]
-    search_fields = ["name", "^region"]
-
-
-# Carriers and merchant settings; customer types and price reasons.
-from . import admin_fulfilment, admin_pricing  # noqa: E402,F401
+# Django's admin looks for an app's admin module only: each capability's admin registers from here.
+from orders.fulfilment import admin as fulfilment_admin  # noqa: E402, F401
+from orders.pricing import admin as pricing_admin  # noqa: E402, F401

@@ -14,8 +14,7 @@ from functools import partial
 from django.utils import timezone
 
 from oms.core.money import format_money
-
-from .models import Order, OrderEvent, Payment, Shipment
+from orders.models import Order, OrderEvent, Payment, Shipment
 
 Kind = OrderEvent.Kind
 
@@ -102,9 +101,6 @@ def email_failed_event(*, order: Order, kind: str, key: str, attempt: int, tries
         data["retry_at"] = retry_at.isoformat()
     return _create(order, kind, None, data)
 
-
-# Drawing the sentences. Each formatter reads the data its function writes; a KeyError (an older row without
-# that data) or a value no longer known (ValueError) sends describe to the stored sentence.
 
 def _quantities(by_sku: dict) -> str:
     """``{sku: quantity}`` by SKU: PostgreSQL's jsonb keeps no key order, so this order is the same everywhere."""

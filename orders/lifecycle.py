@@ -34,6 +34,7 @@ class Status(models.TextChoices):
 
 ALL = frozenset(Status)
 
+
 # Where a plain status change (the order page's Mark ... buttons, the admin's actions) may take an order.
 # Shipping is recorded as shipments (orders.fulfilment), which move an order to partially shipped or shipped,
 # and cancelling gives stock back (orders.services.order_cancel): neither is a plain status change.
@@ -46,17 +47,36 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CANCELLED: frozenset(),
 }
 
+
 CLOSED = frozenset({Status.COMPLETED, Status.CANCELLED})  # nothing more happens to the order
+
+
 OPEN = ALL - CLOSED  # still under way: its customer cannot be erased
+
+
 EDITABLE = frozenset({Status.PLACED, Status.PROCESSING})  # nothing has left the warehouse
+
+
 CANCELLABLE = frozenset({Status.PLACED, Status.PROCESSING})
+
+
 SHIPPABLE = frozenset({Status.PLACED, Status.PROCESSING, Status.PARTIALLY_SHIPPED})  # something is left to ship
+
+
 SHIPPED_SOME = frozenset({Status.PARTIALLY_SHIPPED, Status.SHIPPED, Status.COMPLETED})  # has shipments
+
+
 # A balance can be owed, paid and fall overdue in every status but these; queries and the partial indexes
 # order_balance_open and order_balance_due exclude these, so a new payable state leaves the indexes as they are.
 NOT_PAYABLE = frozenset({Status.CANCELLED})
+
+
 PAYABLE = ALL - NOT_PAYABLE
+
+
 AWAITING_SHIPMENT = SHIPPABLE  # the dashboard's count (partial index order_awaiting_shipment)
+
+
 IN_SALES = ALL - {Status.CANCELLED}  # counted in the sales summary (orders.sales)
 
 
@@ -156,3 +176,37 @@ def why_not_erase(open_numbers: Iterable[int]) -> str:
         return ""
     return (f"This customer has orders still under way ({numbers}): erase them once those are "
             f"{listed(CLOSED)}.")
+
+
+class OrderRefused(Exception):
+    """The order cannot be placed as it stands; ``problems`` says why, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+# The order's other fields' choices: every capability's models read them without importing the order's model.
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    FAX = "fax", "Fax"
+    EMAIL = "email", "Email"
+    OTHER = "other", "Other"
+
+class PaymentMethod(models.TextChoices):
+    CHECK = "check", "Check"
+    PURCHASE_ORDER = "purchase_order", "Purchase order"
+    ON_ACCOUNT = "on_account", "On account"
+    CARD_BY_PHONE = "card_by_phone", "Card by phone (external terminal)"
+
+class PaymentStatus(models.TextChoices):
+    UNPAID = "unpaid", "Unpaid"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    PAID = "paid", "Paid"
+    OVERPAID = "overpaid", "Overpaid"
+
+class EmailState(models.TextChoices):
+    NOT_REQUESTED = "not_requested", "Not requested"
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"

@@ -1,111 +1,29 @@
+"""The order, its lines and its timeline. Django registers an app's models from its models module, so
+the capabilities' models are imported at the end."""
+
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django_countries.fields import CountryField
 
 from catalog.models import Product
 from customers.models import Customer
 from oms.core.money import MAX_AMOUNT, MAX_LINE_AMOUNT
 from oms.core.validators import validate_no_card_number
-
-from . import lifecycle
+from orders import lifecycle
+from orders.lifecycle import Channel, EmailState, PaymentMethod, PaymentStatus
 
 MAX_SHIPPING = Decimal("99999999.99")  # max_digits 10
-
-
-class ShippingMethod(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    price = models.DecimalField(max_digits=10, decimal_places=2)
-    is_active = models.BooleanField("active", default=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
-
-    class Meta:
-        ordering = ["position", "name"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(price__gte=0), name="shipping_price_gte_0"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class TaxRate(models.Model):
-    """A sales tax rate for a destination: a country and region, a country, or (both empty) the default.
-
-    The most specific active row for the shipping address wins; among equals, the newest."""
-
-    name = models.CharField("jurisdiction", max_length=100)
-    country = CountryField(blank=True, help_text="Empty: the default rate, for everywhere else.")
-    region = models.CharField("State/Region", max_length=100, blank=True,
-                              help_text="As on addresses (e.g. OR); empty: the whole country.")
-    rate = models.DecimalField("rate (%)", max_digits=6, decimal_places=3)
-    tax_shipping = models.BooleanField("shipping is taxed", default=False)
-    is_active = models.BooleanField("active", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(rate__gte=0, rate__lte=100), name="tax_rate_between_0_and_100"
-            ),
-            models.CheckConstraint(condition=~models.Q(country="") | models.Q(region=""),
-                                   name="tax_rate_region_needs_country"),
-        ]
-        indexes = [models.Index(fields=["country", "region"], name="tax_rate_destination",
-                                condition=models.Q(is_active=True))]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.rate}%)"
-
-    @staticmethod
-    def specificity_of(country: str, region: str) -> int:
-        """A region beats a country beats the default row."""
-        return (2 if region else 0) + (1 if country else 0)
-
-
-class PriceReason(models.Model):
-    """The reasons staff pick from when they change a price or give a discount (free text is allowed too)."""
-
-    text = models.CharField(max_length=100, unique=True)
-    is_active = models.BooleanField("active", default=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
-
-    class Meta:
-        ordering = ["position", "text"]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class Order(models.Model):
     Status = lifecycle.Status  # the statuses and what each allows: orders.lifecycle
 
-    class Channel(models.TextChoices):
-        PHONE = "phone", "Phone"
-        FAX = "fax", "Fax"
-        EMAIL = "email", "Email"
-        OTHER = "other", "Other"
-
-    class PaymentMethod(models.TextChoices):
-        CHECK = "check", "Check"
-        PURCHASE_ORDER = "purchase_order", "Purchase order"
-        ON_ACCOUNT = "on_account", "On account"
-        CARD_BY_PHONE = "card_by_phone", "Card by phone (external terminal)"
-
-    class PaymentStatus(models.TextChoices):
-        UNPAID = "unpaid", "Unpaid"
-        PARTIALLY_PAID = "partially_paid", "Partially paid"
-        PAID = "paid", "Paid"
-        OVERPAID = "overpaid", "Overpaid"
-
-    class EmailState(models.TextChoices):
-        NOT_REQUESTED = "not_requested", "Not requested"
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+    Channel = Channel
+    PaymentMethod = PaymentMethod
+    PaymentStatus = PaymentStatus
+    EmailState = EmailState
 
     # The order number is the primary key: allocated by the database, never reused.
     number = models.BigAutoField(primary_key=True)
@@ -326,16 +244,11 @@ class OrderEvent(models.Model):
         return self.actor.get_username() if self.actor else "system"
 
 
-# Shipments, payments, the merchant's details and the sales summary live in a module of their own.
-from .models_fulfilment import (  # noqa: E402
-    Carrier,
-    DailyProductSales,
-    DailySales,
-    MerchantSettings,
-    Payment,
-    Shipment,
-    ShipmentLine,
-)
+# Django finds an app's models in its models module: each capability's are registered from here.
+from orders.fulfilment.models import Carrier, MerchantSettings, Shipment, ShipmentLine  # noqa: E402
+from orders.payments.models import Payment  # noqa: E402
+from orders.pricing.models import PriceReason, ShippingMethod, TaxRate  # noqa: E402
+from orders.reporting.models import DailyProductSales, DailySales  # noqa: E402
 
 __all__ = [
     "Carrier", "DailyProductSales", "DailySales", "MerchantSettings", "Order", "OrderEvent", "OrderLine", "Payment",

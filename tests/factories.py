@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from catalog.models import Product
 from customers.models import Address, Customer
 from oms.accounts.roles import ORDER_ENTRY
-from orders.models import Order, ShippingMethod, TaxRate
+from orders.models import Order
+from orders.pricing.models import ShippingMethod, TaxRate
 
 
 class UserFactory(factory.django.DjangoModelFactory):

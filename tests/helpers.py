@@ -17,9 +17,9 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 from django.urls import reverse
 
-from orders.drafts import DraftLine, OrderDraft
-from orders.models import DailyProductSales, DailySales
-from orders.services import PlacedOrder, order_place
+from orders.ordering.checkout import DraftLine, OrderDraft
+from orders.ordering.placing import PlacedOrder, order_place
+from orders.reporting.models import DailyProductSales, DailySales
 
 ROOT = Path(__file__).resolve().parent.parent
 

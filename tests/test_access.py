@@ -82,7 +82,7 @@ RULES = {
     "orders:identify": "orders.place_order", "orders:attach": "orders.place_order",
     "orders:create_customer": "customers.add_customer", "orders:checkout": "orders.place_order",
     "orders:discard": "orders.place_order", "orders:cart_paste": "orders.place_order",
-    "orders:customer_export": "customers.export_customer_data", "orders:customer_erase": "customers.erase_customer",
+    "customer_data:export": "customers.export_customer_data", "customer_data:erase": "customers.erase_customer",
     "orders:resend": "orders.resend_confirmation", "orders:status": "orders.change_status",
     "orders:email": "orders.edit_order", "orders:cancel": "orders.cancel_order", "orders:note": "orders.add_note",
     "orders:payment_new": "orders.record_payment", "orders:shipment_new": "orders.record_shipment",

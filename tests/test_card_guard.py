@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from customers.models import Customer
 from oms.core.validators import CARD_MESSAGE
-from orders.models import Order, OrderEvent, Payment
+from orders.models import Order, OrderEvent
+from orders.payments.models import Payment
 from tests.factories import CustomerFactory, OrderFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

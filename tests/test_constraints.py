@@ -7,7 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from catalog.models import Product
-from orders.models import Order, OrderLine, ShippingMethod, TaxRate
+from orders.models import Order, OrderLine
+from orders.pricing.models import ShippingMethod, TaxRate
 from tests.factories import ProductFactory, customer_with_address
 
 pytestmark = pytest.mark.django_db

@@ -21,9 +21,10 @@ from selectolax.lexbor import LexborHTMLParser
 from catalog.models import Product
 from customers.models import Address, Customer
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
-from orders.fulfilment import ShipmentRequest, shipment_record
-from orders.models import Order, OrderEvent, OrderLine, ShippingMethod, TaxRate
-from orders.models_fulfilment import Carrier
+from orders.fulfilment.models import Carrier
+from orders.fulfilment.services import ShipmentRequest, shipment_record
+from orders.models import Order, OrderEvent, OrderLine
+from orders.pricing.models import ShippingMethod, TaxRate
 from tests.factories import (
     OrderFactory,
     ProductFactory,

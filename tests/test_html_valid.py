@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from oms.accounts.roles import MANAGER
-from orders.lines import Cart
+from orders.ordering.stores import Cart
 from orders.services import order_note_add
 from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
 from tests.helpers import cart_price_url
@@ -146,8 +146,9 @@ def _fulfilment_pages(client, order) -> dict:
     """Record payment, Mark shipped (and their errors), the order page after both, documents, the dashboard."""
     from django.utils import timezone
 
-    from orders.fulfilment import ShipmentRequest, payment_record, shipment_record
-    from orders.models import Carrier
+    from orders.fulfilment.models import Carrier
+    from orders.fulfilment.services import ShipmentRequest, shipment_record
+    from orders.payments.services import payment_record
 
     today = timezone.localdate()
     found = {

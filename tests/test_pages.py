@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from orders.lines import Cart
+from orders.ordering.stores import Cart
 from tests.factories import CustomerFactory, OrderFactory, ProductFactory, customer_with_address
 
 pytestmark = pytest.mark.django_db

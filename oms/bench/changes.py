@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from catalog.models import Product
 from customers.models import Customer
-from orders.drafts import DraftLine, OrderDraft
-from orders.editing import OrderChange, order_edit_save
-from orders.models import Order, OrderEvent, ShippingMethod
-from orders.services import order_place
+from orders.changes.editing import OrderChange, order_edit_save
+from orders.models import Order, OrderEvent
+from orders.ordering.checkout import DraftLine, OrderDraft
+from orders.ordering.placing import order_place
+from orders.pricing.models import ShippingMethod
 
 from .measure import Row, stats, within
 

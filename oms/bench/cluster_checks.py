@@ -12,7 +12,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from orders.models import Order
-from orders.tasks import order_email_enqueue
+from orders.notifications.tasks import order_email_enqueue
 
 from .cluster import ClusterError, Process, read_access_log
 from .http_load import _reconcile, percentile

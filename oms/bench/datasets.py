@@ -14,16 +14,10 @@ from django.utils import timezone
 
 from catalog.models import Product
 from customers.models import Address, Customer, TypePrice
-from orders.models import (
-    DailyProductSales,
-    DailySales,
-    Order,
-    OrderEvent,
-    OrderLine,
-    Payment,
-    Shipment,
-    ShipmentLine,
-)
+from orders.fulfilment.models import Shipment, ShipmentLine
+from orders.models import Order, OrderEvent, OrderLine
+from orders.payments.models import Payment
+from orders.reporting.models import DailyProductSales, DailySales
 
 from .scale_data import ScaleData
 

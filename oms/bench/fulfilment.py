@@ -12,11 +12,15 @@ from django.utils import timezone
 
 from catalog.models import Product
 from customers.models import Customer
-from orders.drafts import DraftLine, OrderDraft
-from orders.fulfilment import ShipmentRequest, payment_record, shipment_record
-from orders.models import Carrier, DailySales, Order, ShippingMethod
-from orders.sales import sales_rebuild
-from orders.services import order_place
+from orders.fulfilment.models import Carrier
+from orders.fulfilment.services import ShipmentRequest, shipment_record
+from orders.models import Order
+from orders.ordering.checkout import DraftLine, OrderDraft
+from orders.ordering.placing import order_place
+from orders.payments.services import payment_record
+from orders.pricing.models import ShippingMethod
+from orders.reporting.models import DailySales
+from orders.reporting.sales import sales_rebuild
 
 from .measure import Row, Stats, time_ms, within
 from .pages import PageBench

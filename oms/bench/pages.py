@@ -13,8 +13,8 @@ from django.urls import reverse
 from catalog.models import Product
 from customers.models import Customer
 from customers.selectors import customer_search_page
-from orders.lines import Cart
 from orders.models import Order
+from orders.ordering.stores import Cart
 from orders.selectors import order_search_page
 
 from .measure import Row, Stats, time_ms, within

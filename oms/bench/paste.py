@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from catalog.models import Product
 from customers.models import Customer
-from orders.lines import Cart
-from orders.paste import MAX_PASTE_LINES
+from orders.ordering.paste import MAX_PASTE_LINES
+from orders.ordering.stores import Cart
 
 from .measure import Row, stats, within
 

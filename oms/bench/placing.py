@@ -13,13 +13,14 @@ from django.db.models import F
 
 from catalog.models import Product
 from customers.models import Customer
-from orders.drafts import DraftLine, OrderDraft
 from orders.events import order_placed_event
-from orders.models import Order, OrderLine, ShippingMethod
-from orders.pricing import line_total, order_totals
-from orders.sales import sales_add
-from orders.selectors import tax_for
-from orders.services import order_place
+from orders.models import Order, OrderLine
+from orders.ordering.checkout import DraftLine, OrderDraft
+from orders.ordering.placing import order_place
+from orders.pricing.models import ShippingMethod
+from orders.pricing.selectors import tax_for
+from orders.pricing.totals import line_total, order_totals
+from orders.reporting.sales import sales_add
 
 from .measure import Row, at_least, stats
 

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from catalog.models import Product
 from customers.models import Customer, CustomerType, TypePrice
-from orders.lines import Cart
-from orders.models import TaxRate
-from orders.selectors import tax_for
+from orders.ordering.stores import Cart
+from orders.pricing.models import TaxRate
+from orders.pricing.selectors import tax_for
 
 from . import placing
 from .measure import Row, time_ms, within

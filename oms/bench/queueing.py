@@ -9,9 +9,9 @@ from functools import partial
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from orders.drafts import DraftLine, OrderDraft
 from orders.models import Order
-from orders.services import order_place
+from orders.ordering.checkout import DraftLine, OrderDraft
+from orders.ordering.placing import order_place
 
 from .measure import Row, at_least, stats
 from .placing import LINES, Stage, run_serial_with, stage

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
-from orders.models import Carrier, Order
+from orders.fulfilment.models import Carrier
+from orders.models import Order
 from tests.helpers import verified
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from customers.models import RETAIL, Address, Customer
 from oms.bench import datasets
 from oms.bench.bulk_load import Loader
 from orders.models import Order, OrderLine
-from orders.pricing import TaxRule, order_totals
+from orders.pricing.totals import TaxRule, order_totals
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

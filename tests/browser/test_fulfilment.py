@@ -9,7 +9,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from oms.accounts.roles import MANAGER
-from orders.models import Carrier, Order
+from orders.fulfilment.models import Carrier
+from orders.models import Order
 from tests.browser.helpers import PASSWORD, audit, screenshot
 from tests.factories import (
     OrderFactory,

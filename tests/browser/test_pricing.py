@@ -107,7 +107,7 @@ def test_a_manager_overrides_a_price_with_a_reason_and_places_the_order(page, li
 
 
 def test_checkout_recomputes_tax_in_place_when_the_address_changes(app, shop):
-    from orders.models import TaxRate
+    from orders.pricing.models import TaxRate
 
     TaxRate.objects.create(name="Washington", country="US", region="WA", rate=Decimal("10.000"), tax_shipping=True)
     customer = customer_with_address(first_name="Cy", last_name="Delacroix")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from oms.core.forms import parse_id
-from orders.lines import Cart
+from orders.ordering.stores import Cart
 from tests.factories import CustomerFactory, ProductFactory, customer_with_address
 from tests.helpers import add, checkout_form
 

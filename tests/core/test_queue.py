@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from oms.bench.http_load import free_port
 from oms.core.queue import tasks_requeue_stuck
 from orders.models import Order, OrderEvent
-from orders.services import order_confirmation_request
+from orders.notifications.services import order_confirmation_request
 from tests.queueing import (
     DATABASE_TASKS,
     place_with_confirmation,
@@ -46,7 +46,7 @@ def test_an_order_that_commits_has_its_task_and_one_rolled_back_has_none(queue, 
     order = place_with_confirmation(checkout_setup)
     [task] = DBTaskResult.objects.all()
     assert task.status == TaskResultStatus.READY
-    assert task.task_path == "orders.tasks.order_email_send"
+    assert task.task_path == "orders.notifications.tasks.order_email_send"
     assert task.args_kwargs["args"][:2] == [order.number, "confirmation"]
     assert state(order) == Order.EmailState.PENDING
 
@@ -111,7 +111,7 @@ def test_temporary_refusals_stop_after_the_configured_tries(queue, checkout_setu
     assert "451" in Order.objects.get(pk=order.pk).confirmation_error
     tasks = DBTaskResult.objects.order_by("enqueued_at")
     assert [task.status for task in tasks] == [TaskResultStatus.SUCCESSFUL] * 2 + [TaskResultStatus.FAILED]
-    assert tasks.last().exception_class_path == "orders.tasks.EmailNotSent"
+    assert tasks.last().exception_class_path == "orders.notifications.tasks.EmailNotSent"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -18,7 +18,8 @@ from catalog.selectors import product_search_page
 from customers.models import Customer
 from customers.selectors import customer_search_page, customers_with_email
 from orders.models import Order
-from orders.selectors import identify_search, order_search_page
+from orders.ordering.selectors import identify_search
+from orders.selectors import order_search_page
 from tests.plans import (
     PAGE_ROWS,
     assert_reads_by_key,

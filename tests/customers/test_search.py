@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from customers.selectors import customer_search_page, customers_with_email
-from orders.selectors import identify_search
+from orders.ordering.selectors import identify_search
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

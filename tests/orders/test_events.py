@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 
 from orders import events
-from orders.models import Carrier, Order, OrderEvent, Payment, Shipment
+from orders.fulfilment.models import Carrier, Shipment
+from orders.models import Order, OrderEvent
+from orders.payments.models import Payment
 from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db

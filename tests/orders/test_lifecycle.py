@@ -10,12 +10,14 @@ from django.utils import timezone
 
 from oms.accounts.roles import ADMINISTRATOR, MANAGER
 from orders import lifecycle
-from orders.customer_data import CustomerErasureRefused, customer_erase
-from orders.editing import OrderChange, order_edit_save
-from orders.fulfilment import ShipmentRequest, payment_record, shipment_record
+from orders.changes.editing import OrderChange, order_edit_save
+from orders.changes.services import order_cancel, order_status_change
+from orders.fulfilment.models import Carrier
+from orders.fulfilment.services import ShipmentRequest, shipment_record
+from orders.lifecycle import OrderRefused
 from orders.models import Order
-from orders.models_fulfilment import Carrier
-from orders.services import OrderRefused, order_cancel, order_status_change
+from orders.payments.services import payment_record
+from orders.privacy.services import CustomerErasureRefused, customer_erase
 from tests.factories import OrderFactory, ProductFactory
 from tests.helpers import logged_in
 
@@ -97,7 +99,7 @@ def offered(order: Order, action: str) -> bool:
     """Whether the page that has the action's button shows it, to the role that may use it."""
     if action == "erase":
         client, _ = logged_in(ADMINISTRATOR)
-        return "Erase customer</button>" in client.get(reverse("orders:customer_erase",
+        return "Erase customer</button>" in client.get(reverse("customer_data:erase",
                                                                args=[order.customer_id])).content.decode()
     client, _ = logged_in(MANAGER)
     page = client.get(order.get_absolute_url()).content.decode()

@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from oms.accounts.roles import ORDER_ENTRY
-from orders.editing import OrderChange, order_edit_save
-from orders.fulfilment import payment_record
-from orders.models import DailyProductSales, DailySales, Order, OrderLine, Payment
-from orders.services import OrderRefused
+from orders.changes.editing import OrderChange, order_edit_save
+from orders.lifecycle import OrderRefused
+from orders.models import Order, OrderLine
+from orders.payments.models import Payment
+from orders.payments.services import payment_record
+from orders.reporting.models import DailyProductSales, DailySales
 from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory, customer_with_address
 from tests.helpers import add, checkout_form, logged_in, start_cart, submitted_data
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from orders.models import OrderEvent
-from orders.services import order_confirmation_request
+from orders.notifications.services import order_confirmation_request
 from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db

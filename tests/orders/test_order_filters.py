@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order
+from orders.reporting.views import excel_safe
 from orders.selectors import OrderFilters, order_export_pages, order_search_page
-from orders.views.listing import excel_safe
 from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from django.db import connection
 from django.utils import timezone
 
 from customers.models import Customer
-from orders.selectors import OrderFilters, last_ordered, order_search_page
+from orders.ordering.selectors import last_ordered
+from orders.selectors import OrderFilters, order_search_page
 from tests.factories import UserFactory
 from tests.plans import assert_reads_one_page, nodes, rows_read, scans
 

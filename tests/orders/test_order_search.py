@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from orders.models import Order
-from orders.selectors import identify_search, order_search_numbers, order_search_page
+from orders.ordering.selectors import identify_search
+from orders.selectors import order_search_numbers, order_search_page
 from tests.factories import CustomerFactory, ProductFactory, customer_with_address
 from tests.helpers import place
 

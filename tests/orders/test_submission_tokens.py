@@ -9,9 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.fulfilment import ShipmentRequest, payment_record, shipment_record
-from orders.models import Carrier, Order, OrderEvent, OrderLine, Payment, Shipment
-from orders.services import OrderRefused, order_note_add
+from orders.fulfilment.models import Carrier, Shipment
+from orders.fulfilment.services import ShipmentRequest, shipment_record
+from orders.lifecycle import OrderRefused
+from orders.models import Order, OrderEvent, OrderLine
+from orders.payments.models import Payment
+from orders.payments.services import payment_record
+from orders.services import order_note_add
 from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory
 from tests.helpers import postgres_only, run_concurrently, submitted_data
 

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders import events
+from orders.changes.services import order_status_change
 from orders.events import describe
+from orders.lifecycle import OrderRefused
 from orders.models import Order, OrderEvent
+from orders.notifications.services import order_confirmation_request
 from orders.selectors import order_timeline
-from orders.services import OrderRefused, order_confirmation_request, order_status_change
 from tests.factories import OrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

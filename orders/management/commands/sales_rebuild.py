@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from orders.sales import sales_rebuild
+from orders.reporting.sales import sales_rebuild
 
 
 class Command(BaseCommand):

@@ -29,11 +29,16 @@ from catalog.models import Product
 from customers.models import Customer
 from customers.services import customer_create
 from oms.accounts.roles import DEMO_LOGINS
-from orders.drafts import DraftLine, OrderDraft
-from orders.fulfilment import ShipmentRequest, payment_record, shipment_record
-from orders.models import Carrier, Order, ShippingMethod, TaxRate
-from orders.services import order_cancel, order_note_add, order_place, order_status_change
-from orders.terms import balance_due
+from orders.changes.services import order_cancel, order_status_change
+from orders.fulfilment.models import Carrier
+from orders.fulfilment.services import ShipmentRequest, shipment_record
+from orders.models import Order
+from orders.ordering.checkout import DraftLine, OrderDraft
+from orders.ordering.placing import order_place
+from orders.payments.services import payment_record
+from orders.payments.terms import balance_due
+from orders.pricing.models import ShippingMethod, TaxRate
+from orders.services import order_note_add
 
 FIRST_NAMES = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
                "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas",

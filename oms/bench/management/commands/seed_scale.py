@@ -19,8 +19,9 @@ from customers.models import Address, Customer
 from oms.bench import datasets
 from oms.bench.bulk_load import Loader
 from oms.bench.scale_data import SHIPPING, TAX_RATE, ScaleData
-from orders.models import Order, OrderLine, ShippingMethod, TaxRate
-from orders.sales import sales_rebuild
+from orders.models import Order, OrderLine
+from orders.pricing.models import ShippingMethod, TaxRate
+from orders.reporting.sales import sales_rebuild
 
 CUSTOMER_FIELDS = ["id", "first_name", "last_name", "company", "email", "phone", "notes",
                    "default_billing_address", "default_shipping_address", "created_at", "updated_at"]

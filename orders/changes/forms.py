@@ -1,0 +1,13 @@
+"""The forms of changing a placed order: `Edit order`'s addresses and shipping, and `Cancel order`."""
+
+from django import forms
+
+from oms.core.validators import validate_no_card_number
+
+
+class CancelOrderForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason", max_length=500, validators=[validate_no_card_number],
+        error_messages={"required": "Say why the order is cancelled (the customer asked, out of stock, ...)."},
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )

@@ -1,0 +1,42 @@
+"""The daily sales summary the dashboard reads, kept by the services that place, change and cancel
+orders."""
+
+from django.db import models
+
+from catalog.models import Product
+from orders.lifecycle import Channel
+
+
+class DailySales(models.Model):
+    """Orders and revenue per day, channel and staff member: kept by the services (placing adds, cancelling
+    subtracts) so the dashboard sums a month in a few hundred rows, whatever the number of orders."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    staff_id = models.IntegerField(default=0)  # who placed them (0: nobody); no key, so a user can be deleted
+    orders = models.IntegerField(default=0)
+    # A sum of order totals (each at most orders.pricing.MAX_AMOUNT): room for a hundred million of the largest.
+    revenue = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "channel", "staff_id"], name="daily_sales_once"),
+        ]
+        indexes = [models.Index(fields=["day"], name="daily_sales_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel}: {self.orders}"
+
+
+class DailyProductSales(models.Model):
+    day = models.DateField()
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.IntegerField(default=0)
+    revenue = models.DecimalField(max_digits=20, decimal_places=2, default=0)  # as DailySales.revenue
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "product"], name="daily_product_sales_once")]
+        indexes = [models.Index(fields=["day"], name="daily_product_sales_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} product {self.product_id}: {self.quantity}"

@@ -1,0 +1,128 @@
+"""The daily sales summary the dashboard reads, kept by the services that place and cancel orders.
+
+A month of it is a few hundred rows (days x channels x staff; days x products sold), so the dashboard
+costs the same at 1M orders as at 1,000. ``sales_rebuild`` recomputes it from the orders (after a bulk load).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from orders import lifecycle
+from orders.models import Order, OrderLine
+from orders.reporting.models import DailyProductSales, DailySales
+
+
+def sales_day(order: Order) -> date:
+    return timezone.localdate(order.created_at)
+
+
+def sales_add(*, order: Order, lines: Iterable[OrderLine], sign: int = 1) -> None:
+    """Count ``order`` (sign=-1: take it back out) in its day's summary; call in the order's transaction.
+
+    Rows are locked by their upsert in a fixed order (the order's row, then products by primary key), after the
+    products that placing locked, so two orders never wait on each other in a cycle."""
+    day = sales_day(order)
+    products: dict[int, list] = defaultdict(lambda: [0, Decimal("0")])
+    for line in lines:
+        if line.product_id is not None:  # custom items are no product's
+            products[line.product_id][0] += sign * line.quantity
+            products[line.product_id][1] += sign * line.line_total
+    _bump((DailySales, [{"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0,
+                         "orders": sign, "revenue": sign * order.total}]),
+          (DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
+                               for product_id, (quantity, revenue) in sorted(products.items())]))
+
+
+def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], lines: Iterable[OrderLine]) -> None:
+    """Move an edited ``order`` in its day's summary from how it was (``before``: its total and lines) to ``lines``
+    and its total now: one update per row whose figures change, not the order taken out and put back in (which
+    wrote every row twice), in sales_add's order of rows; call in the edit's transaction."""
+    total, old_lines = before
+    day = sales_day(order)
+    day_rows = [{"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0, "orders": 0,
+                 "revenue": order.total - total}] if order.total != total else []
+    changes: dict[int, list] = defaultdict(lambda: [0, Decimal("0")])
+    for sign, some_lines in ((-1, old_lines), (1, lines)):
+        for line in some_lines:
+            if line.product_id is None:  # no product: in no product's row
+                continue
+            changes[line.product_id][0] += sign * line.quantity
+            changes[line.product_id][1] += sign * line.line_total
+    _bump((DailySales, day_rows),
+          (DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
+                               for product_id, (quantity, revenue) in sorted(changes.items()) if quantity or revenue]))
+
+
+def _bump(*batches: tuple[type, list[dict]]) -> None:
+    """Add each row's amounts to its summary row, creating the rows that are missing (INSERT ... ON CONFLICT DO
+    UPDATE, on PostgreSQL and SQLite), taking the rows' locks in the order given: the batches in turn, each's rows
+    in order. It replaced an update, a savepoint, a get_or_create and a second update per row: 7 statements for a
+    product's first sale of the day, and 20 of a 3-line order's 33.
+
+    On PostgreSQL two batches are one statement: the first is a WITH clause that the second waits for (its count
+    is read before the second inserts a row), so the order of the locks holds and placing saves a round trip."""
+    batches = [(model, rows) for model, rows in batches if rows]
+    if connection.vendor == "postgresql" and len(batches) == 2:
+        (first, first_params), (then, then_params) = _upsert(*batches[0]), _upsert(*batches[1], after="earlier")
+        statements = [(f"WITH earlier AS ({first} RETURNING 1) {then}", first_params + then_params)]
+    else:
+        statements = [_upsert(model, rows) for model, rows in batches]
+    # Raw SQL: bulk_create(update_conflicts=True) can only overwrite a column, not add to it (test_dashboard.py).
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+# The summary's rows by their unique keys; the other columns are amounts to add.
+KEYS = {DailySales: ("day", "channel", "staff_id"), DailyProductSales: ("day", "product_id")}
+
+
+def _upsert(model, rows: list[dict], *, after: str = "") -> tuple[str, list]:
+    """The upsert of ``rows``; with ``after``, its rows are read once the WITH clause of that name has run."""
+    keys, names = KEYS[model], list(rows[0])
+    fields = {name: model._meta.get_field(name) for name in names}
+    quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(quote(fields[name].column) for name in names)
+    additions = ", ".join(f"{column} = {table}.{column} + excluded.{column}"
+                          for column in (quote(fields[name].column) for name in names if name not in keys))
+    conflict = ", ".join(quote(fields[name].column) for name in keys)
+    values = ", ".join([f"({', '.join(['%s'] * len(names))})"] * len(rows))
+    params = [fields[name].get_db_prep_value(row[name], connection) for row in rows for name in names]
+    source = (f"SELECT * FROM (VALUES {values}) AS wanted WHERE (SELECT count(*) FROM {after}) >= 0" if after
+              else f"VALUES {values}")
+    # Names from the model's own meta; every value a parameter.
+    return (f"INSERT INTO {table} ({columns}) {source} "  # noqa: S608
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}", params)
+
+
+def sales_rebuild() -> None:
+    """Recompute the whole summary from the orders that are not cancelled, in the database (INSERT ... SELECT:
+    a million orders never pass through Python). After seeding, a bulk load, or upgrading to the summary."""
+    live = Order.objects.filter(status__in=lifecycle.ordered(lifecycle.IN_SALES))
+    days = (live.annotate(sales_day=TruncDate("created_at"), staff=Coalesce("placed_by_id", Value(0)))
+            .values("sales_day", "channel", "staff").annotate(n=Count("pk"), money=Sum("total")).order_by()
+            .values_list("sales_day", "channel", "staff", "n", "money"))
+    lines = OrderLine.objects.filter(order__in=live, product__isnull=False)  # custom items are no product
+    products = (lines.annotate(sales_day=TruncDate("order__created_at"))
+                .values("sales_day", "product_id").annotate(n=Sum("quantity"), money=Sum("line_total")).order_by()
+                .values_list("sales_day", "product_id", "n", "money"))
+    with transaction.atomic():
+        DailySales.objects.all().delete()
+        DailyProductSales.objects.all().delete()
+        _insert_from(DailySales, ("day", "channel", "staff_id", "orders", "revenue"), days)
+        _insert_from(DailyProductSales, ("day", "product_id", "quantity", "revenue"), products)
+
+
+def _insert_from(model, columns: tuple[str, ...], rows) -> None:
+    sql, params = rows.query.sql_with_params()
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    # Raw SQL: the ORM has no INSERT ... SELECT; bulk_create would bring every row through Python.
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) {sql}", params)
