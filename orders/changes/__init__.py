@@ -1,0 +1,1 @@
+"""Changing a placed order: saving an edit, cancelling, reordering, status changes."""

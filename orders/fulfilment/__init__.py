@@ -1,0 +1,1 @@
+"""Shipping an order: shipments and carriers, the invoice and packing slip."""

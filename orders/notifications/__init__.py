@@ -1,0 +1,1 @@
+"""The order's emails (confirmation, shipping) and the task that sends them."""

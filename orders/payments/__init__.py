@@ -1,0 +1,1 @@
+"""Payments against an order, its payment status and terms."""

@@ -1,0 +1,1 @@
+"""The dashboard, the daily sales summary it reads, and the CSV export."""

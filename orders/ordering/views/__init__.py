@@ -1,0 +1,1 @@
+"""The ordering screens: the line editor, Identify, checkout, and finding the cart named in the URL."""
