@@ -193,17 +193,20 @@ class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     OTHER = "other", "Other"
 
+
 class PaymentMethod(models.TextChoices):
     CHECK = "check", "Check"
     PURCHASE_ORDER = "purchase_order", "Purchase order"
     ON_ACCOUNT = "on_account", "On account"
     CARD_BY_PHONE = "card_by_phone", "Card by phone (external terminal)"
 
+
 class PaymentStatus(models.TextChoices):
     UNPAID = "unpaid", "Unpaid"
     PARTIALLY_PAID = "partially_paid", "Partially paid"
     PAID = "paid", "Paid"
     OVERPAID = "overpaid", "Overpaid"
+
 
 class EmailState(models.TextChoices):
     NOT_REQUESTED = "not_requested", "Not requested"
