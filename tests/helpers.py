@@ -16,6 +16,7 @@ import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 from django.urls import reverse
+from selectolax.lexbor import LexborHTMLParser
 
 from orders.ordering.checkout import DraftLine, OrderDraft
 from orders.ordering.placing import PlacedOrder, order_place
@@ -208,3 +209,23 @@ def cart_price_url(cart_id: str, product_id: int) -> str:
 
 def edit_price_url(number: int, edit_id: str, product_id: int) -> str:
     return f"{reverse('orders:edit_price', args=[number, edit_id])}?line={product_id}"
+
+
+def forms_by_action(html: bytes, page_url: str) -> dict[str, dict[str, str]]:
+    """The fields of each form on a page, by the path it submits to, each with the value the page offers."""
+    found: dict[str, dict[str, str]] = {}
+    for form in LexborHTMLParser(html).css("form"):
+        action = (form.attributes.get("action") or page_url).split("?")[0]
+        fields = found.setdefault(action, {})
+        for node in form.css("input[name], select[name], textarea[name]"):
+            name = node.attributes["name"]
+            if name != "csrfmiddlewaretoken":
+                fields[name] = _offered(node)
+    return found
+
+
+def _offered(node) -> str:
+    if node.tag == "select":
+        option = node.css_first("option[selected]") or node.css_first("option")
+        return (option.attributes.get("value") or "") if option else ""
+    return node.attributes.get("value") or node.text() or ""

@@ -47,8 +47,7 @@ from orders.fulfilment.models import Carrier, MerchantSettings
 from orders.models import Order, OrderEvent, OrderLine
 from orders.payments.models import Payment
 from tests.factories import ProductFactory, ShippingMethodFactory, TaxRateFactory, customer_with_address
-from tests.helpers import checkout_form, logged_in, submitted_data
-from tests.test_fuzz import forms_by_action
+from tests.helpers import checkout_form, forms_by_action, logged_in, submitted_data
 
 EXAMPLES = int(os.environ.get("OMS_FLOW_EXAMPLES", "3"))
 STEPS = int(os.environ.get("OMS_FLOW_STEPS", "12"))

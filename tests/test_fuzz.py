@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from selectolax.lexbor import LexborHTMLParser
 
 from catalog.models import Product
 from customers.models import Address, Customer
@@ -32,7 +31,7 @@ from tests.factories import (
     TaxRateFactory,
     customer_with_address,
 )
-from tests.helpers import add, logged_in, our_url_names, start_cart
+from tests.helpers import add, forms_by_action, logged_in, our_url_names, start_cart
 
 FUZZ_EXAMPLES = int(os.environ.get("OMS_FUZZ_EXAMPLES", "2"))
 
@@ -70,26 +69,6 @@ class Target:
     url: str
     name: str
     fields: dict[str, str]  # name -> the value the page offers (a good value to mix with hostile ones)
-
-
-def forms_by_action(html: bytes, page_url: str) -> dict[str, dict[str, str]]:
-    """The fields of each form on a page, by the path it submits to, each with the value the page offers."""
-    found: dict[str, dict[str, str]] = {}
-    for form in LexborHTMLParser(html).css("form"):
-        action = (form.attributes.get("action") or page_url).split("?")[0]
-        fields = found.setdefault(action, {})
-        for node in form.css("input[name], select[name], textarea[name]"):
-            name = node.attributes["name"]
-            if name != "csrfmiddlewaretoken":
-                fields[name] = _offered(node)
-    return found
-
-
-def _offered(node) -> str:
-    if node.tag == "select":
-        option = node.css_first("option[selected]") or node.css_first("option")
-        return (option.attributes.get("value") or "") if option else ""
-    return node.attributes.get("value") or node.text() or ""
 
 
 class World:
