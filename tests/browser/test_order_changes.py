@@ -79,6 +79,7 @@ def test_edit_an_order_change_a_price_give_a_discount_and_add_a_custom_item_as_i
 
     row = page.get_by_role("row").filter(has_text="WID-001")
     row.get_by_role("button", name=re.compile("^Change price")).click()
+    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)  # the form settled
     row.get_by_label("New unit price").fill("8.00")
     row.get_by_label("Reason").fill("Price match")
     row.get_by_role("button", name="Save price").click()

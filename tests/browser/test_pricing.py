@@ -80,6 +80,7 @@ def test_a_manager_overrides_a_price_with_a_reason_and_places_the_order(page, li
 
     row = page.get_by_role("row").filter(has_text="WID-001")
     row.get_by_role("button", name=re.compile("^Change price")).click()
+    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)  # the form settled
     row.get_by_label("New unit price").fill("8.00")
     row.get_by_label("Reason").fill("Price match")
     screenshot(page, "31-change-price")
