@@ -63,31 +63,6 @@ class AmountField(forms.DecimalField):
         if not AMOUNT.fullmatch(text):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return Decimal(text)
-class PlainFieldsMixin:
-    """Bootstrap's classes on a form's own widgets, for the forms the line editor still draws through
-    templates/core/field.html (Change price, Discount, custom items); crispy's fields add their own."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:  # each form has its own copies of its fields and widgets
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] += " is-invalid"
-                attrs["aria-describedby"] = f"{self[name].auto_id}_error_1"  # the first message, below it
-
-
 class SearchField(forms.CharField):
     """A search box in a form: whitespace collapsed, at most SEARCH_MAX_LENGTH characters and SEARCH_MAX_TERMS
     words (oms.core.search), refused with a message beside the field beyond that."""

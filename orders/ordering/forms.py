@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
-from oms.core.forms import AmountField, PlainFieldsMixin, SearchField, parse_id
+from oms.core.forms import AmountField, SearchField, parse_id
 from oms.core.money import format_money
 from oms.core.validators import validate_no_card_number
 from orders.models import Order
@@ -258,7 +258,7 @@ class PasteLinesForm(forms.Form):
         return text
 
 
-class CustomItemForm(PlainFieldsMixin, forms.Form):
+class CustomItemForm(forms.Form):
     """`Add custom item`: `Description`, `Unit price`, `Quantity`, and whether tax is charged on it."""
 
     description = forms.CharField(label="Description", max_length=200, validators=[validate_no_card_number],

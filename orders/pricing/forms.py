@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from oms.core.forms import AmountField, PlainFieldsMixin
+from oms.core.forms import AmountField
 from oms.core.validators import validate_no_card_number
 from orders.pricing.totals import Discount, DiscountError
 
@@ -18,7 +18,7 @@ def reason_field() -> forms.CharField:
                            widget=forms.TextInput(attrs={"list": "price-reasons", "autocomplete": "off"}))
 
 
-class PriceForm(PlainFieldsMixin, forms.Form):
+class PriceForm(forms.Form):
     """`Change price` on a line: `New unit price`, `Reason`, `Save price`."""
 
     price = AmountField(label="New unit price", min_value=Decimal("0"),
@@ -30,7 +30,7 @@ class PriceForm(PlainFieldsMixin, forms.Form):
         return self.cleaned_data["reason"].strip()
 
 
-class DiscountForm(PlainFieldsMixin, forms.Form):
+class DiscountForm(forms.Form):
     """The order's `Discount` (an amount like 15.00 or a percent like 10%), its `Reason`; `Apply discount`."""
 
     discount = forms.CharField(label="Discount", max_length=20, help_text="An amount such as 15.00, or a percent "
