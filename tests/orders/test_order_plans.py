@@ -101,7 +101,11 @@ def test_taken_by_reads_its_own_index(plans):
 def test_a_date_range_with_no_orders_stops_at_its_edges(plans):
     far = days_ago(400)
     [seek] = seek_plans(lambda: order_search_page("", filters=OrderFilters(date_from=far, date_to=far)))
-    assert_reads_one_page(seek, bound=200)
+    # PostgreSQL reads either the newest-first index until the range's edge, or the date index's empty range and
+    # sorts what it found (it chose each in full runs of the suite, by the table's history): both stop at the
+    # range's edges, which is what this asks; neither scans the table or reads more than a page's bound.
+    assert {node["Node Type"] for node in scans(seek)} <= {"Index Scan", "Index Only Scan"}, seek
+    assert all(rows_read(node) <= 200 for node, _ in nodes(seek)), seek
 
 
 def test_last_ordered_reads_one_batch_of_the_customers_newest_lines(plans):
