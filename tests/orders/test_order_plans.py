@@ -20,9 +20,6 @@ ORDERS = 40_000
 # One order a minute up to now; 1 in 200 cancelled, 1 in 100 by fax, 1 in 400 taken by the clerk; the
 # customer with id 1 of every 50th, each order with three lines. Every column is given: none has a database default.
 FILL = """
-    -- ANALYZE samples 300 x the statistics target rows; above 40,000 orders, it reads them all, so the
-    -- statistics (and the plans below) are the same on every run, and after autovacuum's own ANALYZE.
-    ALTER TABLE orders_order ALTER COLUMN created_at SET STATISTICS 200;
     INSERT INTO orders_order (checkout_token, status, channel, placed_by_id, customer_name, customer_email,
         billing_address, shipping_address, shipping_method, payment_method, payment_reference, subtotal, shipping,
         tax_rate, tax, total, staff_note, customer_note, confirmation_state, confirmation_error, created_at,
