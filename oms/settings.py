@@ -67,10 +67,10 @@ INSTALLED_APPS = [
     "auditlog",
     "oms.audit",
 ]
-# Tooling (scale seeding, the benchmark, demo data) for development, tests and `make bench`; never in production.
-# On with DEBUG unless OMS_TOOLING says otherwise; OMS_TOOLING=0 leaves it out even then.
+# Tooling (scale seeding, the benchmark, demo data, the migration linter) for development, tests and `make bench`;
+# never in production. On with DEBUG unless OMS_TOOLING says otherwise; OMS_TOOLING=0 leaves it out even then.
 if env_bool("OMS_TOOLING", default=DEBUG):
-    INSTALLED_APPS.append("oms.bench")
+    INSTALLED_APPS += ["oms.bench", "django_migration_linter"]
 
 MIDDLEWARE = [
     "oms.core.requestid.RequestIdMiddleware",  # first: every log line of the request carries its id
