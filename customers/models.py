@@ -132,7 +132,7 @@ class Customer(models.Model):
 
 class Address(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=201)  # a new customer's first address: their first and last names and a space
     company = models.CharField(max_length=200, blank=True)
     line1 = models.CharField("Address line 1", max_length=200)
     line2 = models.CharField("Address line 2", max_length=200, blank=True)

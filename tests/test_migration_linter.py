@@ -16,12 +16,19 @@ OUR_PACKAGES = {"oms", "customers", "catalog", "orders"}
 # Each app's last migration when the linter came (issue 27): those ran on the tables of their day. Any later
 # migration, and every migration of an app not listed here, is linted.
 BEFORE_THE_LINTER = {"catalog": "0003", "customers": "0010", "accounts": "0001", "audit": "0001", "orders": "0011"}
+# Newer migrations the linter refuses that were measured safe on a big table, each with why.
+REVIEWED = {
+    ("customers", "0011_address_name_holds_a_full_name"): (
+        "lengthens a varchar: a change to PostgreSQL's catalog, no rewrite and no index (1 ms on the 1M bench's "
+        "1.12M addresses, the table's file unchanged)"),
+}
 
 
 def new_migrations() -> list[tuple[str, str]]:
     ours = {config.label for config in apps.get_app_configs() if config.name.partition(".")[0] in OUR_PACKAGES}
     return sorted((app_label, name) for app_label, name in MigrationLoader(None).disk_migrations
-                  if app_label in ours and name[:4] > BEFORE_THE_LINTER.get(app_label, "0000"))
+                  if app_label in ours and name[:4] > BEFORE_THE_LINTER.get(app_label, "0000")
+                  and (app_label, name) not in REVIEWED)
 
 
 def lint(capsys, monkeypatch, app_label: str, name: str) -> tuple[int, str]:
@@ -35,8 +42,9 @@ def lint(capsys, monkeypatch, app_label: str, name: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def test_the_apps_before_the_linter_are_ours():
+def test_the_apps_before_the_linter_and_the_reviewed_migrations_exist():
     assert set(BEFORE_THE_LINTER) <= {config.label for config in apps.get_app_configs()}
+    assert set(REVIEWED) <= set(MigrationLoader(None).disk_migrations)
 
 
 def test_each_migration_newer_than_the_linter_passes_it(capsys, monkeypatch):
