@@ -17,7 +17,7 @@ class CountrySelect(LazySelect):
     """
 
     _drawn: dict[tuple, str] = {}
-    _most = 2000  # names x countries x error states in use: a few hundred at most
+    _most = 256  # about 11 kB each: 4 form prefixes x the countries in use x with or without an error
 
     def render(self, name, value, attrs=None, renderer=None):
         drawn_attrs = tuple(sorted(self.build_attrs(self.attrs, attrs).items()))
