@@ -1,104 +1,24 @@
 """The line editor (orders.views.lines) on both of its stores: every line action runs against a new order in the
 session (``cart``) and a placed order being edited (``edit``), with the same answers, status codes and messages.
-What only one store does (checkout, Save changes) is tested beside it: test_ordering.py, test_edit_views.py."""
+What only one store does (checkout, Save changes) is tested beside it: test_ordering.py, test_edit_views.py;
+prices, discounts and custom items in test_line_prices.py."""
 
 import html
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from catalog.models import Product
 from customers.models import CustomerType, TypePrice
-from oms.accounts.roles import ORDER_ENTRY
-from orders.models import Order
-from orders.ordering.stores import MAX_QUANTITY, Cart, OrderEdit
-from tests.factories import OrderFactory, ProductFactory, UserFactory, customer_with_address
-from tests.helpers import add, start_cart
+from orders.ordering.stores import MAX_QUANTITY
+from tests.factories import ProductFactory, customer_with_address
+from tests.orders.ordering.line_editor import HTMX, field_error, keep, open_editor, price_url
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "lines-body"}
-
-
-@dataclass
-class Editor:
-    """One store's lines as staff see them through the URLs, and the store as kept in the session."""
-
-    kind: str
-    client: Client
-    args: tuple
-    order: Order | None = None
-
-    @property
-    def page(self) -> str:
-        return reverse(f"orders:{self.kind}", args=self.args)
-
-    def url(self, action: str) -> str:
-        return reverse(f"orders:{self.kind}_{action}", args=self.args)
-
-    def post(self, action: str, data: dict, **headers):
-        return self.client.post(self.url(action), data, **headers)
-
-    def add(self, query, quantity=1, **extra):
-        return self.post("add", {"query": query, "quantity": quantity, **extra})
-
-    def store(self):
-        session = self.client.session
-        return Cart.get(session, self.args[0]) if self.kind == "cart" else OrderEdit.get(session, self.args[1],
-                                                                                          self.order)
-
-    def quantities(self) -> dict[str, int]:
-        skus = dict(Product.objects.values_list("pk", "sku"))
-        return {skus[pk]: quantity for pk, quantity in self.store().quantities.items()}
-
-
-def open_editor(kind: str, client, lines, shipping, customer=None) -> Editor:
-    """``lines`` ((product, quantity) pairs) in a new cart, or ordered and then opened in Edit order."""
-    customer = customer or customer_with_address()
-    if kind == "cart":
-        cart_id = start_cart(client, customer)
-        for product, quantity in lines:
-            assert add(client, cart_id, product.sku, quantity).status_code == 302
-        return Editor(kind, client, (cart_id,))
-    order = OrderFactory(customer=customer, lines=lines, shipping=shipping)
-    edit_url = client.post(reverse("orders:edit_start", args=[order.number])).url
-    return Editor(kind, client, (order.number, re.search(r"/edit/([^/]+)/$", edit_url).group(1)), order)
-
-
-@pytest.fixture(params=["cart", "edit"])
-def kind(request):
-    return request.param
-
-
-@pytest.fixture
-def opened(kind, staff_client, checkout_setup):
-    """Open a store holding ``lines`` (default: 3 × KEEP at 10.00), as a Manager."""
-
-    def make(lines=None, customer=None, client=None) -> Editor:
-        lines = lines or [(ProductFactory(sku="KEEP", name="Keeper", price=D("10.00"), stock=50), 3)]
-        return open_editor(kind, client or staff_client, lines, checkout_setup[0], customer)
-
-    return make
-
-
-@pytest.fixture
-def editor(opened) -> Editor:
-    return opened()
-
-
-def keep() -> Product:
-    return Product.objects.get(sku="KEEP")
-
-
-def field_error(response, form_name: str, field: str) -> str:
-    return " ".join(response.context[form_name].errors.get(field, []))
 
 
 # --- Add ---------------------------------------------------------------------------------------------------------
@@ -290,131 +210,6 @@ def test_with_htmx_a_refusal_answers_200_with_the_reason_in_the_lines(editor, ac
     assert response.status_code == 200 and page.lstrip().startswith('<div id="lines-body"')
     assert message in page
     assert editor.client.post(editor.url(action), data).status_code == 400  # the same, as a whole page
-
-
-# --- Change price, Discount ----------------------------------------------------------------------------------------
-
-def price_url(editor, product) -> str:
-    return f"{editor.url('price')}?line={product.pk}"
-
-
-def test_change_a_lines_price_with_a_reason(editor):
-    form_page = editor.client.get(price_url(editor, keep()))
-    assert form_page.status_code == 200 and "New unit price" in form_page.content.decode()
-    response = editor.client.post(price_url(editor, keep()), {"price": "7.50", "reason": "Price match"}, follow=True)
-    page = response.content.decode()
-    assert "KEEP now 7.50 each: Price match." in page
-    assert "$7.50" in page and "List $10.00: Override: Price match" in page
-    assert editor.store().overrides[keep().pk].price == "7.50"
-
-
-def test_with_htmx_the_price_form_comes_in_place_and_a_refusal_goes_back_into_its_slot(editor):
-    form = editor.client.get(price_url(editor, keep()), HTTP_HX_REQUEST="true")
-    assert form.status_code == 200 and "<html" not in form.content.decode()
-    assert 'data-hx-target="#lines-body"' in form.content.decode()
-    refused_price = editor.client.post(price_url(editor, keep()), {"price": "²", "reason": "x"}, **HTMX)
-    assert refused_price.status_code == 200 and refused_price["HX-Retarget"] == f"#price-slot-{keep().pk}"
-    assert "Enter an amount" in refused_price.content.decode()
-
-
-@pytest.mark.parametrize(("price", "reason", "message"), [
-    ("²", "Price match", "Enter an amount"),
-    ("1\x00", "Price match", "Enter an amount"),
-    ("-3", "Price match", "greater than zero"),
-    ("9" * 10_000, "Price match", "Enter an amount"),
-    ("5.00", "", "Say why"),
-    ("5.00", "x" * 10_000, "at most 200 characters"),
-    ("5.00", "a\x00b", "Null characters are not allowed"),
-])
-def test_bad_prices_and_reasons_are_refused_beside_the_field_and_kept(editor, price, reason, message):
-    response = editor.client.post(price_url(editor, keep()), {"price": price, "reason": reason})
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert message in page and 'class="invalid-feedback"' in page
-    if "\x00" not in price and len(price) < 100:
-        assert f'value="{price}"' in page
-    assert editor.store().overrides == {}
-
-
-def test_a_price_for_a_line_not_there_changes_nothing(editor):
-    stranger = ProductFactory(sku="STRANGER")
-    response = editor.client.post(price_url(editor, stranger), {"price": "1.00", "reason": "x"}, follow=True)
-    assert "That line is no longer in the order." in response.content.decode()
-    assert editor.store().overrides == {}
-
-
-def test_a_discount_needs_a_reason_and_zero_removes_it(editor):
-    url = editor.url("discount")
-    refused_discount = editor.client.post(url, {"discount-discount": "10%", "discount-reason": ""})
-    assert refused_discount.status_code == 400 and "Say why" in refused_discount.content.decode()
-    response = editor.client.post(url, {"discount-discount": "10%", "discount-reason": "Loyal customer"}, follow=True)
-    page = response.content.decode()
-    assert "Discount of 10% applied: Loyal customer." in page
-    assert "Discount 10% (Loyal customer)" in page and "−$3.00" in page
-    response = editor.client.post(url, {"discount-discount": "0", "discount-reason": ""}, follow=True)
-    assert "Discount removed." in response.content.decode()
-    assert response.context["review"].discount is None
-
-
-@pytest.mark.parametrize(("typed", "message"), [
-    ("101%", "at most 100%"), ("-5", "cannot be negative"), ("²", "Enter an amount"), ("1\x00", "Null characters"),
-    ("9" * 10_000, "at most 20 characters"),
-])
-def test_bad_discounts_are_refused(editor, typed, message):
-    response = editor.client.post(editor.url("discount"),
-                                  {"discount-discount": typed, "discount-reason": "Loyal customer"})
-    assert response.status_code == 400
-    assert message in response.content.decode()
-    assert editor.store().discount is None
-
-
-def test_without_change_price_no_control_shows_and_a_forged_one_is_refused(opened):
-    user = UserFactory(username="clerk", role=ORDER_ENTRY)
-    user.user_permissions.add(Permission.objects.get(codename="edit_order"))
-    client = Client()
-    client.force_login(user)  # after the permission is given: permissions are read at login
-    editor = opened(client=client)
-    page = client.get(editor.page).content.decode()
-    assert "Change price" not in page and "Give a discount" not in page
-    assert "New custom item" in page  # custom items are anyone's who may change the lines
-    assert client.get(price_url(editor, keep())).status_code == 403
-    assert client.post(price_url(editor, keep()), {"price": "1.00", "reason": "forged"}).status_code == 403
-    assert client.post(editor.url("discount"), {"discount-discount": "50%",
-                                                "discount-reason": "forged"}).status_code == 403
-    assert editor.store().overrides == {} and editor.store().discount is None
-
-
-# --- Custom items --------------------------------------------------------------------------------------------------
-
-def test_custom_items_are_added_priced_and_removed(editor):
-    response = editor.post("custom", {"custom-description": "Freight", "custom-unit_price": "45.00",
-                                      "custom-quantity": "1"}, follow=True)  # the taxable box unticked
-    assert "Added 1 × Freight." in response.content.decode()
-    [line] = [line for line in editor.store().custom_lines if line.description == "Freight"]
-    assert (line.unit_price, line.taxable) == ("45.00", False)
-    page = editor.client.get(editor.page).content.decode()
-    assert "Freight" in page and "(not taxed)" in page and "$45.00" in page
-    response = editor.post("line", {"custom": line.id, "remove": "1"}, follow=True)
-    assert "Custom item removed." in response.content.decode()
-    assert editor.store().custom_lines == []
-    response = editor.post("line", {"custom": "nope", "remove": "1"}, follow=True)
-    assert "That custom item is no longer in the order." in response.content.decode()
-
-
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("custom-description", "", "Describe the item"),
-    ("custom-description", "x" * 10_000, "at most 200 characters"),
-    ("custom-description", "a\x00b", "Null characters"),
-    ("custom-unit_price", "²", "Enter an amount"),
-    ("custom-quantity", "²", "Enter a whole number"),
-    ("custom-quantity", "0", "at least 1"),
-])
-def test_bad_custom_items_are_refused(editor, field, value, message):
-    data = {"custom-description": "Setup", "custom-unit_price": "10", "custom-quantity": "1", "custom-taxable": "on"}
-    response = editor.post("custom", data | {field: value})
-    assert response.status_code == 400
-    assert message in response.content.decode()
-    assert editor.store().custom_lines == []
 
 
 # --- What a page costs -----------------------------------------------------------------------------------------
