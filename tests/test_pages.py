@@ -88,7 +88,7 @@ def test_country_lists_render_with_the_customers_country_chosen(staff_client):
     assert '<option value="CA" selected>Canada</option>' in html
     assert html.count("<option") > 200 and 'name="billing-country"' in html
     assert html.count(" selected") == 1
-    assert '<select name="billing-country" class="lazyselect form-select" id="id_billing-country">' in html
+    assert '<select name="billing-country" class="countryselect form-select" id="id_billing-country">' in html
 
 
 def test_labels_of_required_fields_read_as_their_words(staff_client):
