@@ -84,6 +84,7 @@ def test_update_and_remove_lines_in_place(app, shop):
     add_line(page, "LMP-004", 1)
     page.evaluate("window.stillThisPage = true")
 
+    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)  # the lines settled
     page.get_by_label("Units of WID-001").fill("4")
     page.get_by_role("button", name="Update WID-001").click()
     expect(page.get_by_role("row").filter(has_text="WID-001")).to_contain_text("$38.00")
