@@ -61,9 +61,13 @@ def retail_type_id() -> int:
     return CustomerType.objects.get_or_create(name=RETAIL)[0].pk
 
 
+NAME_LENGTH = 100
+FULL_NAME_LENGTH = 2 * NAME_LENGTH + 1  # Customer.name: first and last names and a space
+
+
 class Customer(models.Model):
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=NAME_LENGTH)
+    last_name = models.CharField(max_length=NAME_LENGTH)
     company = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -132,7 +136,7 @@ class Customer(models.Model):
 
 class Address(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
-    name = models.CharField(max_length=201)  # a new customer's first address: their first and last names and a space
+    name = models.CharField(max_length=FULL_NAME_LENGTH)  # a new customer's first address bears their name
     company = models.CharField(max_length=200, blank=True)
     line1 = models.CharField("Address line 1", max_length=200)
     line2 = models.CharField("Address line 2", max_length=200, blank=True)

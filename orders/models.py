@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from catalog.models import Product
-from customers.models import Customer
+from customers.models import FULL_NAME_LENGTH, Customer
 from oms.core.money import MAX_AMOUNT, MAX_LINE_AMOUNT
 from oms.core.validators import validate_no_card_number
 from orders import lifecycle
@@ -34,7 +34,7 @@ class Order(models.Model):
     placed_by = models.ForeignKey(  # indexed with the number (order_taken_by_newest)
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
-    customer_name = models.CharField(max_length=201)
+    customer_name = models.CharField(max_length=FULL_NAME_LENGTH)
     customer_email = models.EmailField(blank=True)
     billing_address = models.JSONField()
     shipping_address = models.JSONField()

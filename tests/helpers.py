@@ -24,6 +24,9 @@ from orders.reporting.models import DailyProductSales, DailySales
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The packages of our own code (the rest of INSTALLED_APPS is Django and third parties).
+OUR_PACKAGES = {"oms", "customers", "catalog", "orders"}
+
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and concurrent sessions"
 )

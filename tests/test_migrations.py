@@ -8,7 +8,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.migrations.loader import MigrationLoader
 
-OUR_PACKAGES = {"oms", "customers", "catalog", "orders"}
+from tests.helpers import OUR_PACKAGES
+
 # Database defaults our own code needs, each with why. None today: the ORM writes each field's Python default.
 NEEDED_DB_DEFAULTS: dict[str, str] = {}
 
