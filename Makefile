@@ -84,7 +84,7 @@ audit: $(VENV)/.installed
 
 # Re-pin Python dependencies after editing pyproject.toml (needs uv: pip install uv).
 lock:
-	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --generate-hashes --no-strip-extras --python-version 3.11 -o requirements.lock
 	npm install --package-lock-only --no-audit --no-fund
 
 clean:
