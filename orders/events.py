@@ -82,6 +82,44 @@ def shipping_email_resent_event(*, order: Order, actor, shipment: Shipment, to: 
     return _create(order, Kind.SHIPPING_EMAIL_RESENT, actor, {"shipment": shipment.pk, "to": to})
 
 
+def return_authorized_event(*, order: Order, actor, ret, lines: dict[str, int]) -> OrderEvent:
+    """``lines``: SKU -> quantity of this order's lines on return ``ret``."""
+    return _create(order, Kind.RETURN_AUTHORIZED, actor, {
+        "return": ret.number, "lines": lines, "reason": ret.reason_shown, "condition": ret.condition})
+
+
+def return_received_event(*, order: Order, actor, ret, lines: dict[str, int], restocked: dict[str, int]) -> OrderEvent:
+    return _create(order, Kind.RETURN_RECEIVED, actor, {"return": ret.number, "lines": lines, "restocked": restocked})
+
+
+def return_email_queued_event(*, order: Order, actor, ret, to: str) -> OrderEvent:
+    return _create(order, Kind.RETURN_EMAIL_QUEUED, actor, {"return": ret.number, "to": to})
+
+
+def credit_memo_event(*, order: Order, actor, memo, balance: Decimal) -> OrderEvent:
+    return _create(order, Kind.CREDIT_MEMO, actor, {
+        "credit_memo": memo.number, "total": str(memo.total), "reason": memo.reason,
+        "return": memo.ret_id, "balance": str(balance)})
+
+
+def refund_event(*, order: Order, actor, refund, balance: Decimal) -> OrderEvent:
+    return _create(order, Kind.REFUND, actor, {
+        "refund": refund.pk, "amount": str(refund.amount), "method": refund.method, "reference": refund.reference,
+        "balance": str(balance)})
+
+
+def credit_applied_event(*, order: Order, actor, amount: Decimal, balance: Decimal) -> OrderEvent:
+    """Store credit paid ``amount`` of ``order``; ``balance``: the customer's store credit left."""
+    return _create(order, Kind.CREDIT_APPLIED, actor, {"amount": str(amount), "credit_left": str(balance)})
+
+
+def remaining_cancelled_event(*, order: Order, actor, reason: str, cancelled: dict[str, int],
+                              restocked: dict[str, int], total_before: Decimal) -> OrderEvent:
+    return _create(order, Kind.REMAINING_CANCELLED, actor, {
+        "reason": reason, "cancelled": cancelled, "restocked": restocked, "total_before": str(total_before),
+        "total": str(order.total)})
+
+
 def _about(shipment: int | None) -> dict:
     return {"shipment": shipment} if shipment is not None else {}
 
@@ -124,6 +162,38 @@ def _payment(data: dict) -> str:
     status = Order.PaymentStatus(data["status"]).label.lower()
     return (f"Payment of {format_money(data['amount'])} recorded ({method}); {status}, "
             f"balance due {format_money(data['balance'])}.")
+
+
+def _return_authorized(data: dict) -> str:
+    reason = f" ({data['reason']})" if data["reason"] else ""
+    condition = "resaleable" if data["condition"] == "resaleable" else "damaged"
+    return f"Return R{data['return']} authorized: {_quantities(data['lines'])}, {condition}{reason}."
+
+
+def _return_received(data: dict) -> str:
+    restocked = _quantities(data["restocked"]) or "nothing"
+    return f"Return R{data['return']} received: {_quantities(data['lines']) or 'nothing'}; restocked {restocked}."
+
+
+def _credit_memo(data: dict) -> str:
+    why = f"return R{data['return']}" if data.get("return") else data["reason"]
+    return (f"Credit memo CM{data['credit_memo']} of {format_money(data['total'])} ({why}); "
+            f"{_balance(data['balance'])}.")
+
+
+def _balance(amount: str) -> str:
+    value = Decimal(amount)
+    return f"owed to the customer {format_money(-value)}" if value < 0 else f"balance due {format_money(value)}"
+
+
+def _refund(data: dict) -> str:
+    method = Payment.Method(data["method"]).label + (f", {data['reference']}" if data["reference"] else "")
+    return f"Refund of {format_money(data['amount'])} ({method}); {_balance(data['balance'])}."
+
+
+def _remaining_cancelled(data: dict) -> str:
+    return (f"Remaining items cancelled: {data['reason']}. Cancelled {_quantities(data['cancelled'])}; restocked "
+            f"{_quantities(data['restocked']) or 'nothing tracked'}; total {data['total_before']} → {data['total']}.")
 
 
 def _shipment(data: dict) -> str:
@@ -185,6 +255,18 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     Kind.CONFIRMATION_FAILED: partial(_email_failed, "Confirmation email"),
     Kind.SHIPPING_EMAIL_SENT: partial(_email_sent, "Shipping confirmation"),
     Kind.SHIPPING_EMAIL_FAILED: partial(_email_failed, "Shipping confirmation"),
+    Kind.RETURN_AUTHORIZED: _return_authorized,
+    Kind.RETURN_RECEIVED: _return_received,
+    Kind.RETURN_EMAIL_QUEUED: lambda data: f"Return instructions for R{data['return']} queued for {data['to']}.",
+    Kind.RETURN_EMAIL_SENT: partial(_email_sent, "Return instructions"),
+    Kind.RETURN_EMAIL_FAILED: partial(_email_failed, "Return instructions"),
+    Kind.CREDIT_MEMO: _credit_memo,
+    Kind.REFUND: _refund,
+    Kind.REFUND_EMAIL_SENT: partial(_email_sent, "Refund confirmation"),
+    Kind.REFUND_EMAIL_FAILED: partial(_email_failed, "Refund confirmation"),
+    Kind.CREDIT_APPLIED: lambda data: (f"Store credit of {format_money(data['amount'])} applied; "
+                                       f"{format_money(data['credit_left'])} of credit left."),
+    Kind.REMAINING_CANCELLED: _remaining_cancelled,
 }
 
 

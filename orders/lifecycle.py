@@ -169,6 +169,48 @@ def why_not_pay(order) -> str:
     return "" if can_pay(order) else f"{_is(order)}: no payment can be recorded against it."
 
 
+RETURNABLE = SHIPPED_SOME  # goods have gone out, so goods can come back
+
+
+def can_return(order) -> bool:
+    return order.status in RETURNABLE and any(line.quantity_shipped > line.quantity_returned
+                                              for line in order.lines.all())
+
+
+def why_not_return(order) -> str:
+    if order.status not in RETURNABLE:
+        return f"{_is(order)}: only goods that have shipped can be returned."
+    if not can_return(order):
+        return f"Everything shipped on order #{order.number} is already on a return."
+    return ""
+
+
+CANCEL_REMAINING = frozenset({Status.PARTIALLY_SHIPPED})  # some shipped: the rest can be cancelled
+
+
+def can_cancel_remaining(order) -> bool:
+    return order.status in CANCEL_REMAINING
+
+
+def why_not_cancel_remaining(order) -> str:
+    if can_cancel_remaining(order):
+        return ""
+    return f"{_is(order)}: only a partially shipped order has remaining items to cancel."
+
+
+class ReturnStatus(models.TextChoices):
+    AUTHORIZED = "authorized", "Authorized"
+    RECEIVED = "received", "Received"
+
+
+def can_receive(ret) -> bool:
+    return ret.status == ReturnStatus.AUTHORIZED
+
+
+def why_not_receive(ret) -> str:
+    return "" if can_receive(ret) else f"Return R{ret.number} was already received."
+
+
 def why_not_erase(open_numbers: Iterable[int]) -> str:
     """Why a customer with these open orders (``is_open``) cannot be erased; "" for none."""
     numbers = ", ".join(f"#{number}" for number in open_numbers)

@@ -74,6 +74,11 @@ class Order(models.Model):
     amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID)
     due_date = models.DateField(null=True, blank=True)
+    # What comes back (orders.returns, orders.payments): the credit memos' total and the refunds' sum. The balance
+    # due is total - credited - paid + refunded (orders.payments.terms.balance_due).
+    # db_default: PostgreSQL adds a column with a constant default without rewriting the table.
+    amount_credited = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
     # Raised by every saved edit: an edit started at another version is refused (two tabs, two people).
     version = models.PositiveIntegerField(default=1)
 
@@ -94,6 +99,12 @@ class Order(models.Model):
                                    amount_paid__gte=-MAX_AMOUNT),
                 name="order_money_within_columns",
             ),
+            # Refunds never pay back more than was paid, credit memos never credit more than the total.
+            models.CheckConstraint(condition=models.Q(amount_refunded__gte=0,
+                                                      amount_refunded__lte=models.F("amount_paid")),
+                                   name="order_refunded_within_paid"),
+            models.CheckConstraint(condition=models.Q(amount_credited__gte=0, amount_credited__lte=models.F("total")),
+                                   name="order_credited_within_total"),
         ]
         indexes = [
             models.Index(fields=["customer", "-number"], name="order_customer_newest"),
@@ -126,6 +137,7 @@ class Order(models.Model):
             ("record_shipment", "Can record a shipment"),
             ("change_status", "Can change an order's status"),
             ("view_dashboard", "Can view the dashboard"),
+            ("cancel_remaining", "Can cancel what has not shipped of a partially shipped order"),
         ]
 
     def __str__(self) -> str:
@@ -155,6 +167,10 @@ class OrderLine(models.Model):
                                           on_delete=models.SET_NULL, related_name="+")
     taxable = models.BooleanField(default=True)
     quantity_shipped = models.PositiveIntegerField(default=0)
+    # Authorized to come back (orders.returns); a return received short gives back what did not come.
+    # An IntegerField: a PositiveIntegerField's inline CHECK would make adding the column read every line under a
+    # lock; line_returned_lte_shipped (validated apart) keeps it at least zero.
+    quantity_returned = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["pk"]
@@ -162,6 +178,9 @@ class OrderLine(models.Model):
             # Never more shipped than ordered, whatever the code above it does (orders.fulfilment locks too).
             models.CheckConstraint(condition=models.Q(quantity_shipped__lte=models.F("quantity")),
                                    name="line_shipped_lte_ordered"),
+            models.CheckConstraint(condition=models.Q(quantity_returned__gte=0,
+                                                      quantity_returned__lte=models.F("quantity_shipped")),
+                                   name="line_returned_lte_shipped"),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="line_quantity_gt_0"),
             models.CheckConstraint(
                 condition=models.Q(unit_price__gte=0, line_total__gte=0),
@@ -222,6 +241,17 @@ class OrderEvent(models.Model):
         SHIPPING_EMAIL_FAILED = "shipping_email_failed", "Shipping confirmation failed"
         SHIPPING_EMAIL_RESENT = "shipping_email_resent", "Shipping confirmation resend requested"
         EDITED = "edited", "Edited"
+        RETURN_AUTHORIZED = "return_authorized", "Return authorized"
+        RETURN_RECEIVED = "return_received", "Return received"
+        RETURN_EMAIL_QUEUED = "return_email_queued", "Return instructions queued"
+        RETURN_EMAIL_SENT = "return_email_sent", "Return instructions sent"
+        RETURN_EMAIL_FAILED = "return_email_failed", "Return instructions failed"
+        CREDIT_MEMO = "credit_memo", "Credit memo issued"
+        REFUND = "refund", "Refund recorded"
+        REFUND_EMAIL_SENT = "refund_email_sent", "Refund confirmation sent"
+        REFUND_EMAIL_FAILED = "refund_email_failed", "Refund confirmation failed"
+        CREDIT_APPLIED = "credit_applied", "Store credit applied"
+        REMAINING_CANCELLED = "remaining_cancelled", "Remaining items cancelled"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=40, choices=Kind.choices)
@@ -246,11 +276,13 @@ class OrderEvent(models.Model):
 
 # Django finds an app's models in its models module: each capability's are registered from here.
 from orders.fulfilment.models import Carrier, MerchantSettings, Shipment, ShipmentLine  # noqa: E402
-from orders.payments.models import Payment  # noqa: E402
+from orders.payments.models import Payment, Refund, StoreCredit  # noqa: E402
 from orders.pricing.models import PriceReason, ShippingMethod, TaxRate  # noqa: E402
 from orders.reporting.models import DailyProductSales, DailySales  # noqa: E402
+from orders.returns.models import CreditMemo, CreditMemoLine, Return, ReturnLine, ReturnReason  # noqa: E402
 
 __all__ = [
-    "Carrier", "DailyProductSales", "DailySales", "MerchantSettings", "Order", "OrderEvent", "OrderLine", "Payment",
-    "PriceReason", "Shipment", "ShipmentLine", "ShippingMethod", "TaxRate",
+    "Carrier", "CreditMemo", "CreditMemoLine", "DailyProductSales", "DailySales", "MerchantSettings", "Order",
+    "OrderEvent", "OrderLine", "Payment", "PriceReason", "Refund", "Return", "ReturnLine", "ReturnReason", "Shipment",
+    "ShipmentLine", "ShippingMethod", "StoreCredit", "TaxRate",
 ]

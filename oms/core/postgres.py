@@ -44,3 +44,23 @@ def sort_index(name: str, table: str, *columns: str) -> PostgresOnlySQL:
 def dropped(operation: PostgresOnlySQL) -> PostgresOnlySQL:
     """The index ``operation`` created, dropped (and created again when the migration is reversed)."""
     return PostgresOnlySQL(operation.reverse_sql, operation.sql)
+
+
+class CheckConstraintNotValid(migrations.AddConstraint):
+    """AddConstraint of a CheckConstraint that on PostgreSQL is added NOT VALID (a moment's lock: no row is read)
+    and then validated (reads every row under a lock that lets reads and writes go on). Use it in a migration with
+    ``atomic = False``, so that the two statements commit apart; other databases add the constraint as usual."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table = schema_editor.quote_name(model._meta.db_table)
+        constraint = self.constraint.constraint_sql(model, schema_editor)
+        schema_editor.execute(f"ALTER TABLE {table} ADD {constraint} NOT VALID")
+        name = schema_editor.quote_name(self.constraint.name)
+        schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+        return None
+
+    def describe(self):
+        return f"{super().describe()} (NOT VALID, then validated, on PostgreSQL)"

@@ -20,7 +20,7 @@ from orders.models import Order, OrderEvent, OrderLine
 from orders.notifications.services import order_confirmation_request
 from orders.ordering.lines import line_problem
 from orders.ordering.stores import MAX_CUSTOM_LINES, MAX_QUANTITY, CustomLine
-from orders.payments.terms import payment_status_for
+from orders.payments.terms import payment_status_of
 from orders.pricing.models import ShippingMethod
 from orders.pricing.selectors import products_priced_for, tax_for
 from orders.pricing.totals import (
@@ -327,7 +327,7 @@ def _apply_addresses_and_shipping(current: Order, change: OrderChange, method, d
 def _follow_total(current: Order, diff: _Diff) -> None:
     """The payment status (paid may now be short of, or over, the new total) and the dashboard's daily summary
     (by what changed) follow the edit, in its transaction."""
-    status = payment_status_for(total=current.total, paid=current.amount_paid)
+    status = payment_status_of(current)
     if status != current.payment_status:
         diff.other["payment_status"] = {"before": Order.PaymentStatus(current.payment_status).label.lower(),
                                         "after": status.label.lower()}

@@ -1,15 +1,18 @@
-"""A placed order's status changes and its cancellation (stock given back, the day's sales corrected)."""
+"""A placed order's status changes and its cancellation, whole or of what has not shipped (stock given back, the
+day's sales corrected)."""
 
+import copy
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from catalog.models import Product
-from catalog.services import stock_save
+from catalog.services import stock_give_back
 from orders import events, lifecycle
 from orders.lifecycle import OrderRefused
-from orders.models import Order
-from orders.reporting.sales import sales_add
+from orders.models import Order, OrderLine
+from orders.payments.terms import payment_status_of
+from orders.pricing.totals import Discount, TaxRule, kept_line, order_totals, price_line
+from orders.reporting.sales import sales_add, sales_adjust
 
 
 def order_status_change(*, order: Order, status: str, actor=None) -> Order:
@@ -42,7 +45,7 @@ def order_cancel(*, order: Order, reason: str, actor=None) -> CancelledOrder:
             return CancelledOrder(current, {}, changed=False)
         if not lifecycle.can_cancel(current):
             raise OrderRefused([lifecycle.why_not_cancel(current)])
-        restocked = _restock({line.product_id: line.quantity for line in current.lines.all() if line.product_id})
+        restocked = stock_give_back({line.product_id: line.quantity for line in current.lines.all() if line.product_id})
         current.status = Order.Status.CANCELLED
         current.save(update_fields=["status"])
         sales_add(order=current, lines=current.lines.all(), sign=-1)
@@ -50,11 +53,62 @@ def order_cancel(*, order: Order, reason: str, actor=None) -> CancelledOrder:
     return CancelledOrder(current, restocked, changed=True)
 
 
-def _restock(quantities: dict[int, int]) -> dict[str, int]:
-    """Give ``quantities`` back to tracked products, locked in primary-key order; SKU -> quantity."""
-    products = list(Product.objects.select_for_update().filter(pk__in=quantities, track_inventory=True)
-                    .order_by("pk"))
-    for product in products:
-        product.stock += quantities[product.pk]
-    stock_save(products)
-    return {product.sku: quantities[product.pk] for product in products}
+def order_cancel_remaining(*, order: Order, reason: str, actor=None) -> CancelledOrder:
+    """Cancel what has not shipped of a partially shipped order: unshipped quantities go back to stock, lines with
+    nothing shipped are removed, the order is priced again (the one totals function, its own tax and discount) and
+    is shipped. If more was paid than the new total, the difference is owed to the customer (a negative balance).
+
+    Raises OrderRefused for an order that is not partially shipped, a missing reason, or a new total below what
+    credit memos have credited already.
+    """
+    if not reason.strip():
+        raise OrderRefused(["Say why the remaining items are cancelled."])
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if not lifecycle.can_cancel_remaining(current):
+            raise OrderRefused([lifecycle.why_not_cancel_remaining(current)])
+        lines = list(current.lines.select_for_update().order_by("pk"))
+        before = (current.total, [copy.copy(line) for line in lines])
+        cancelled = {line.sku or line.name: line.quantity_unshipped for line in lines if line.quantity_unshipped}
+        restocked = stock_give_back({line.product_id: line.quantity_unshipped for line in lines
+                                     if line.product_id and line.quantity_unshipped})
+        kept = _keep_shipped(lines)
+        discount = (Discount.parse(current.discount_entered, current.discount_reason) if current.discount_entered
+                    else None)
+        rule = TaxRule(rate=current.tax_rate, jurisdiction=current.tax_jurisdiction,
+                       tax_shipping=current.tax_shipping, exempt=current.tax_exempt,
+                       exemption_number=current.tax_exemption_number)
+        totals = order_totals(lines=kept, shipping=current.shipping, tax=rule, discount=discount)
+        if totals.total < current.amount_credited:
+            raise OrderRefused([f"Credit memos already credit {current.amount_credited} on order #{current.number}, "
+                                f"more than its new total of {totals.total}."])
+        total_before = current.total
+        current.subtotal, current.discount, current.tax, current.total = (totals.subtotal, totals.discount,
+                                                                          totals.tax, totals.total)
+        current.status = lifecycle.after_shipment(everything_shipped=True)
+        current.payment_status = payment_status_of(current)
+        current.version += 1
+        current.save(update_fields=["subtotal", "discount", "tax", "total", "status", "payment_status", "version"])
+        sales_adjust(order=current, before=before, lines=kept)
+        events.remaining_cancelled_event(order=current, actor=actor, reason=reason.strip(), cancelled=cancelled,
+                                         restocked=restocked, total_before=total_before)
+        events.status_changed_event(order=current, actor=actor, before=Order.Status.PARTIALLY_SHIPPED,
+                                    after=current.status)
+    return CancelledOrder(current, restocked, changed=True)
+
+
+def _keep_shipped(lines: list[OrderLine]) -> list[OrderLine]:
+    """Each line cut to what shipped (repriced at the price it was sold at), lines with nothing shipped removed."""
+    kept, gone = [], []
+    for line in lines:
+        if not line.quantity_shipped:
+            gone.append(line.pk)
+            continue
+        if line.quantity_unshipped:
+            priced = price_line(kept_line(list_price=line.list_price_shown, unit_price=line.unit_price,
+                                          quantity=line.quantity_shipped))
+            line.quantity, line.line_total, line.discount = priced.quantity, priced.line_total, priced.discount
+        kept.append(line)
+    OrderLine.objects.filter(pk__in=gone).delete()
+    OrderLine.objects.bulk_update(kept, ["quantity", "line_total", "discount"])
+    return kept

@@ -1,6 +1,7 @@
 """Order emails, sent through Django's mail API (so any anymail ESP works) by orders.tasks.
 
-Each kind of email (the order confirmation, each shipment's shipping confirmation) is an ``OrderEmail``: how
+Each kind of email (the order confirmation, each shipment's shipping confirmation, a return's instructions, a
+refund's confirmation) is an ``OrderEmail``: how
 to build the message, which row keeps its pending/sent/failed state and which timeline kinds record its
 outcome. Register one with ``order_email_register`` and queue it with ``orders.tasks.order_email_enqueue``
 inside the transaction that calls for it; retries, idempotency and the timeline come with it.
@@ -79,6 +80,33 @@ SHIPPING = order_email_register(OrderEmail(
     kind="shipping", label="Shipping confirmation", build=shipping_message,
     sent_event=OrderEvent.Kind.SHIPPING_EMAIL_SENT, failed_event=OrderEvent.Kind.SHIPPING_EMAIL_FAILED,
     state=lambda order, about: (order.shipments.filter(pk=about), "email"),
+))
+
+
+def return_message(order: Order, about: int | None) -> EmailMultiAlternatives:
+    """Return ``about`` (its number) of ``order``'s customer: its number to quote, what may come back, how."""
+    ret = order.customer.returns.get(pk=about)
+    context = {"ret": ret, "lines": list(ret.lines.select_related("order_line").order_by("pk"))}
+    return _message(subject=f"Return {ret.label}: how to send your items back",
+                    template="orders/notifications/email/return", context=context, to=ret.email_to,
+                    tag="return-instructions", order=order)
+
+
+def refund_message(order: Order, about: int | None) -> EmailMultiAlternatives:
+    refund = order.refunds.get(pk=about)
+    return _message(subject=f"Refund for order #{order.number}", template="orders/notifications/email/refund",
+                    context={"refund": refund}, to=refund.email_to, tag="refund-confirmation", order=order)
+
+
+RETURN = order_email_register(OrderEmail(
+    kind="return", label="Return instructions", build=return_message,
+    sent_event=OrderEvent.Kind.RETURN_EMAIL_SENT, failed_event=OrderEvent.Kind.RETURN_EMAIL_FAILED,
+    state=lambda order, about: (order.customer.returns.filter(pk=about), "email"),
+))
+REFUND = order_email_register(OrderEmail(
+    kind="refund", label="Refund confirmation", build=refund_message,
+    sent_event=OrderEvent.Kind.REFUND_EMAIL_SENT, failed_event=OrderEvent.Kind.REFUND_EMAIL_FAILED,
+    state=lambda order, about: (order.refunds.filter(pk=about), "email"),
 ))
 
 

@@ -23,8 +23,24 @@ def payment_status_for(*, total: Decimal, paid: Decimal) -> Order.PaymentStatus:
 
 
 def balance_due(order: Order) -> Decimal:
-    """What the customer still owes (negative: a credit, after an accepted overpayment)."""
-    return order.total - order.amount_paid
+    """What the customer still owes: total - credited - paid + refunded (negative: owed to the customer, after an
+    accepted overpayment or a credit memo)."""
+    return order.total - order.amount_credited - order.amount_paid + order.amount_refunded
+
+
+def payment_status_of(order: Order) -> Order.PaymentStatus:
+    """What the order's money makes it, net of credit memos and refunds (overpaid: money is owed to the customer)."""
+    return payment_status_for(total=order.total - order.amount_credited, paid=order.amount_paid - order.amount_refunded)
+
+
+def refundable(order: Order) -> Decimal:
+    """The most a refund may pay back: what was paid and not yet refunded."""
+    return order.amount_paid - order.amount_refunded
+
+
+def owed_to_customer(order: Order) -> Decimal:
+    """What the customer is owed (a negative balance), never more than may be refunded; zero when nothing is."""
+    return max(min(-balance_due(order), refundable(order)), Decimal("0"))
 
 
 def is_overdue(order: Order, today: date) -> bool:

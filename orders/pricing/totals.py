@@ -223,3 +223,18 @@ def lines_problems(lines: Iterable) -> list[str]:
 def _total(line) -> Decimal:
     """A priced line's (or a placed OrderLine's) total; a bare Decimal is a line total itself."""
     return to_cents(getattr(line, "line_total", line))
+
+
+def credit_totals(*, order, lines: Iterable[tuple], refund_shipping: bool = False) -> Totals:
+    """What giving back ``lines`` ((an order's OrderLine, quantity) pairs) credits on ``order``: each at the price
+    charged, less its share of the order discount (the same share of the subtotal), plus its tax as the order was
+    taxed, and the shipping charge when it is refunded. Through ``order_totals``, as the order itself was priced."""
+    priced = [PricedLine(list_price=line.unit_price, unit_price=line.unit_price, quantity=quantity,
+                         line_total=line_total(line.unit_price, quantity), discount=ZERO, reason="",
+                         taxable=line.taxable) for line, quantity in lines]
+    subtotal = sum((line.line_total for line in priced), ZERO)
+    share = to_cents(order.discount * subtotal / order.subtotal) if order.subtotal else ZERO
+    rule = TaxRule(rate=order.tax_rate, jurisdiction=order.tax_jurisdiction, tax_shipping=order.tax_shipping,
+                   exempt=order.tax_exempt, exemption_number=order.tax_exemption_number)
+    return order_totals(lines=priced, shipping=order.shipping if refund_shipping else ZERO, tax=rule,
+                        discount=Discount(value=share, reason="share of the order discount") if share else None)

@@ -17,6 +17,8 @@ class DailySales(models.Model):
     orders = models.IntegerField(default=0)
     # A sum of order totals (each at most orders.pricing.MAX_AMOUNT): room for a hundred million of the largest.
     revenue = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    # Credit memos issued that day against orders of this channel and staff member (net revenue: revenue - credited).
+    credited = models.DecimalField(max_digits=20, decimal_places=2, default=0, db_default=0)
 
     class Meta:
         constraints = [

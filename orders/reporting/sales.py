@@ -60,6 +60,13 @@ def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], l
                                for product_id, (quantity, revenue) in sorted(changes.items()) if quantity or revenue]))
 
 
+def sales_credit(*, order: Order, amount: Decimal) -> None:
+    """Count a credit memo of ``amount`` on ``order`` in today's summary (net revenue falls by it); call in the
+    credit memo's transaction."""
+    _bump((DailySales, [{"day": timezone.localdate(), "channel": order.channel, "staff_id": order.placed_by_id or 0,
+                         "orders": 0, "revenue": Decimal("0"), "credited": amount}]))
+
+
 def _bump(*batches: tuple[type, list[dict]]) -> None:
     """Add each row's amounts to its summary row, creating the rows that are missing (INSERT ... ON CONFLICT DO
     UPDATE, on PostgreSQL and SQLite), taking the rows' locks in the order given: the batches in turn, each's rows
