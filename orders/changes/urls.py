@@ -1,4 +1,4 @@
-"""Changing a placed order: cancel, reorder, and starting, saving or discarding an edit."""
+"""Changing a placed order: cancel, reorder, exchange a return, and starting, saving or discarding an edit."""
 
 from django.urls import path
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("<id:number>/cancel/", views.order_cancel_view, name="cancel"),
     path("<id:number>/reorder/", views.order_reorder, name="reorder"),
     path("reorder/", views.order_reorder, name="reorder_chosen"),  # the order in the POST: the customer record
+    path("returns/<id:number>/exchange/", views.return_exchange, name="return_exchange"),
     path("<id:number>/edit/", views.order_edit_start, name="edit_start"),
     path("<id:number>/edit/<str:edit_id>/", views.order_edit, name="edit"),
     path("<id:number>/edit/<str:edit_id>/discard/", views.order_edit_discard, name="edit_discard"),

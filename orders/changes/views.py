@@ -14,11 +14,11 @@ from oms.core.forms import parse_id
 from orders import lifecycle
 from orders.changes.editing import OrderChange, OrderEditConflict, order_edit_save
 from orders.changes.forms import CancelOrderForm
-from orders.changes.selectors import reorder_lines
+from orders.changes.selectors import exchange_lines, reorder_lines
 from orders.changes.services import order_cancel
 from orders.events import describe
 from orders.lifecycle import OrderRefused
-from orders.models import Order
+from orders.models import Order, Return
 from orders.ordering.forms import OrderEditForm
 from orders.ordering.stores import Cart, LineError, OrderEdit
 from orders.ordering.views.carts import with_edit
@@ -129,8 +129,22 @@ def order_reorder(request, number: int | None = None):
         raise Http404("No such order.")
     order = get_object_or_404(Order, number=number)
     cart = Cart.create(request.session, customer_id=order.customer_id)
+    not_added = _fill(cart, reorder_lines(order))
+    for custom in order.lines.filter(is_custom=True):  # custom items come back as they were priced
+        cart.add_custom(description=custom.name, unit_price=custom.unit_price, quantity=custom.quantity,
+                        taxable=custom.taxable)
+    added = len(cart)
+    messages.success(request, f"Reordering order #{order.number}: {added} line{'s' if added != 1 else ''} added "
+                              "at today's prices.")
+    for text in not_added:
+        messages.warning(request, text)
+    return redirect("orders:cart", cart_id=cart.id)
+
+
+def _fill(cart: Cart, lines) -> list[str]:
+    """Add ``lines`` (ReorderLine) to ``cart``; what could not be added, each with why."""
     not_added = []
-    for line in reorder_lines(order):
+    for line in lines:
         problem = line.problem
         if not problem:
             try:
@@ -139,12 +153,21 @@ def order_reorder(request, number: int | None = None):
                 problem = str(error)
         if problem:
             not_added.append(f"Not added: {line.product.sku} ({line.product.name}): {problem}")
-    for custom in order.lines.filter(is_custom=True):  # custom items come back as they were priced
-        cart.add_custom(description=custom.name, unit_price=custom.unit_price, quantity=custom.quantity,
-                        taxable=custom.taxable)
-    added = len(cart)
-    messages.success(request, f"Reordering order #{order.number}: {added} line{'s' if added != 1 else ''} added "
-                              "at today's prices.")
+    return not_added
+
+
+@permission_required("orders.place_order", raise_exception=True)
+@require_POST
+def return_exchange(request, number: int):
+    """Exchange: a new order in progress for the return's customer with the returned products at today's prices
+    (the cart's own checks); placing it pays from what the return credits the customer."""
+    ret = get_object_or_404(Return, number=number)
+    cart = Cart.create(request.session, customer_id=ret.customer_id)
+    cart.exchange(ret.number)
+    not_added = _fill(cart, exchange_lines(ret))
+    messages.success(request, f"Exchange for return {ret.label}: {len(cart)} line{'s' if len(cart) != 1 else ''} "
+                              "added at today's prices. Change them to what the customer wants instead; the "
+                              "return's credit pays for the order when it is placed.")
     for text in not_added:
         messages.warning(request, text)
     return redirect("orders:cart", cart_id=cart.id)

@@ -50,6 +50,8 @@ class OrderDraft:
     discount: str = ""  # as typed: an amount (15.00) or a percent (10%); empty: none
     discount_reason: str = ""
     discount_by: int | None = None
+    apply_store_credit: bool = False  # pay what the customer's store credit covers, on placing
+    exchange_for: int | None = None  # the return (its number) this order exchanges: its credit pays for it
 
     def overrides(self) -> dict[int, DraftLine]:
         """The lines whose price staff set, by product (the last one named wins)."""

@@ -118,9 +118,21 @@ class CheckoutForm(forms.Form):
                                     required=False, validators=[validate_no_card_number],
                                     widget=forms.Textarea(attrs={"rows": 2}))
     send_confirmation = forms.BooleanField(label="Send order confirmation email", required=False)
+    apply_store_credit = forms.BooleanField(label="Apply store credit", required=False)
 
-    def __init__(self, *args, methods: list[ShippingMethod], customer_email: str = "", customer_type=None, **kwargs):
+    def __init__(self, *args, methods: list[ShippingMethod], customer_email: str = "", customer_type=None,
+                 store_credit: Decimal = Decimal("0"), exchange: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if exchange:  # the return's credit pays for an exchange, whatever the box says
+            self.fields["apply_store_credit"].initial = True
+            self.fields["apply_store_credit"].disabled = True
+            self.fields["apply_store_credit"].help_text = (f"Exchange for return {exchange}: what its return "
+                                                           "credits the customer pays for this order first.")
+        elif store_credit > 0:
+            self.fields["apply_store_credit"].help_text = (f"{format_money(store_credit)} available: it pays up to "
+                                                           "the order's total, the rest by the payment method.")
+        else:
+            del self.fields["apply_store_credit"]
         self.methods = {method.pk: method for method in methods}
         if customer_type is not None:  # the payment methods the customer's type may use
             allowed = [(code, label) for code, label in Order.PaymentMethod.choices if customer_type.allows(code)]
@@ -165,7 +177,8 @@ class CheckoutForm(forms.Form):
             payment_method=data["payment_method"], payment_reference=data["payment_reference"],
             channel=data["channel"], staff_note=data["staff_note"], customer_note=data["customer_note"],
             send_confirmation=data["send_confirmation"], save_addresses=data["save_addresses"],
-            expected_total=expected_total,
+            expected_total=expected_total, apply_store_credit=data.get("apply_store_credit", False),
+            exchange_for=review.store.exchange_for,
         )
 
     def clean(self):

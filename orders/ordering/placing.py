@@ -18,10 +18,13 @@ from orders.ordering.checkout import OrderDraft
 from orders.ordering.lines import line_problem
 from orders.ordering.prices import Quote, pricing_problems, quote
 from orders.ordering.prices import line_rows as order_line_rows
-from orders.payments.terms import due_date_for
+from orders.payments.models import Payment
+from orders.payments.services import refund_record, store_credit_apply
+from orders.payments.terms import due_date_for, owed_to_customer
 from orders.pricing.models import ShippingMethod
 from orders.pricing.selectors import products_priced_for
 from orders.reporting.sales import sales_add
+from orders.returns.models import ReturnLine
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,8 @@ def order_place(*, draft: OrderDraft, placed_by=None) -> PlacedOrder:
 
 def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     quantities = draft.quantities()
+    # An exchange's returned orders are locked before the products, in the order receiving a return locks them.
+    exchanged = _exchanged_orders(draft)
     customer = (_one(Customer.objects.select_related("customer_type").filter(pk=draft.customer_id))
                 if draft.customer_id else None)
     # Locked in primary-key order, each with its price in the customer type's table (a subquery, not locked).
@@ -87,10 +92,30 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     if draft.save_addresses:
         _save_addresses(customer, draft.billing_address, draft.shipping_address)
     events.order_placed_event(order=order, actor=placed_by, total=totals.total, lines=len(line_rows))
+    _pay_from_credit(order, draft, exchanged, placed_by)
     if order.confirmation_state == Order.EmailState.PENDING:
         events.confirmation_queued_event(order=order, actor=placed_by, to=order.customer_email)
         _send_confirmation_after_commit(order)
     return PlacedOrder(order, created=True)
+
+
+def _exchanged_orders(draft: OrderDraft) -> list[Order]:
+    if draft.exchange_for is None:
+        return []
+    numbers = ReturnLine.objects.filter(ret_id=draft.exchange_for, ret__customer_id=draft.customer_id).values(
+        "order_id")
+    return list(Order.objects.select_for_update().filter(pk__in=numbers).order_by("pk"))
+
+
+def _pay_from_credit(order: Order, draft: OrderDraft, exchanged: list[Order], placed_by) -> None:
+    """An exchange: what the return's orders owe the customer goes to their store credit (a refund each) and pays
+    for this order; and with ``apply_store_credit``, the customer's store credit pays what it covers."""
+    for returned in exchanged:
+        if owed := owed_to_customer(returned):
+            refund_record(order=returned, amount=owed, method=Payment.Method.STORE_CREDIT,
+                          reference=f"Exchange for order #{order.number}", actor=placed_by)
+    if exchanged or draft.apply_store_credit:
+        store_credit_apply(order=order, actor=placed_by)
 
 
 def _placed_with(token) -> PlacedOrder | None:

@@ -12,17 +12,19 @@ from oms.core.seek import first_rows
 from orders.models import Order, OrderLine
 from orders.ordering.lines import CustomReviewLine, EditLine, LinesReview, ReviewLine, line_problem
 from orders.ordering.stores import Cart, OrderEdit
+from orders.payments.selectors import store_credit_of
 from orders.pricing.selectors import products_priced_for
 from orders.pricing.totals import Discount, TaxRule, catalog_line, kept_line, price_line
 
 
 def cart_customer(cart: Cart) -> Customer | None:
-    """The attached customer with their type and default addresses (one query), or None when there is
-    none or they were deleted (the cart still names them: the panel says so)."""
+    """The attached customer with their type, default addresses and store credit balance (one query), or None
+    when there is none or they were deleted (the cart still names them: the panel says so)."""
     if not cart.customer_id:
         return None
     return (
         Customer.objects.select_related("customer_type", "default_billing_address", "default_shipping_address")
+        .annotate(store_credit_balance=store_credit_of(OuterRef("pk")))
         .filter(pk=cart.customer_id)
         .first()
     )

@@ -247,6 +247,16 @@ class Cart(SessionLines):
 
     def attach(self, customer_id: int | None) -> None:
         self.data["customer_id"] = customer_id
+        self.data.pop("exchange_for", None)  # an exchange is the returning customer's: another customer ends it
+        self._changed()
+
+    @property
+    def exchange_for(self) -> int | None:
+        """The return (its number) this new order exchanges, if it is an exchange."""
+        return self.data.get("exchange_for")
+
+    def exchange(self, return_number: int) -> None:
+        self.data["exchange_for"] = return_number
         self._changed()
 
 

@@ -59,8 +59,7 @@ def cart_checkout(request, cart: Cart):
     initial, billing, shipping = _checkout_initial(review, methods)
     return _render_checkout(
         request, review,
-        form=CheckoutForm(initial=initial, methods=methods, customer_email=review.customer.email,
-                          customer_type=review.customer.customer_type),
+        form=CheckoutForm(initial=initial, methods=methods, **_form_options(review)),
         billing_form=AddressForm(prefix="billing", initial=billing),
         shipping_form=AddressForm(prefix="shipping", initial=shipping),
     )
@@ -76,10 +75,16 @@ def _checkout_blocked(request, cart, review):
     return None
 
 
+def _form_options(review) -> dict:
+    customer, exchange = review.customer, review.store.exchange_for
+    return {"customer_email": customer.email, "customer_type": customer.customer_type,
+            "store_credit": getattr(customer, "store_credit_balance", Decimal("0")),
+            "exchange": f"R{exchange}" if exchange else ""}
+
+
 def _bound_forms(request, review):
     """The checkout's forms as posted, and the tax for the shipping address typed (the review's, if invalid)."""
-    form = CheckoutForm(request.POST, methods=shipping_methods(), customer_email=review.customer.email,
-                        customer_type=review.customer.customer_type)
+    form = CheckoutForm(request.POST, methods=shipping_methods(), **_form_options(review))
     billing_form = AddressForm(request.POST, prefix="billing")
     shipping_form = AddressForm(request.POST, prefix="shipping")
     same = request.POST.get("same_as_billing") == "on"
