@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
 from orders.fulfilment.models import Carrier
-from orders.models import Order
+from orders.models import CreditMemo, Order, Refund, Return
 from tests.helpers import verified
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,9 @@ def test_seed_demo_with_logins_makes_one_non_superuser_per_role(capsys):
     assert all(user.is_staff and not user.is_superuser and user.check_password(DEMO_PASSWORD)
                for user in users.values())
     assert "username 'demo-manager', password 'demo-password'" in capsys.readouterr().out
-    assert Order.objects.filter(placed_by=users["demo-entry"]).count() == 8
+    assert Order.objects.filter(placed_by=users["demo-entry"]).count() == 9
+    # one of them had a unit returned, received (a credit memo) and refunded
+    assert (Return.objects.count(), CreditMemo.objects.count(), Refund.objects.count()) == (1, 1, 1)
 
 
 def test_seed_demo_twice_adds_nothing():
@@ -47,7 +49,7 @@ def test_seed_demo_makes_no_login_on_a_production_database_unless_asked(settings
     call_command("seed_demo", "--any-database")
     assert demo_users() == {}
     assert "No demo logins" in capsys.readouterr().out
-    assert Order.objects.count() == 8  # the rest of the demo data is there
+    assert Order.objects.count() == 9  # the rest of the demo data is there
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the default makes logins only on SQLite")
@@ -118,4 +120,4 @@ def test_seed_demo_loads_another_database_when_asked(settings):
     call_command("seed_demo")
     assert Order.objects.count() == 0
     call_command("seed_demo", "--any-database")
-    assert Order.objects.count() == 8 and demo_users() == {}
+    assert Order.objects.count() == 9 and demo_users() == {}

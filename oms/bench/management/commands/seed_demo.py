@@ -32,12 +32,13 @@ from oms.accounts.roles import DEMO_LOGINS
 from orders.changes.services import order_cancel, order_status_change
 from orders.fulfilment.models import Carrier
 from orders.fulfilment.services import ShipmentRequest, shipment_record
-from orders.models import Order
+from orders.models import Order, ReturnReason
 from orders.ordering.checkout import DraftLine, OrderDraft
 from orders.ordering.placing import order_place
-from orders.payments.services import payment_record
-from orders.payments.terms import balance_due
+from orders.payments.services import payment_record, refund_record
+from orders.payments.terms import balance_due, owed_to_customer
 from orders.pricing.models import ShippingMethod, TaxRate
+from orders.returns.services import ReturnRequest, return_create, return_receive
 from orders.services import order_note_add
 
 FIRST_NAMES = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
@@ -75,6 +76,7 @@ ORDER_STEPS = [
     ("ship", "pay in full", "complete"),
     ("cancel",),
     ("pay half",),
+    ("ship", "pay in full", "return one", "refund"),
 ]
 
 
@@ -206,5 +208,13 @@ class Command(BaseCommand):
                 amount = balance_due(order) if step == "pay in full" else (order.total / 2).quantize(Decimal("0.01"))
                 payment_record(order=order, amount=amount, method="check", reference=f"Check {1000 + order.number}",
                                received_on=today, actor=actor)
+            elif step == "return one":  # one unit of the first line comes back, resaleable, and is received
+                first = order.lines.order_by("pk").first()
+                ret = return_create(customer=order.customer, actor=actor, request=ReturnRequest(
+                    quantities={first.pk: 1}, reason=ReturnReason.objects.order_by("position").first()))
+                return_receive(ret=ret, received={line.pk: line.quantity for line in ret.lines.all()}, actor=actor)
+            elif step == "refund":
+                refund_record(order=order, amount=owed_to_customer(order), method="check",
+                              reference=f"Check {2000 + order.number}", actor=actor)
             elif step == "cancel":
                 order_cancel(order=order, reason="Customer found it cheaper elsewhere.", actor=actor)
