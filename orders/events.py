@@ -120,21 +120,18 @@ def remaining_cancelled_event(*, order: Order, actor, reason: str, cancelled: di
         "total": str(order.total)})
 
 
-def _about(shipment: int | None) -> dict:
-    return {"shipment": shipment} if shipment is not None else {}
-
-
 def email_sent_event(*, order: Order, kind: str, to: str, key: str, attempt: int,
-                     shipment: int | None = None) -> OrderEvent:
-    """An order email went out (``kind``: its "sent" kind); ``key`` and ``attempt`` say which request and try."""
-    return _create(order, kind, None, {"to": to, "key": key, "attempt": attempt, **_about(shipment)})
+                     about: dict | None = None) -> OrderEvent:
+    """An order email went out (``kind``: its "sent" kind); ``key`` and ``attempt`` say which request and try,
+    ``about`` which row it was about ({"shipment": 3}, {"return": 7})."""
+    return _create(order, kind, None, {"to": to, "key": key, "attempt": attempt, **(about or {})})
 
 
 def email_failed_event(*, order: Order, kind: str, key: str, attempt: int, tries: int, error: str,
-                       retry_at: datetime | None = None, shipment: int | None = None) -> OrderEvent:
+                       retry_at: datetime | None = None, about: dict | None = None) -> OrderEvent:
     """Try ``attempt`` of ``tries`` of an order email failed (``kind``: its "failed" kind); with ``retry_at``
     the next try is queued for then, without it the email failed for good."""
-    data = {"key": key, "attempt": attempt, "tries": tries, "error": error, **_about(shipment)}
+    data = {"key": key, "attempt": attempt, "tries": tries, "error": error, **(about or {})}
     if retry_at is not None:
         data["retry_at"] = retry_at.isoformat()
     return _create(order, kind, None, data)

@@ -30,6 +30,10 @@ class OrderEmail:
     failed_event: str  # OrderEvent.Kind for a failed try (retried or final)
     # The row whose <prefix>_state, _error and _sent_at follow this email, and that prefix (None: no such row).
     state: Callable[[Order, int | None], tuple[models.QuerySet, str]] | None = None
+    about_key: str = "shipment"  # what the row it is about is called in its timeline events' data
+
+    def about(self, about: int | None) -> dict:
+        return {} if about is None else {self.about_key: about}
 
 
 ORDER_EMAILS: dict[str, OrderEmail] = {}
@@ -101,12 +105,12 @@ def refund_message(order: Order, about: int | None) -> EmailMultiAlternatives:
 RETURN = order_email_register(OrderEmail(
     kind="return", label="Return instructions", build=return_message,
     sent_event=OrderEvent.Kind.RETURN_EMAIL_SENT, failed_event=OrderEvent.Kind.RETURN_EMAIL_FAILED,
-    state=lambda order, about: (order.customer.returns.filter(pk=about), "email"),
+    state=lambda order, about: (order.customer.returns.filter(pk=about), "email"), about_key="return",
 ))
 REFUND = order_email_register(OrderEmail(
     kind="refund", label="Refund confirmation", build=refund_message,
     sent_event=OrderEvent.Kind.REFUND_EMAIL_SENT, failed_event=OrderEvent.Kind.REFUND_EMAIL_FAILED,
-    state=lambda order, about: (order.refunds.filter(pk=about), "email"),
+    state=lambda order, about: (order.refunds.filter(pk=about), "email"), about_key="refund",
 ))
 
 
@@ -142,7 +146,8 @@ def order_email_sent(*, order: Order, email: OrderEmail, key: str, attempt: int,
                      about: int | None = None) -> None:
     with transaction.atomic():
         _state_update(order, email, about, state=Order.EmailState.SENT, error="", sent_at=timezone.now())
-        events.email_sent_event(order=order, kind=email.sent_event, to=to, key=key, attempt=attempt, shipment=about)
+        events.email_sent_event(order=order, kind=email.sent_event, to=to, key=key, attempt=attempt,
+                                about=email.about(about))
 
 
 def order_email_retrying(*, order: Order, email: OrderEmail, key: str, attempt: int, error: str, retry_at,
@@ -150,7 +155,7 @@ def order_email_retrying(*, order: Order, email: OrderEmail, key: str, attempt: 
     """A try failed for a temporary reason; call in the transaction that queues the next try."""
     _state_update(order, email, about, error=error)
     events.email_failed_event(order=order, kind=email.failed_event, key=key, attempt=attempt,
-                              tries=settings.EMAIL_TRIES, error=error, retry_at=retry_at, shipment=about)
+                              tries=settings.EMAIL_TRIES, error=error, retry_at=retry_at, about=email.about(about))
 
 
 def order_email_failed(*, order: Order, email: OrderEmail, key: str, attempt: int, error: str,
@@ -158,4 +163,4 @@ def order_email_failed(*, order: Order, email: OrderEmail, key: str, attempt: in
     with transaction.atomic():
         _state_update(order, email, about, state=Order.EmailState.FAILED, error=error)
         events.email_failed_event(order=order, kind=email.failed_event, key=key, attempt=attempt,
-                                  tries=settings.EMAIL_TRIES, error=error, shipment=about)
+                                  tries=settings.EMAIL_TRIES, error=error, about=email.about(about))

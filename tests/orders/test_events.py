@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -17,6 +18,9 @@ pytestmark = pytest.mark.django_db
 
 Kind = OrderEvent.Kind
 RETRY_AT = datetime(2030, 1, 5, 14, 3, 9, tzinfo=UTC)
+
+
+RETURN = SimpleNamespace(number=7, reason_shown="Defective: flickers", condition="resaleable")
 
 
 def shipment(**fields) -> Shipment:
@@ -87,7 +91,7 @@ SENTENCES = [
         order=order, kind=Kind.CONFIRMATION_SENT, to="a@x.example", key="k", attempt=1),
      "Confirmation email sent to a@x.example."),
     ("shipping sent", lambda order: events.email_sent_event(
-        order=order, kind=Kind.SHIPPING_EMAIL_SENT, to="s@x.example", key="k", attempt=2, shipment=3),
+        order=order, kind=Kind.SHIPPING_EMAIL_SENT, to="s@x.example", key="k", attempt=2, about={"shipment": 3}),
      "Shipping confirmation sent to s@x.example."),
     ("try failed", lambda order: events.email_failed_event(
         order=order, kind=Kind.CONFIRMATION_FAILED, key="k", attempt=2, tries=5, error="SMTP 451 busy",
@@ -97,8 +101,49 @@ SENTENCES = [
         order=order, kind=Kind.CONFIRMATION_FAILED, key="k", attempt=5, tries=5, error="SMTP 550 no such user"),
      "Confirmation email failed after 5 tries: SMTP 550 no such user"),
     ("failed at once", lambda order: events.email_failed_event(
-        order=order, kind=Kind.SHIPPING_EMAIL_FAILED, key="k", attempt=1, tries=5, error="bounced", shipment=3),
+        order=order, kind=Kind.SHIPPING_EMAIL_FAILED, key="k", attempt=1, tries=5, error="bounced",
+        about={"shipment": 3}),
      "Shipping confirmation failed: bounced"),
+    ("return authorized", lambda order: events.return_authorized_event(
+        order=order, actor=None, ret=RETURN, lines={"LAMP": 2, "MUG": 1}),
+     "Return R7 authorized: 2 x LAMP, 1 x MUG, resaleable (Defective: flickers)."),
+    ("return received", lambda order: events.return_received_event(
+        order=order, actor=None, ret=RETURN, lines={"LAMP": 2}, restocked={"LAMP": 2}),
+     "Return R7 received: 2 x LAMP; restocked 2 x LAMP."),
+    ("return email queued", lambda order: events.return_email_queued_event(
+        order=order, actor=None, ret=RETURN, to="r@x.example"),
+     "Return instructions for R7 queued for r@x.example."),
+    ("return email sent", lambda order: events.email_sent_event(
+        order=order, kind=Kind.RETURN_EMAIL_SENT, to="r@x.example", key="k", attempt=1, about={"return": 7}),
+     "Return instructions sent to r@x.example."),
+    ("return email failed", lambda order: events.email_failed_event(
+        order=order, kind=Kind.RETURN_EMAIL_FAILED, key="k", attempt=1, tries=5, error="bounced"),
+     "Return instructions failed: bounced"),
+    ("credit memo of a return", lambda order: events.credit_memo_event(
+        order=order, actor=None, memo=SimpleNamespace(number=4, total=Decimal("86.40"), reason="", ret_id=7),
+        balance=Decimal("-86.40")),
+     "Credit memo CM4 of $86.40 (return R7); owed to the customer $86.40."),
+    ("goodwill credit memo", lambda order: events.credit_memo_event(
+        order=order, actor=None, memo=SimpleNamespace(number=5, total=Decimal("10.00"), reason="Late delivery",
+                                                      ret_id=None), balance=Decimal("30.00")),
+     "Credit memo CM5 of $10.00 (Late delivery); balance due $30.00."),
+    ("refund", lambda order: events.refund_event(
+        order=order, actor=None, refund=SimpleNamespace(pk=2, amount=Decimal("86.40"), method="check",
+                                                        reference="Check 2001"), balance=Decimal("0")),
+     "Refund of $86.40 (Check, Check 2001); balance due $0.00."),
+    ("refund email sent", lambda order: events.email_sent_event(
+        order=order, kind=Kind.REFUND_EMAIL_SENT, to="r@x.example", key="k", attempt=1, about={"refund": 2}),
+     "Refund confirmation sent to r@x.example."),
+    ("refund email failed", lambda order: events.email_failed_event(
+        order=order, kind=Kind.REFUND_EMAIL_FAILED, key="k", attempt=1, tries=5, error="bounced"),
+     "Refund confirmation failed: bounced"),
+    ("store credit applied", lambda order: events.credit_applied_event(
+        order=order, actor=None, amount=Decimal("20.00"), balance=Decimal("5.00")),
+     "Store credit of $20.00 applied; $5.00 of credit left."),
+    ("remaining cancelled", lambda order: events.remaining_cancelled_event(
+        order=_as(order, total=Decimal("45.00")), actor=None, reason="Discontinued", cancelled={"MUG": 3},
+        restocked={"MUG": 3}, total_before=Decimal("63.00")),
+     "Remaining items cancelled: Discontinued. Cancelled 3 x MUG; restocked 3 x MUG; total 63.00 → 45.00."),
 ]
 
 
