@@ -89,4 +89,6 @@ class OrderAdmin(admin.ModelAdmin):
 
 # Django's admin looks for an app's admin module only: each capability's admin registers from here.
 from orders.fulfilment import admin as fulfilment_admin  # noqa: E402, F401
+from orders.payments import admin as payments_admin  # noqa: E402, F401
 from orders.pricing import admin as pricing_admin  # noqa: E402, F401
+from orders.returns import admin as returns_admin  # noqa: E402, F401

@@ -123,7 +123,7 @@ def order_export_pages(query: str, *, filters: OrderFilters, per_page: int = 100
 
 EXPORT_FIELDS = ("number", "created_at", "customer_name", "customer_email", "customer__company", "channel", "status",
                  "placed_by__username", "shipping_method", "payment_method", "subtotal", "shipping", "tax", "total",
-                 "confirmation_state")
+                 "confirmation_state", "amount_credited", "amount_refunded")
 
 
 def order_search_numbers(query: str, *, limit: int) -> list[int]:

@@ -170,7 +170,7 @@ def production_settings(*names: str, **environment: str) -> dict:
 
 
 SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1, "shipment_id": 1, "edit_id": "abc",
-                    "line_id": "abc"}
+                    "line_id": "abc", "return_number": 1}
 
 
 def our_url_names(resolver=None, namespace=""):
@@ -200,8 +200,9 @@ class CheapArgon2PasswordHasher(Argon2PasswordHasher):
 
 
 def sales_summary():
-    """The dashboard's summary: (day, channel, staff, orders, revenue) and (day, product, quantity, revenue) rows."""
-    return (sorted(DailySales.objects.values_list("day", "channel", "staff_id", "orders", "revenue")),
+    """The dashboard's summary: (day, channel, staff, orders, revenue, credited) and (day, product, quantity, revenue)
+    rows."""
+    return (sorted(DailySales.objects.values_list("day", "channel", "staff_id", "orders", "revenue", "credited")),
             sorted(DailyProductSales.objects.values_list("day", "product_id", "quantity", "revenue")))
 
 
@@ -232,3 +233,34 @@ def _offered(node) -> str:
         option = node.css_first("option[selected]") or node.css_first("option")
         return (option.attributes.get("value") or "") if option else ""
     return node.attributes.get("value") or node.text() or ""
+
+
+def ship_everything(order):
+    """Ship what ``order`` has not shipped yet through the service (a carrier made for it); the order, refreshed."""
+    from django.utils import timezone
+
+    from orders.fulfilment.models import Carrier
+    from orders.fulfilment.services import ShipmentRequest, shipment_record
+
+    carrier, _ = Carrier.objects.get_or_create(name="Test carrier")
+    shipment_record(order=order, request=ShipmentRequest(carrier=carrier, tracking_numbers=["1Z999"],
+                                                         shipped_on=timezone.localdate()))
+    order.refresh_from_db()
+    return order
+
+
+def return_goods(order, quantities: dict[str, int], *, receive: bool = True, refund_shipping: bool = False,
+                 actor=None, **request):
+    """A return of ``order``'s shipped lines (SKU -> quantity) through the services, received in full unless
+    ``receive`` is False; any ReturnRequest field may be passed. The return and the credit memos receiving issued."""
+    from orders.returns.services import ReturnRequest, return_create, return_receive
+
+    lines = {line.sku: line.pk for line in order.lines.all()}
+    ret = return_create(customer=order.customer, actor=actor, request=ReturnRequest(
+        quantities={lines[sku]: quantity for sku, quantity in quantities.items()}, **request))
+    if not receive:
+        return ret, []
+    receipt = return_receive(ret=ret, received={line.pk: line.quantity for line in ret.lines.all()},
+                             refund_shipping=refund_shipping, actor=actor)
+    order.refresh_from_db()
+    return receipt.ret, receipt.credit_memos

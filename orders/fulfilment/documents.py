@@ -1,5 +1,5 @@
-"""Invoices and packing slips: one template, print-ready as an HTML page (print CSS, A4 or US Letter) and as
-a PDF rendered by WeasyPrint from the same HTML; a batch is one document of many orders, a page break apart."""
+"""Invoices, packing slips and credit memos: one template, print-ready as an HTML page (print CSS, A4 or US Letter)
+and as a PDF rendered by WeasyPrint from the same HTML; a batch is one document of many orders, a page break apart."""
 
 import logging
 import threading
@@ -14,8 +14,10 @@ from orders.fulfilment.models import MerchantSettings
 from orders.models import Order, OrderLine
 from orders.payments.models import Payment
 from orders.payments.terms import balance_due
+from orders.returns.models import CreditMemo, CreditMemoLine
 
-KINDS = {"invoice": "Invoice", "packing_slip": "Packing slip"}
+KINDS = {"invoice": "Invoice", "packing_slip": "Packing slip"}  # an order's documents (a batch prints these)
+TITLES = KINDS | {"credit_memo": "Credit memo"}
 PAPERS = {"a4": "oms/paper-a4.css", "letter": "oms/paper-letter.css"}
 BATCH_LIMIT = 200
 
@@ -23,9 +25,10 @@ BATCH_LIMIT = 200
 @dataclass(frozen=True)
 class Document:
     order: Order
-    lines: list[OrderLine]
+    lines: list[OrderLine] | list[CreditMemoLine]
     payments: list[Payment]
     balance_due: object
+    memo: CreditMemo | None = None  # a credit memo's document: its lines are the memo's
 
 
 def documents_for(numbers: list[int]) -> list[Document]:
@@ -38,11 +41,21 @@ def documents_for(numbers: list[int]) -> list[Document]:
             for order in (found[number] for number in numbers if number in found)]
 
 
+def credit_memo_documents(numbers: list[int]) -> list[Document]:
+    """The credit memos ``numbers`` in that order, each with its order, customer, return and lines: two queries,
+    however many lines."""
+    memos = CreditMemo.objects.select_related("order__customer", "ret__reason").prefetch_related(
+        Prefetch("lines", queryset=CreditMemoLine.objects.order_by("pk")))
+    found = memos.in_bulk(numbers)
+    return [Document(memo.order, list(memo.lines.all()), [], balance_due(memo.order), memo=memo)
+            for memo in (found[number] for number in numbers if number in found)]
+
+
 def document_html(*, kind: str, documents: list[Document], paper: str | None = None, pdf: bool = False,
                   links: bool = True, merchant: MerchantSettings | None = None) -> str:
     merchant = merchant or MerchantSettings.current()
     paper = paper if paper in PAPERS else merchant.paper
-    context = {"kind": kind, "title": KINDS[kind], "documents": documents, "merchant": merchant, "paper": paper,
+    context = {"kind": kind, "title": TITLES[kind], "documents": documents, "merchant": merchant, "paper": paper,
                "paper_css": PAPERS[paper], "pdf": pdf, "links": links and not pdf, "printed_on": timezone.localdate()}
     return render_to_string("orders/fulfilment/documents/document.html", context)
 
@@ -88,4 +101,6 @@ def document_url_fetcher():
 
 def document_filename(kind: str, numbers: list[int]) -> str:
     label = kind.replace("_", "-")
+    if kind == "credit_memo":
+        return f"{label}-CM{numbers[0]}.pdf"
     return f"{label}-{numbers[0]}.pdf" if len(numbers) == 1 else f"{label}s-{len(numbers)}-orders.pdf"

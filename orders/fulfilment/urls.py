@@ -1,4 +1,4 @@
-"""Shipping an order and its documents."""
+"""Shipping an order and its documents (a credit memo's by the memo's number)."""
 
 from django.urls import path
 
@@ -12,5 +12,8 @@ urlpatterns = [
     path("<id:number>/packing-slip/", views.order_document, {"kind": "packing_slip"}, name="packing_slip"),
     path("<id:number>/packing-slip.pdf", views.order_document, {"kind": "packing_slip", "pdf": True},
          name="packing_slip_pdf"),
+    path("credit-memos/<id:number>/", views.order_document, {"kind": "credit_memo"}, name="credit_memo"),
+    path("credit-memos/<id:number>.pdf", views.order_document, {"kind": "credit_memo", "pdf": True},
+         name="credit_memo_pdf"),
     path("documents/", views.documents_batch, name="documents_batch"),
 ]

@@ -15,6 +15,7 @@ from orders import lifecycle
 from orders.fulfilment.documents import (
     BATCH_LIMIT,
     KINDS,
+    credit_memo_documents,
     document_filename,
     document_html,
     document_pdf,
@@ -36,9 +37,13 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 @permission_required("orders.view_order", raise_exception=True)
 def order_document(request, number: int, kind: str, pdf: bool = False):
-    documents = documents_for([number])
+    """An order's invoice or packing slip (``number``: the order's) or a credit memo (``number``: the memo's)."""
+    if kind == "credit_memo":
+        documents = credit_memo_documents([number])
+    else:
+        documents = documents_for([number])
     if not documents:
-        raise Http404("No such order.")
+        raise Http404("No such credit memo." if kind == "credit_memo" else "No such order.")
     paper = request.GET.get("paper")
     if pdf:
         return _pdf_response(document_pdf(kind=kind, documents=documents, paper=paper),

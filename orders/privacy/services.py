@@ -1,5 +1,5 @@
 """A customer's data: everything held about them, exported as JSON, and erasing them (anonymising the
-personal fields of the customer, their addresses and their orders, whose money stays as it was).
+personal fields of the customer, their addresses, their orders and returns, whose money stays as it was).
 
 Both are recorded in the audit trail (django-auditlog). Here, not in customers/, because a customer's
 data includes their orders, which the customers app knows nothing of.
@@ -21,7 +21,8 @@ from orders import lifecycle
 from orders.events import describe
 from orders.fulfilment.models import Shipment
 from orders.models import Order, OrderEvent, OrderLine
-from orders.payments.models import Payment
+from orders.payments.models import Payment, Refund, StoreCredit
+from orders.returns.models import CreditMemo, CreditMemoLine, Return
 
 ERASED = "[erased]"
 CUSTOMER_PERSONAL = {"company": "", "email": "", "phone": "", "notes": "", "tax_exemption_number": ""}
@@ -45,15 +46,23 @@ PERSONAL_DATA = {
     "orders.OrderEvent": {"message": "scrubbed", "data": "cleared"},
     "orders.Shipment": {"email_to": "cleared", "email_error": "cleared"},
     "orders.Payment": {"reference": "scrubbed"},  # a check number or transfer reference the books need
+    "orders.Refund": {"reference": "scrubbed", "email_to": "cleared", "email_error": "cleared"},
+    "orders.Return": {"reason_text": "scrubbed", "email_to": "cleared", "email_error": "cleared"},
+    "orders.CreditMemo": {"reason": "scrubbed"},  # why the customer was credited, a record the books keep
+    "orders.CreditMemoLine": {"name": "scrubbed"},  # a custom item's description, as OrderLine.name
     "auditlog.LogEntry": {"object_repr": "cleared", "changes": "cleared", "changes_text": "cleared",
                           "serialized_data": "cleared"},
     "admin.LogEntry": {"object_repr": "cleared"},  # change_message names the fields changed, not their values
     "django_tasks_database.DBTaskResult": {"traceback": "scrubbed", "return_value": "scrubbed"},  # a failed email
 }
 # Keys of an event's data that hold personal data (an address's parts, an email, a note's text); and per kind,
-# the free text staff typed (a cancel's reason) or the addresses it changed between.
+# the free text staff typed (a cancel's, a return's or a credit's reason) or the addresses it changed between.
 EVENT_PERSONAL_KEYS = {"name", "company", "line1", "line2", "city", "postal_code", "phone", "email", "to", "text"}
-EVENT_KIND_PERSONAL_KEYS = {OrderEvent.Kind.CANCELLED: {"reason"}, OrderEvent.Kind.EMAIL_CHANGED: {"before", "after"}}
+EVENT_KIND_PERSONAL_KEYS = {
+    OrderEvent.Kind.CANCELLED: {"reason"}, OrderEvent.Kind.EMAIL_CHANGED: {"before", "after"},
+    OrderEvent.Kind.RETURN_AUTHORIZED: {"reason"}, OrderEvent.Kind.CREDIT_MEMO: {"reason"},
+    OrderEvent.Kind.REMAINING_CANCELLED: {"reason"},
+}
 MIN_MENTION = 3  # shorter words (initials) would erase parts of other words
 
 
@@ -64,10 +73,11 @@ class CustomerErasureRefused(Exception):
 
 
 def customer_data_export(*, customer: Customer) -> dict:
-    """Everything held about ``customer``: their record, addresses, and orders with lines, timelines, payments
-    and shipments. The export is recorded in the audit trail (by whom, from the request)."""
+    """Everything held about ``customer``: their record, addresses, orders with lines, timelines, payments,
+    shipments, credit memos and refunds, their returns and their store credit. The export is recorded in the audit
+    trail (by whom, from the request)."""
     orders = (Order.objects.filter(customer=customer).order_by("number")
-              .prefetch_related("lines", "events", "payments", "shipments"))
+              .prefetch_related("lines", "events", "payments", "shipments", "credit_memos__lines", "refunds"))
     data = {
         "exported_at": timezone.now(),
         "customer": model_to_dict(customer) | {"number": customer.number, "created_at": customer.created_at,
@@ -75,6 +85,9 @@ def customer_data_export(*, customer: Customer) -> dict:
         "addresses": [model_to_dict(address) | {"country": str(address.country)}
                       for address in customer.addresses.order_by("pk")],
         "orders": [_order_data(order) for order in orders],
+        "returns": [_return_data(ret) for ret in customer.returns.order_by("number").prefetch_related("lines")],
+        "store_credit": [model_to_dict(entry, exclude=["customer", "created_by"]) | {"created_at": entry.created_at}
+                         for entry in StoreCredit.objects.filter(customer=customer).order_by("pk")],
     }
     LogEntry.objects.log_create(customer, action=LogEntry.Action.ACCESS, force_log=True,
                                 changes={"data": ["", "exported"]})
@@ -89,13 +102,27 @@ def _order_data(order: Order) -> dict:
                     "by": event.actor_name} for event in sorted(order.events.all(), key=lambda event: event.pk)],
         "payments": [model_to_dict(payment, exclude=["order", "recorded_by"]) for payment in order.payments.all()],
         "shipments": [model_to_dict(shipment, exclude=["order", "created_by"]) for shipment in order.shipments.all()],
+        "credit_memos": [model_to_dict(memo, exclude=["order", "created_by"]) | {
+            "number": memo.label, "created_at": memo.created_at,
+            "lines": [model_to_dict(line, exclude=["credit_memo", "order_line"]) for line in memo.lines.all()],
+        } for memo in sorted(order.credit_memos.all(), key=lambda memo: memo.number)],
+        "refunds": [model_to_dict(refund, exclude=["order", "refunded_by"]) | {"created_at": refund.created_at}
+                    for refund in order.refunds.all()],
+    }
+
+
+def _return_data(ret: Return) -> dict:
+    return model_to_dict(ret, exclude=["customer", "created_by", "received_by"]) | {
+        "number": ret.label, "created_at": ret.created_at, "reason": ret.reason_shown,
+        "lines": [{"order": line.order_id, "order_line": line.order_line_id, "quantity": line.quantity,
+                   "quantity_received": line.quantity_received} for line in ret.lines.all()],
     }
 
 
 def customer_erase(*, customer: Customer) -> Customer:
     """Anonymise ``customer``: every field PERSONAL_DATA names, on their record, their addresses, their orders
-    and what hangs off them (lines, timeline, payments, shipments, email tasks); totals and lines stay. Earlier
-    audit entries about them lose their values; one entry records the erasure.
+    and what hangs off them (lines, timeline, payments, shipments, returns, credit memos, refunds, email tasks);
+    totals and lines stay. Earlier audit entries about them lose their values; one entry records the erasure.
 
     Raises CustomerErasureRefused while the customer has orders still under way (nothing is changed).
     """
@@ -108,6 +135,7 @@ def customer_erase(*, customer: Customer) -> Customer:
         with disable_auditlog():  # the audit trail must not keep what is being erased
             _erase_customer(customer)
             _erase_orders(orders, customer.name, mentions)
+            _erase_returns(customer, orders, mentions)
         _redact_audit_entries(customer)
         _redact_admin_log(customer)
         _scrub_email_tasks(orders, mentions)
@@ -162,6 +190,18 @@ def _erase_orders(orders: list[Order], name: str, mentions: re.Pattern | None) -
     OrderEvent.objects.bulk_update(events, ["message", "data"], batch_size=500)
 
 
+def _erase_returns(customer: Customer, orders: list[Order], mentions: re.Pattern | None) -> None:
+    """Their returns, the credit memos and refunds on their orders: the emails cleared, the reasons, the lines'
+    descriptions and the refunds' references scrubbed; the money and quantities stay."""
+    returns, refunds = Return.objects.filter(customer=customer), Refund.objects.filter(order__in=orders)
+    _scrub_rows(returns, ["reason_text"], mentions)
+    returns.update(email_to="", email_error="")
+    _scrub_rows(refunds, ["reference"], mentions)
+    refunds.update(email_to="", email_error="")
+    _scrub_rows(CreditMemo.objects.filter(order__in=orders), ["reason"], mentions)
+    _scrub_rows(CreditMemoLine.objects.filter(credit_memo__order__in=orders), ["name"], mentions)
+
+
 def _scrub_rows(rows, fields: list[str], mentions: re.Pattern | None) -> None:
     rows = list(rows)
     for row in rows:
@@ -214,8 +254,8 @@ def _scrub(value, mentions: re.Pattern | None):
         return value
     if isinstance(value, str):
         return mentions.sub(ERASED, value)
-    if isinstance(value, dict):
-        return {key: _scrub(item, mentions) for key, item in value.items()}
+    if isinstance(value, dict):  # keys too: an event's lines are keyed by SKU, or a custom item's description
+        return {_scrub(key, mentions): _scrub(item, mentions) for key, item in value.items()}
     if isinstance(value, list):
         return [_scrub(item, mentions) for item in value]
     return value

@@ -36,6 +36,11 @@ class Bar:
     width: float
     height: float
     text_y: float = 0
+    credited: Decimal = Decimal("0")  # credit memos of the day (a column chart's): net revenue is value - credited
+
+    @property
+    def net(self) -> Decimal:
+        return self.value - self.credited
 
 
 @dataclass
@@ -56,15 +61,15 @@ def horizontal(title: str, rows: list[tuple[str, Decimal, int]], *, row_height: 
     return Chart(title, bars, height=max(len(bars), 1) * row_height)
 
 
-def columns(title: str, rows: list[tuple[str, Decimal, int]], *, height: int = 160) -> Chart:
-    """One column a day, revenue as its height."""
-    top = max((value for _, value, _ in rows), default=Decimal("0")) or Decimal("1")
+def columns(title: str, rows: list[tuple[str, Decimal, int, Decimal]], *, height: int = 160) -> Chart:
+    """One column a day, revenue as its height; each row's last figure is the day's credit memos."""
+    top = max((value for _, value, _, _ in rows), default=Decimal("0")) or Decimal("1")
     step, floor = CHART_WIDTH / max(len(rows), 1), height - 20
     bars = []
-    for index, (label, value, count) in enumerate(rows):
+    for index, (label, value, count, credited) in enumerate(rows):
         length = round(float(value / top) * (floor - 5), 1)
         bars.append(Bar(label, value, count, x=round(index * step + 1, 1), y=floor - length,
-                        width=round(step - 2, 1), height=length))
+                        width=round(step - 2, 1), height=length, credited=credited))
     return Chart(title, bars, height=height)
 
 
@@ -73,6 +78,12 @@ class Period:
     name: str
     orders: int
     revenue: Decimal
+    credited: Decimal = Decimal("0")  # credit memos issued in the period
+
+    @property
+    def net(self) -> Decimal:
+        """Net revenue: sales less the credit memos issued."""
+        return self.revenue - self.credited
 
 
 def periods(today: date) -> list[Period]:
@@ -82,8 +93,10 @@ def periods(today: date) -> list[Period]:
     for index, start in enumerate(starts.values()):
         sums[f"orders_{index}"] = Sum("orders", filter=Q(day__gte=start), default=0)
         sums[f"revenue_{index}"] = Sum("revenue", filter=Q(day__gte=start), default=Decimal("0"))
+        sums[f"credited_{index}"] = Sum("credited", filter=Q(day__gte=start), default=Decimal("0"))
     found = DailySales.objects.filter(day__gte=min(week, month), day__lte=today).aggregate(**sums)
-    return [Period(name, found[f"orders_{index}"], found[f"revenue_{index}"]) for index, name in enumerate(starts)]
+    return [Period(name, found[f"orders_{index}"], found[f"revenue_{index}"], found[f"credited_{index}"])
+            for index, name in enumerate(starts)]
 
 
 def by_channel(start: date, end: date) -> Chart:
@@ -114,11 +127,11 @@ def top_products(start: date, end: date, limit: int = 10) -> Chart:
 
 def daily(start: date, end: date) -> Chart:
     found = {row["day"]: row for row in DailySales.objects.filter(day__range=(start, end)).values("day")
-             .annotate(revenue=Sum("revenue"), orders=Sum("orders"))}
+             .annotate(revenue=Sum("revenue"), orders=Sum("orders"), credited=Sum("credited"))}
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     return columns("Revenue per day, last 30 days", [
         (date_format(day, "M j"), found.get(day, {}).get("revenue") or Decimal("0"),
-         found.get(day, {}).get("orders") or 0) for day in days])
+         found.get(day, {}).get("orders") or 0, found.get(day, {}).get("credited") or Decimal("0")) for day in days])
 
 
 @dataclass(frozen=True)

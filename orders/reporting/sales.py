@@ -1,4 +1,5 @@
-"""The daily sales summary the dashboard reads, kept by the services that place and cancel orders.
+"""The daily sales summary the dashboard reads, kept by the services that place, change and cancel orders and
+issue credit memos.
 
 A month of it is a few hundred rows (days x channels x staff; days x products sold), so the dashboard
 costs the same at 1M orders as at 1,000. ``sales_rebuild`` recomputes it from the orders (after a bulk load).
@@ -10,12 +11,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum, Value
+from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from orders import lifecycle
-from orders.models import Order, OrderLine
+from orders.models import CreditMemo, Order, OrderLine
 from orders.reporting.models import DailyProductSales, DailySales
 
 
@@ -110,12 +111,19 @@ def _upsert(model, rows: list[dict], *, after: str = "") -> tuple[str, list]:
 
 
 def sales_rebuild() -> None:
-    """Recompute the whole summary from the orders that are not cancelled, in the database (INSERT ... SELECT:
-    a million orders never pass through Python). After seeding, a bulk load, or upgrading to the summary."""
+    """Recompute the whole summary from the orders that are not cancelled and every credit memo (on the day it was
+    issued, under its order's channel and staff member, as sales_credit counts it), in the database
+    (INSERT ... SELECT: a million orders never pass through Python). After seeding, a bulk load, or upgrading to
+    the summary."""
     live = Order.objects.filter(status__in=lifecycle.ordered(lifecycle.IN_SALES))
     days = (live.annotate(sales_day=TruncDate("created_at"), staff=Coalesce("placed_by_id", Value(0)))
             .values("sales_day", "channel", "staff").annotate(n=Count("pk"), money=Sum("total")).order_by()
             .values_list("sales_day", "channel", "staff", "n", "money"))
+    credits = (CreditMemo.objects.annotate(sales_day=TruncDate("created_at"), sales_channel=F("order__channel"),
+                                           staff=Coalesce("order__placed_by_id", Value(0)))
+               .values("sales_day", "sales_channel", "staff")
+               .annotate(n=Value(0), money=Value(Decimal("0")), credited=Sum("total")).order_by()
+               .values_list("sales_day", "sales_channel", "staff", "n", "money", "credited"))
     lines = OrderLine.objects.filter(order__in=live, product__isnull=False)  # custom items are no product
     products = (lines.annotate(sales_day=TruncDate("order__created_at"))
                 .values("sales_day", "product_id").annotate(n=Sum("quantity"), money=Sum("line_total")).order_by()
@@ -124,12 +132,23 @@ def sales_rebuild() -> None:
         DailySales.objects.all().delete()
         DailyProductSales.objects.all().delete()
         _insert_from(DailySales, ("day", "channel", "staff_id", "orders", "revenue"), days)
+        # a day's credit memos go in its sales' row when it has one, a row of their own when not
+        _insert_from(DailySales, ("day", "channel", "staff_id", "orders", "revenue", "credited"), credits,
+                     merge="credited")
         _insert_from(DailyProductSales, ("day", "product_id", "quantity", "revenue"), products)
 
 
-def _insert_from(model, columns: tuple[str, ...], rows) -> None:
+def _insert_from(model, columns: tuple[str, ...], rows, *, merge: str = "") -> None:
+    """Insert ``rows`` (a values_list queryset, its columns in the order of ``columns``); with ``merge``, a row
+    whose keys are there already gets that column set from it instead."""
     sql, params = rows.query.sql_with_params()
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    if merge:
+        keys = ", ".join(quote(model._meta.get_field(name).column) for name in KEYS[model])
+        # WHERE true: SQLite reads ON CONFLICT after a bare SELECT as a join's ON.
+        sql = (f"SELECT * FROM ({sql}) AS found WHERE true "  # noqa: S608
+               f"ON CONFLICT ({keys}) DO UPDATE SET {quote(merge)} = excluded.{quote(merge)}")
     # Raw SQL: the ORM has no INSERT ... SELECT; bulk_create would bring every row through Python.
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) {sql}", params)
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {sql}", params)

@@ -130,6 +130,12 @@ class CreditMemo(models.Model):
     def label(self) -> str:
         return f"CM{self.number}"
 
+    @property
+    def credited_before(self):
+        """What of the figures above the total was credited already (a goodwill credit, a cent of rounding): the
+        total is never more than the order had left to credit."""
+        return self.subtotal - self.discount + self.shipping + self.tax - self.total
+
 
 class CreditMemoLine(models.Model):
     credit_memo = models.ForeignKey(CreditMemo, on_delete=models.CASCADE, related_name="lines")

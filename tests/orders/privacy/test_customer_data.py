@@ -20,18 +20,20 @@ from customers.models import Address, Customer
 from customers.services import customer_update
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
 from orders.changes.editing import OrderChange, order_edit_save
-from orders.changes.services import order_cancel, order_status_change
+from orders.changes.services import order_cancel, order_cancel_remaining, order_status_change
 from orders.events import describe
 from orders.fulfilment.models import Carrier, Shipment
 from orders.fulfilment.services import ShipmentRequest, shipment_record
-from orders.models import Order
+from orders.models import CreditMemo, Order, Refund, Return
 from orders.notifications.services import order_email_change
+from orders.ordering.checkout import DraftCustomLine
 from orders.payments.models import Payment
-from orders.payments.services import payment_record
+from orders.payments.services import payment_record, refund_record
 from orders.privacy.services import PERSONAL_DATA, customer_data_export
+from orders.returns.services import credit_memo_issue
 from orders.services import order_note_add
 from tests.factories import OrderFactory, ProductFactory, customer_with_address
-from tests.helpers import logged_in
+from tests.helpers import logged_in, return_goods
 
 pytestmark = pytest.mark.django_db
 
@@ -221,14 +223,46 @@ def zelda_with_her_history(admin_user):
     return zelda, Order.objects.get(pk=order.pk)
 
 
+def zelda_returns_goods(zelda) -> Return:
+    """A third order of Zelda's, with a custom item named for her: paid, partly shipped, the rest cancelled (a
+    reason naming her), part returned (instructions emailed, a reason naming her, the email failed), received (a
+    credit memo with her plaque's line), a goodwill credit, refunds by check (its email failed) and to store
+    credit; then completed."""
+    product = ProductFactory(sku="ZQ-2", price=Decimal("15.00"))
+    order = OrderFactory(customer=zelda, lines=[(product, 3)], billing_address=ZELDA_ADDRESS,
+                         shipping_address=ZELDA_ADDRESS, custom_lines=(
+                             DraftCustomLine("Engraved plaque for Zelda Quinn", Decimal("12.00"), 1),))
+    payment_record(order=order, amount=order.total, method="check", reference="Quinn check 32",
+                   received_on=timezone.localdate())
+    lines = {line.sku: line.pk for line in order.lines.all()}
+    shipment_record(order=order, request=ShipmentRequest(
+        carrier=Carrier.objects.get_or_create(name="UPS")[0], tracking_numbers=["1Z998"],
+        shipped_on=timezone.localdate(), quantities={lines["ZQ-2"]: 2, lines[""]: 1}))
+    order_cancel_remaining(order=Order.objects.get(pk=order.pk), reason="Zelda Quinn needs only two")
+    ret, _ = return_goods(Order.objects.get(pk=order.pk), {"ZQ-2": 1, "": 1}, send_email=True,
+                          reason_text="Zelda says the plaque misspells Quinn", refund_shipping=True)
+    Return.objects.filter(pk=ret.pk).update(email_state="failed", email_error="550 zelda@example.com: no such user")
+    credit_memo_issue(order=order, amount=Decimal("2.00"), reason="Sorry for the trouble, Ms Quinn")
+    refund = refund_record(order=order, amount=Decimal("20.00"), method="check", reference="Check to Zelda 4410",
+                           send_email=True)
+    Refund.objects.filter(pk=refund.pk).update(email_state="failed", email_error="zelda@example.com refused")
+    refund_record(order=order, amount=Decimal("3.00"), method="store_credit")
+    order_status_change(order=Order.objects.get(pk=order.pk), status=Order.Status.COMPLETED)
+    return ret
+
+
 def traces(text: str) -> list[str]:
     return [word for word in ZELDA if word.lower() in text.lower()]
 
 
 def test_after_erasure_no_trace_of_the_customer_is_left_anywhere(admin_client, admin_user):
     zelda, order = zelda_with_her_history(admin_user)
+    ret = zelda_returns_goods(zelda)
+    memo = CreditMemo.objects.filter(ret=ret).get()
     client, _ = logged_in(ADMINISTRATOR)
     assert traces(client.get(order.get_absolute_url()).content.decode())  # there before
+    assert traces(json.dumps(list(CreditMemo.objects.values("reason")) + list(Return.objects.values())
+                             + list(Refund.objects.values()), cls=DjangoJSONEncoder))
 
     assert client.post(reverse("customer_data:erase", args=[zelda.pk])).status_code == 302
 
@@ -242,6 +276,12 @@ def test_after_erasure_no_trace_of_the_customer_is_left_anywhere(admin_client, a
         "admin address": admin_client.get(reverse("admin:customers_address_change", args=[address.pk])),
         "admin order": admin_client.get(reverse("admin:orders_order_change", args=[order.number])),
         "admin orders": admin_client.get(reverse("admin:orders_order_changelist")),
+        "returned order page": client.get(memo.order.get_absolute_url()),
+        "credit memo": client.get(reverse("orders:credit_memo", args=[memo.number])),
+        "admin return": admin_client.get(reverse("admin:orders_return_change", args=[ret.pk])),
+        "admin credit memos": admin_client.get(reverse("admin:orders_creditmemo_changelist")),
+        "admin credit memo": admin_client.get(reverse("admin:orders_creditmemo_change", args=[memo.pk])),
+        "admin refunds": admin_client.get(reverse("admin:orders_refund_changelist")),
     }
     assert {name: response.status_code for name, response in pages.items()} == dict.fromkeys(pages, 200)
     assert {name: traces(response.content.decode()) for name, response in pages.items()} == dict.fromkeys(pages, [])
@@ -251,9 +291,20 @@ def test_after_erasure_no_trace_of_the_customer_is_left_anywhere(admin_client, a
     # what the business keeps: the money, the lines, the shipment and payment, and that a note was written
     assert (order.total, order.lines.get().quantity, order.amount_paid) == (
         Order.objects.get(pk=order.pk).total, 2, Decimal("5.00"))
-    assert Shipment.objects.get().tracking_numbers == ["1Z999"]
-    assert Payment.objects.get().reference == "[erased]'s check 31"
+    assert Shipment.objects.get(order=order).tracking_numbers == ["1Z999"]
+    assert Payment.objects.get(order=order).reference == "[erased]'s check 31"
     assert order.events.get(kind="note_added").message == "Staff note: [erased]"
+    # and of what came back: the quantities and money, the scrubbed reasons, references and descriptions
+    assert [(line.quantity, line.quantity_received) for line in ret.lines.all()] == [(1, 1), (1, 1)]
+    assert (CreditMemo.objects.get(pk=memo.pk).total, memo.lines.get(sku="").name) == (
+        memo.total, "Engraved plaque for [erased]")
+    assert Return.objects.get(pk=ret.pk).reason_text == "[erased] says the plaque misspells [erased]"
+    assert sorted(Refund.objects.values_list("amount", "reference")) == [
+        (Decimal("3.00"), ""), (Decimal("20.00"), "Check to [erased] 4410")]
+    # the reasons staff typed on the timeline are cleared, as a cancellation's is
+    reasons = {event.kind: event.data["reason"] for event in memo.order.events.filter(
+        kind__in=["return_authorized", "remaining_cancelled", "credit_memo"], data__reason__gt="")}
+    assert reasons == {"return_authorized": "[erased]", "remaining_cancelled": "[erased]", "credit_memo": "[erased]"}
 
 
 def test_the_export_holds_the_customers_payments_and_shipments(admin_user):
@@ -264,6 +315,25 @@ def test_the_export_holds_the_customers_payments_and_shipments(admin_user):
     [exported, _] = data["orders"]
     assert [payment["reference"] for payment in exported["payments"]] == ["Zelda's check 31"]
     assert [shipment["email_to"] for shipment in exported["shipments"]] == ["zq@example.net"]
+
+
+def test_the_export_holds_the_customers_returns_credit_memos_refunds_and_store_credit(admin_user):
+    zelda, _ = zelda_with_her_history(admin_user)
+    ret = zelda_returns_goods(zelda)
+
+    data = json.loads(json.dumps(customer_data_export(customer=zelda), cls=DjangoJSONEncoder))
+
+    [exported] = data["returns"]
+    assert (exported["number"], exported["reason_text"], exported["email_to"]) == (
+        ret.label, "Zelda says the plaque misspells Quinn", "zelda@example.com")
+    assert [(line["quantity"], line["quantity_received"]) for line in exported["lines"]] == [(1, 1), (1, 1)]
+    returned = data["orders"][-1]
+    memos = returned["credit_memos"]
+    assert [memo["reason"] for memo in memos] == ["", "Sorry for the trouble, Ms Quinn"]
+    assert "Engraved plaque for Zelda Quinn" in [line["name"] for line in memos[0]["lines"]]
+    assert [(refund["amount"], refund["reference"]) for refund in returned["refunds"]] == [
+        ("20.00", "Check to Zelda 4410"), ("3.00", "")]
+    assert [entry["amount"] for entry in data["store_credit"]] == ["3.00"]
 
 
 # Fields whose names look personal but hold no customer's personal data, each with why ("staff": the personal data
@@ -304,6 +374,11 @@ NOT_PERSONAL = {
     "orders.Carrier.name": "a carrier",
     "orders.Shipment.email_state": "whether the email was sent",
     "orders.Shipment.email_sent_at": "when",
+    "orders.Return.email_state": "whether the email was sent",
+    "orders.Return.email_sent_at": "when",
+    "orders.Refund.email_state": "whether the email was sent",
+    "orders.Refund.email_sent_at": "when",
+    "orders.ReturnReason.name": "a reason from the admin's list",
     "orders.MerchantSettings.name": "the merchant's own details",
     "orders.MerchantSettings.address": "the merchant",
     "orders.MerchantSettings.email": "the merchant",

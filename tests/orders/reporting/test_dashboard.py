@@ -10,8 +10,9 @@ from oms.accounts.roles import ORDER_ENTRY
 from orders.changes.services import order_cancel
 from orders.reporting.dashboard import dashboard
 from orders.reporting.sales import sales_rebuild
+from orders.returns.services import credit_memo_issue
 from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory, UserFactory
-from tests.helpers import postgres_only, sales_summary
+from tests.helpers import postgres_only, return_goods, sales_summary, ship_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +27,15 @@ def sales(checkout_setup, staff):
     return orders
 
 
-def test_placing_and_cancelling_keep_the_summary_that_a_rebuild_gives(sales):
+def test_placing_cancelling_and_crediting_keep_the_summary_that_a_rebuild_gives(sales):
+    ship_everything(sales[0])
+    return_goods(sales[0], {"LMP": 1}, refund_shipping=True)  # a credit memo for a return
+    credit_memo_issue(order=ship_everything(sales[1]), amount=Decimal("3.00"), reason="Scratched")  # goodwill
     kept = sales_summary()
     sales_rebuild()
     rebuilt = sales_summary()
-    assert [row for row in kept[0] if row[3]] == rebuilt[0]  # a cancelled order leaves its row at zero
+    assert sum(row[5] for row in rebuilt[0]) == sales[0].credit_memos.get().total + Decimal("3.00")
+    assert [row for row in kept[0] if row[3] or row[5]] == rebuilt[0]  # a cancelled order leaves its row at zero
     assert [row for row in kept[1] if row[2]] == rebuilt[1]
 
 
