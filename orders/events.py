@@ -190,7 +190,8 @@ def _refund(data: dict) -> str:
 
 def _remaining_cancelled(data: dict) -> str:
     return (f"Remaining items cancelled: {data['reason']}. Cancelled {_quantities(data['cancelled'])}; restocked "
-            f"{_quantities(data['restocked']) or 'nothing tracked'}; total {data['total_before']} → {data['total']}.")
+            f"{_quantities(data['restocked']) or 'nothing tracked'}; total {format_money(data['total_before'])} → "
+            f"{format_money(data['total'])}.")
 
 
 def _shipment(data: dict) -> str:

@@ -185,6 +185,22 @@ def why_not_return(order) -> str:
     return ""
 
 
+CREDITABLE = SHIPPED_SOME  # a credit memo without a return: before anything ships, Edit order changes prices
+
+
+def can_credit(order) -> bool:
+    return order.status in CREDITABLE and order.amount_credited < order.total
+
+
+def why_not_credit(order) -> str:
+    if order.status not in CREDITABLE:
+        return (f"{_is(order)}: a credit without a return is for goods that have shipped. Before that, change the "
+                "order's prices or discount with Edit order.")
+    if not can_credit(order):
+        return f"Order #{order.number} is credited in full."
+    return ""
+
+
 CANCEL_REMAINING = frozenset({Status.PARTIALLY_SHIPPED})  # some shipped: the rest can be cancelled
 
 

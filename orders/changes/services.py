@@ -10,7 +10,7 @@ from catalog.services import stock_give_back
 from orders import events, lifecycle
 from orders.lifecycle import OrderRefused
 from orders.models import Order, OrderLine
-from orders.payments.terms import payment_status_of
+from orders.payments.terms import payment_status_of, why_not_retotal
 from orders.pricing.totals import Discount, TaxRule, kept_line, order_totals, price_line
 from orders.reporting.sales import sales_add, sales_adjust
 
@@ -79,9 +79,8 @@ def order_cancel_remaining(*, order: Order, reason: str, actor=None) -> Cancelle
                        tax_shipping=current.tax_shipping, exempt=current.tax_exempt,
                        exemption_number=current.tax_exemption_number)
         totals = order_totals(lines=kept, shipping=current.shipping, tax=rule, discount=discount)
-        if totals.total < current.amount_credited:
-            raise OrderRefused([f"Credit memos already credit {current.amount_credited} on order #{current.number}, "
-                                f"more than its new total of {totals.total}."])
+        if problem := why_not_retotal(current, totals.total):
+            raise OrderRefused([problem])
         total_before = current.total
         current.subtotal, current.discount, current.tax, current.total = (totals.subtotal, totals.discount,
                                                                           totals.tax, totals.total)

@@ -94,11 +94,13 @@ def refund_record(*, order: Order, amount: Decimal, method: str, reference: str 
     store credit. Queues the refund confirmation when asked and the order has an email address. Idempotent on
     ``token`` (the Refund form's): the first refund comes back with ``recorded_now`` False.
 
-    Raises OrderRefused for an amount that is not positive or more than may be refunded, a reference holding a
-    card number.
+    Raises OrderRefused for an amount that is not positive or more than may be refunded, a method not offered, a
+    reference holding a card number.
     """
-    if amount <= 0:
-        raise OrderRefused(["Enter an amount greater than zero."])
+    if amount <= 0 or amount != round(amount, 2):
+        raise OrderRefused(["Enter an amount greater than zero, in cents at most (such as 12.50)."])
+    if method not in Payment.Method.values:
+        raise OrderRefused(["Choose one of the refund methods offered."])
     if contains_card_number(reference):
         raise OrderRefused([CARD_MESSAGE])
     try:
@@ -156,6 +158,8 @@ def store_credit_apply(*, order: Order, actor=None, limit: Decimal | None = None
     """Pay ``order`` from its customer's store credit, up to the balance due (and ``limit``): a Store credit payment
     and its ledger entry, under the customer's lock, so the balance never goes below zero. Call inside the
     transaction that placed or locked the order. None when there is no credit or nothing is due."""
+    if not lifecycle.can_pay(order):
+        return None
     available = _credit_locked(order)
     amount = min(available, balance_due(order), *([limit] if limit is not None else []))
     if amount <= 0:

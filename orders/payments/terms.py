@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from oms.core.money import format_money
 from orders import lifecycle
 from orders.models import Order
 
@@ -41,6 +42,15 @@ def refundable(order: Order) -> Decimal:
 def owed_to_customer(order: Order) -> Decimal:
     """What the customer is owed (a negative balance), never more than may be refunded; zero when nothing is."""
     return max(min(-balance_due(order), refundable(order)), Decimal("0"))
+
+
+def why_not_retotal(order: Order, total: Decimal) -> str:
+    """Why ``order`` cannot come to ``total`` (an edit, Cancel remaining items): its credit memos already credit more
+    than that (order_credited_within_total stands behind it); "" when they do not."""
+    if total >= order.amount_credited:
+        return ""
+    return (f"Credit memos already credit {format_money(order.amount_credited)} on order #{order.number}, more than "
+            f"its new total of {format_money(total)}.")
 
 
 def is_overdue(order: Order, today: date) -> bool:

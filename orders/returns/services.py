@@ -24,9 +24,11 @@ from orders.lifecycle import OrderRefused
 from orders.models import Order, OrderLine
 from orders.notifications.tasks import order_email_enqueue
 from orders.payments.terms import balance_due, payment_status_of
-from orders.pricing.totals import ZERO, credit_totals
+from orders.pricing.totals import ZERO, credit_totals, to_cents
 from orders.reporting.sales import sales_credit
 from orders.returns.models import CreditMemo, CreditMemoLine, Return, ReturnLine, ReturnReason
+
+REASON_LENGTH = Return._meta.get_field("reason_text").max_length
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,16 @@ def _first_with(model, field_name: str, token):
 def return_create(*, customer: Customer, request: ReturnRequest, actor=None, token: uuid.UUID | None = None) -> Return:
     """Authorize a return of shipped goods from ``customer``'s orders: each line at most what shipped less what is
     already on a return (a database constraint stands behind it). Queues the return instructions email when asked
-    and the first order has an email address. Idempotent on ``token`` (the Return items form's).
+    and one of the orders has an email address (the first that has one). Idempotent on ``token`` (the Return items
+    form's).
 
     Raises OrderRefused, every problem at once: lines of another customer, quantities beyond what may come back,
     nothing to return, a reason holding a card number.
     """
     if contains_card_number(request.reason_text):
         raise OrderRefused([CARD_MESSAGE])
+    if len(request.reason_text.strip()) > REASON_LENGTH:
+        raise OrderRefused([f"Say why in at most {REASON_LENGTH} characters."])
     wanted = {line_id: quantity for line_id, quantity in request.quantities.items() if quantity}
     try:
         with transaction.atomic():
@@ -93,7 +98,9 @@ def _return_write(customer: Customer, orders: list[Order], wanted: dict[int, int
         problems.append("Nothing to return: enter a quantity for at least one line.")
     if problems:
         raise OrderRefused(problems)
-    email_to = orders[0].customer_email if request.send_email else ""
+    # to the address of the first order that has one (a return over several orders: the oldest of them)
+    addressed = next((order for order in orders if order.customer_email), None) if request.send_email else None
+    email_to = addressed.customer_email if addressed else ""
     ret = Return.objects.create(
         customer=customer, reason=request.reason, reason_text=request.reason_text.strip(),
         condition=request.condition, created_by=actor, submission_token=token, email_to=email_to,
@@ -107,9 +114,9 @@ def _return_write(customer: Customer, orders: list[Order], wanted: dict[int, int
         events.return_authorized_event(order=order, actor=actor, ret=ret, lines={
             lines[line_id].sku or lines[line_id].name: quantity for line_id, quantity in wanted.items()
             if lines[line_id].order_id == order.pk})
-    if email_to:
-        events.return_email_queued_event(order=orders[0], actor=actor, ret=ret, to=email_to)
-        order_email_enqueue(order=orders[0], kind="return", about=ret.number)
+    if addressed:
+        events.return_email_queued_event(order=addressed, actor=actor, ret=ret, to=email_to)
+        order_email_enqueue(order=addressed, kind="return", about=ret.number)
     return ret
 
 
@@ -137,7 +144,7 @@ def return_receive(*, ret: Return, received: dict[int, int], refund_shipping: bo
             return ReturnReceipt(current, list(current.credit_memos.all()), recorded_now=False)
         if not lifecycle.can_receive(current):
             raise OrderRefused([lifecycle.why_not_receive(current)])
-        lines = list(current.lines.select_related("order_line", "order").order_by("pk"))
+        lines = list(current.lines.select_related("order_line__product", "order").order_by("pk"))
         by_id = {line.pk: line for line in lines}
         problems = [f"Line {line_id} is not on return {current.label}." for line_id in received if line_id not in by_id]
         for line_id, quantity in received.items():
@@ -176,10 +183,10 @@ def _receipt_write(ret: Return, lines: list[ReturnLine], received: dict[int, int
     for order_id in sorted(by_order):
         order = by_order[order_id][0][0].order
         came = [(line.order_line, quantity) for line, quantity in by_order[order_id] if quantity]
-        skus = {line.sku for line, _ in came}
+        # this order's own units back in stock (a product on several orders of the return is restocked as one)
+        back = {line.product.sku: quantity for line, quantity in came if line.product and line.product.sku in restocked}
         events.return_received_event(order=order, actor=actor, ret=ret,
-                                     lines={line.sku or line.name: quantity for line, quantity in came},
-                                     restocked={sku: units for sku, units in restocked.items() if sku in skus})
+                                     lines={line.sku or line.name: quantity for line, quantity in came}, restocked=back)
         if came:
             shipping = refund_shipping and not _shipping_credited(order)
             if memo := _credit_memo_write(Order.objects.get(pk=order.pk), lines=came, refund_shipping=shipping,
@@ -227,12 +234,12 @@ def credit_memo_issue(*, order: Order, amount: Decimal, reason: str, actor=None,
     """A goodwill credit or price adjustment without a return: a credit memo of ``amount`` with ``reason`` and no
     lines. Idempotent on ``token``.
 
-    Raises OrderRefused for an amount that is not positive or is more than the order's total less what is credited,
-    a missing reason, a reason holding a card number or a cancelled order."""
+    Raises OrderRefused for an amount that is not positive (or finer than cents) or is more than the order's total
+    less what is credited, a missing reason, a reason holding a card number, or an order with nothing shipped."""
     reason = reason.strip()
     problems = []
-    if amount <= 0:
-        problems.append("Enter an amount greater than zero.")
+    if amount <= 0 or amount != to_cents(amount):
+        problems.append("Enter an amount greater than zero, in cents at most (such as 12.50).")
     if not reason:
         problems.append("Say why the customer is credited.")
     if contains_card_number(reason):
@@ -244,8 +251,8 @@ def credit_memo_issue(*, order: Order, amount: Decimal, reason: str, actor=None,
             current = Order.objects.select_for_update().get(pk=order.pk)
             if first := _first_with(CreditMemo, "submission_token", token):
                 return first
-            if not lifecycle.can_pay(current):
-                raise OrderRefused([lifecycle.why_not_pay(current)])
+            if current.status not in lifecycle.CREDITABLE:
+                raise OrderRefused([lifecycle.why_not_credit(current)])
             room = current.total - current.amount_credited
             if amount > room:
                 raise OrderRefused([f"At most {format_money(room)} can be credited on order #{current.number} "

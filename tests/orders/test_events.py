@@ -143,7 +143,7 @@ SENTENCES = [
     ("remaining cancelled", lambda order: events.remaining_cancelled_event(
         order=_as(order, total=Decimal("45.00")), actor=None, reason="Discontinued", cancelled={"MUG": 3},
         restocked={"MUG": 3}, total_before=Decimal("63.00")),
-     "Remaining items cancelled: Discontinued. Cancelled 3 x MUG; restocked 3 x MUG; total 63.00 → 45.00."),
+     "Remaining items cancelled: Discontinued. Cancelled 3 x MUG; restocked 3 x MUG; total $63.00 → $45.00."),
 ]
 
 
