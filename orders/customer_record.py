@@ -1,8 +1,11 @@
 """What the orders app shows on a customer's record (customers.record): `Place Order`, the order history
-with `Reorder`, and, for those allowed, `Export data` and `Erase customer`."""
+with `Reorder`, their returns and store credit, and, for those allowed, `Return items`, `Export data` and
+`Erase customer`."""
 
 from customers.record import record_section
 from orders.models import Order
+from orders.payments.selectors import store_credit_balance
+from orders.returns.selectors import customer_returnable_orders, customer_returns
 
 HISTORY_LIMIT = 50
 
@@ -28,3 +31,20 @@ def order_history(request, customer) -> dict:
                   [:HISTORY_LIMIT])
     return {"customer": customer, "orders": orders, "more": len(orders) == HISTORY_LIMIT,
             "can_reorder": request.user.has_perm("orders.place_order")}
+
+
+@record_section(place="actions", template="orders/returns/_customer_return_items.html")
+def return_items(request, customer) -> dict | None:
+    """`Return items` over the customer's orders, when something shipped to them may still come back."""
+    if not request.user.has_perm("orders.create_return") or not customer_returnable_orders(customer, limit=1):
+        return None
+    return {"customer": customer}
+
+
+@record_section(place="main", template="orders/returns/_customer_returns.html")
+def returns_and_credit(request, customer) -> dict | None:
+    """The customer's latest returns and their store credit balance."""
+    if not request.user.has_perm("orders.view_order"):
+        return None
+    return {"customer": customer, "returns": customer_returns(customer),
+            "store_credit": store_credit_balance(customer.pk)}

@@ -27,6 +27,17 @@ def submission_token_field() -> forms.UUIDField:
                            error_messages={"required": STALE_FORM, "invalid": STALE_FORM})
 
 
+def email_checkbox(form: forms.Form, name: str, email: str) -> None:
+    """Set up ``form``'s `Send ... email` box ``name``: ticked when there is an address to send to; without one,
+    unticked and disabled, saying why."""
+    form.initial.setdefault(name, bool(email))
+    if not email:
+        field = form.fields[name]
+        field.disabled = True
+        form.initial[name] = False
+        field.help_text = "The order has no email address."
+
+
 class NoteForm(forms.Form):
     token = submission_token_field()
     text = forms.CharField(label="Note", max_length=2000, validators=[validate_no_card_number],

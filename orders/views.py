@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,10 +14,11 @@ from orders.changes.services import order_status_change
 from orders.forms import NoteForm, OrderEmailForm, _filter_form, _query
 from orders.fulfilment.views import fulfilment_context
 from orders.lifecycle import OrderRefused
-from orders.models import Order
+from orders.models import Order, OrderLine
 from orders.notifications.services import order_confirmation_request, order_email_change
 from orders.ordering.stores import Cart
 from orders.ordering.views.carts import report_email
+from orders.returns.views import returns_context
 from orders.selectors import OrderFilters, order_search_page, order_timeline
 from orders.services import order_note_add
 
@@ -24,18 +26,20 @@ from orders.services import order_note_add
 @permission_required("orders.view_order", raise_exception=True)
 def order_detail(request, number: int, *, email_form: OrderEmailForm | None = None,
                  note_form: NoteForm | None = None):
-    order = get_object_or_404(Order.objects.select_related("customer", "placed_by", "discount_approved_by"),
-                              number=number)
+    lines_with = Prefetch("lines", OrderLine.objects.select_related("price_approved_by"))
+    order = get_object_or_404(Order.objects.select_related("customer", "placed_by", "discount_approved_by")
+                              .prefetch_related(lines_with), number=number)
+    lines = list(order.lines.all())  # prefetched: the lifecycle's questions about lines read them too
     context = {
         "order": order,
-        "lines": list(order.lines.select_related("price_approved_by")),
+        "lines": lines,
         "events": order_timeline(order),
         "next_statuses": lifecycle.next_statuses(order),
         "can_cancel": lifecycle.can_cancel(order),
         "can_edit": lifecycle.can_edit(order),
         "email_form": email_form or OrderEmailForm(initial={"email": order.customer_email}),
         "note_form": note_form or NoteForm(),
-    } | fulfilment_context(order)
+    } | fulfilment_context(order) | returns_context(order, lines)
     return render(request, "orders/order_detail.html", context, status=400 if email_form or note_form else 200)
 
 

@@ -102,6 +102,13 @@ RULES = {
     "orders:cart_custom": "orders.place_order", "orders:edit_custom": "orders.edit_order",
     "orders:edit_products": "orders.edit_order",
     "orders:checkout_review": "orders.place_order",
+    # Goods coming back (issue 23): Order entry authorizes returns; Managers receive them, credit and refund.
+    "orders:return_new": "orders.create_return", "orders:return_new_for_customer": "orders.create_return",
+    "orders:return_detail": "orders.view_order", "orders:return_receive": "orders.receive_return",
+    "orders:credit_memo_new": "orders.receive_return", "orders:refund_new": "orders.receive_return",
+    "orders:cancel_remaining": "orders.cancel_remaining",
+    "orders:credit_memo": "orders.view_order", "orders:credit_memo_pdf": "orders.view_order",
+    "orders:return_exchange": "orders.place_order",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 

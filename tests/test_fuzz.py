@@ -8,6 +8,7 @@ Each URL gets FUZZ_EXAMPLES generated requests per method and role (a few, in `m
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
@@ -22,8 +23,10 @@ from customers.models import Address, Customer
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
 from orders.fulfilment.models import Carrier
 from orders.fulfilment.services import ShipmentRequest, shipment_record
-from orders.models import Order, OrderEvent, OrderLine
+from orders.models import CreditMemo, Order, OrderEvent, OrderLine, Refund, Return, ReturnLine, StoreCredit
+from orders.payments.services import payment_record
 from orders.pricing.models import ShippingMethod, TaxRate
+from orders.returns.services import ReturnRequest, return_create
 from tests.factories import (
     OrderFactory,
     ProductFactory,
@@ -59,7 +62,7 @@ HOSTILE = st.one_of(
 def database_state() -> list:
     """Every row a request could change (sessions, second-factor throttling and login attempts aside)."""
     models = [Customer, Address, Product, Order, OrderLine, OrderEvent, ShippingMethod, TaxRate, User, Group,
-              LogEntry]
+              LogEntry, Return, ReturnLine, CreditMemo, Refund, StoreCredit]
     return [sorted(model.objects.values_list(), key=repr) for model in models] + [
         sorted(User.groups.through.objects.values_list("user_id", "group_id"))]
 
@@ -79,6 +82,8 @@ class World:
         self.customer = customer_with_address(last_name="Fuzz")
         self.product = ProductFactory(sku="FUZZ-1", stock=1_000)
         self.order = OrderFactory(customer=self.customer, lines=[(self.product, 1)])
+        # something paid, so that Refund's form is drawn (and fuzzed)
+        payment_record(order=self.order, amount=Decimal("1.00"), method="check", received_on=timezone.localdate())
         self.client, user = logged_in(role, "fuzzer")
         self.client.raise_request_exception = False  # a 500 is a response to report, with what was sent
         cart_id = "abc"
@@ -88,13 +93,15 @@ class World:
         edit_id = "abc"
         if user.has_perm("orders.edit_order"):  # an edit of the order in progress, to aim its pages at
             edit_id = self.client.post(reverse("orders:edit_start", args=[self.order.number])).url.split("/")[-2]
-        shipped = OrderFactory(customer=self.customer, lines=[(self.product, 1)])  # a shipment to aim at
+        shipped = OrderFactory(customer=self.customer, lines=[(self.product, 2)])  # a shipment to aim at
         request = ShipmentRequest(carrier=Carrier.objects.create(name="UPS"), tracking_numbers=["1Z999"],
                                   shipped_on=timezone.localdate())
         shipment = shipment_record(order=shipped, request=request)
+        # a return of one of the two shipped, to receive (the other may still come back from the customer record)
+        ret = return_create(customer=self.customer, request=ReturnRequest(quantities={shipped.lines.get().pk: 1}))
         self.arguments = {"pk": self.customer.pk, "number": self.order.number, "cart_id": cart_id,
                           "product_id": self.product.pk, "edit_id": edit_id, "shipment_id": shipment.pk,
-                          "line_id": "abc"}
+                          "line_id": "abc", "return_number": ret.number}
 
     def targets(self) -> list[Target]:
         """Every URL of ours with the fields of every form (on any page) that submits to it."""

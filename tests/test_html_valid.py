@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,7 @@ def pages(staff_client, checkout_setup):
     found["order-edit-custom"] = get(f"{edit}custom/")
     found["order-edit-discount"] = get(f"{edit}discount/")
     found |= _fulfilment_pages(staff_client, order)
+    found |= _returns_pages(staff_client, order, lamp, checkout_setup[0])
     visitor = Client()
     found["login"] = visitor.get(reverse("login"))
     visitor.force_login(UserFactory(username="outsider", is_staff=False))
@@ -135,7 +137,8 @@ def pages(staff_client, checkout_setup):
                 "payment-error": 400, "shipment-error": 400,
                 "order-list-filter-errors": 400, "order-edit-errors": 400, "cart-price-error": 400,
                 "cart-discount-error": 400, "cart-custom-error": 400, "cart-add-error": 400, "cart-line-error": 400,
-                "cart-paste-error": 400, "order-edit-line-error": 400,
+                "cart-paste-error": 400, "order-edit-line-error": 400, "return-new-error": 400,
+                "return-receive-error": 400, "refund-error": 400, "credit-error": 400, "cancel-remaining-error": 400,
                 "two-factor-code": found["two-factor-code"].status_code}
     for name, response in found.items():
         assert response.status_code == expected.get(name, 200), name
@@ -165,6 +168,52 @@ def _fulfilment_pages(client, order) -> dict:
         "invoice": client.get(reverse("orders:invoice", args=[order.number])),
         "packing-slip": client.get(reverse("orders:packing_slip", args=[order.number])),
         "dashboard": client.get(reverse("orders:dashboard")),
+    }
+    return found
+
+
+def _returns_pages(client, order, lamp, shipping) -> dict:
+    """Return items (from the order and the customer record), the return and receiving it, the order page with
+    returns, credit memos and refunds, Refund, Credit without a return, Cancel remaining items (and their errors)."""
+    from django.utils import timezone
+
+    from orders.fulfilment.services import ShipmentRequest, shipment_record
+    from orders.payments.services import refund_record
+    from orders.returns.services import ReturnRequest, return_create, return_receive
+
+    line = order.lines.get()
+    found = {
+        "return-new": client.get(reverse("orders:return_new", args=[order.number])),
+        "return-new-error": client.post(reverse("orders:return_new", args=[order.number]), {f"line_{line.pk}": "²"}),
+        "customer-return-new": client.get(reverse("orders:return_new_for_customer", args=[order.customer_id])),
+    }
+    ret = return_create(customer=order.customer, request=ReturnRequest(quantities={line.pk: 1}, reason_text="Dim"))
+    found |= {
+        "return": client.get(reverse("orders:return_detail", args=[ret.number])),
+        "return-receive": client.get(reverse("orders:return_receive", args=[ret.number])),
+        "return-receive-error": client.post(reverse("orders:return_receive", args=[ret.number]),
+                                            {f"line_{ret.lines.get().pk}": "9"}),
+    }
+    return_receive(ret=ret, received={ret.lines.get().pk: 1})
+    found |= {
+        "refund": client.get(reverse("orders:refund_new", args=[order.number])),
+        "refund-error": client.post(reverse("orders:refund_new", args=[order.number]), {"amount": "-1"}),
+        "credit": client.get(reverse("orders:credit_memo_new", args=[order.number])),
+        "credit-error": client.post(reverse("orders:credit_memo_new", args=[order.number]), {"amount": "²"}),
+    }
+    refund_record(order=order, amount=Decimal("1.00"), method="check", reference="Check 2001")
+    found["order-returned"] = client.get(reverse("orders:detail", args=[order.number]))
+    found["return-received"] = client.get(reverse("orders:return_detail", args=[ret.number]))
+    found["customer-returns"] = client.get(reverse("customers:detail", args=[order.customer_id]))
+    partly = OrderFactory(customer=order.customer, lines=[(lamp, 2)], shipping=shipping)
+    shipment_record(order=partly, request=ShipmentRequest(carrier=order.shipments.get().carrier, tracking_numbers=[],
+                                                          shipped_on=timezone.localdate(),
+                                                          quantities={partly.lines.get().pk: 1}))
+    found |= {
+        "order-partly-shipped": client.get(reverse("orders:detail", args=[partly.number])),
+        "cancel-remaining": client.get(reverse("orders:cancel_remaining", args=[partly.number])),
+        "cancel-remaining-error": client.post(reverse("orders:cancel_remaining", args=[partly.number]),
+                                              {"reason": ""}),
     }
     return found
 

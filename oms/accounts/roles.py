@@ -21,6 +21,7 @@ _ORDER_ENTRY = [
     "orders.view_order",
     "orders.add_note",
     "orders.resend_confirmation",
+    "orders.create_return",  # Return items: authorizing, not receiving or refunding
 ]
 
 _MANAGER = [
@@ -33,6 +34,8 @@ _MANAGER = [
     "orders.record_shipment",
     "orders.change_status",
     "orders.view_dashboard",
+    "orders.receive_return",  # Receive return, Refund, Credit without a return
+    "orders.cancel_remaining",
 ]
 
 _ADMINISTRATOR = [
@@ -43,6 +46,9 @@ _ADMINISTRATOR = [
     *_crud("orders", "shippingmethod"),
     *_crud("orders", "taxrate"),
     *_crud("orders", "pricereason"),
+    *_crud("orders", "returnreason"),
+    # returns, credit memos, refunds and store credit are read in the admin; they change only through the pages
+    *[f"orders.view_{model}" for model in ("return", "creditmemo", "refund", "storecredit")],
     *_crud("customers", "customertype"),
     *_crud("customers", "typeprice"),
     *_crud("orders", "carrier"),

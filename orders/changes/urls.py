@@ -6,6 +6,7 @@ from orders.changes import views
 
 urlpatterns = [
     path("<id:number>/cancel/", views.order_cancel_view, name="cancel"),
+    path("<id:number>/cancel-remaining/", views.order_cancel_remaining_view, name="cancel_remaining"),
     path("<id:number>/reorder/", views.order_reorder, name="reorder"),
     path("reorder/", views.order_reorder, name="reorder_chosen"),  # the order in the POST: the customer record
     path("returns/<id:number>/exchange/", views.return_exchange, name="return_exchange"),

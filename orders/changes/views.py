@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from customers.forms import AddressForm
 from oms.core.forms import parse_id
+from oms.core.money import format_money
 from orders import lifecycle
 from orders.changes.editing import OrderChange, OrderEditConflict, order_edit_save
 from orders.changes.forms import CancelOrderForm
 from orders.changes.selectors import exchange_lines, reorder_lines
-from orders.changes.services import order_cancel
+from orders.changes.services import order_cancel, order_cancel_remaining
 from orders.events import describe
 from orders.lifecycle import OrderRefused
 from orders.models import Order, Return
@@ -23,6 +24,7 @@ from orders.ordering.forms import OrderEditForm
 from orders.ordering.stores import Cart, LineError, OrderEdit
 from orders.ordering.views.carts import with_edit
 from orders.ordering.views.lines import Lines, render_lines
+from orders.payments.terms import owed_to_customer
 from orders.pricing.selectors import shipping_methods
 
 
@@ -117,6 +119,37 @@ def order_cancel_view(request, number: int):
         return redirect(order)
     return render(request, "orders/changes/order_cancel.html", {"order": order, "form": form},
                   status=400 if form.is_bound else 200)
+
+
+@permission_required("orders.cancel_remaining", raise_exception=True)
+def order_cancel_remaining_view(request, number: int):
+    """Cancel remaining items: what has not shipped of a partially shipped order is cancelled and restocked, and
+    the order is shipped (a second submit finds nothing left to cancel)."""
+    order = get_object_or_404(Order, number=number)
+    if not lifecycle.can_cancel_remaining(order):
+        messages.error(request, lifecycle.why_not_cancel_remaining(order))
+        return redirect(order)
+    form = CancelOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled = order_cancel_remaining(order=order, reason=form.cleaned_data["reason"], actor=request.user)
+        except OrderRefused as refused:
+            form.add_error(None, refused.problems[0])
+        else:
+            _report_remaining_cancelled(request, cancelled)
+            return redirect(order)
+    return render(request, "orders/changes/order_cancel_remaining.html", {"order": order, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+def _report_remaining_cancelled(request, cancelled) -> None:
+    order = cancelled.order
+    restocked = ", ".join(f"{quantity:,} × {sku}" for sku, quantity in cancelled.restocked.items())
+    messages.success(request, f"The remaining items of order #{order.number} are cancelled; it is now "
+                              f"{order.get_status_display().lower()}, total {format_money(order.total)}."
+                              + (f" Restocked {restocked}." if restocked else ""))
+    if (owed := owed_to_customer(order)) > 0:
+        messages.warning(request, f"{format_money(owed)} is owed to the customer: refund it.")
 
 
 @permission_required("orders.place_order", raise_exception=True)
