@@ -5,43 +5,20 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from oms.accounts.roles import MANAGER
 from orders.fulfilment.models import Carrier
 from orders.models import Order
-from tests.browser.helpers import PASSWORD, audit, screenshot
+from tests.browser.helpers import audit, screenshot
 from tests.factories import (
     OrderFactory,
     ProductFactory,
     ShippingMethodFactory,
     TaxRateFactory,
-    UserFactory,
     customer_with_address,
 )
-from tests.helpers import totp_code
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def manager_app(page, live_server, transactional_db, problems):
-    """A page logged in as a Manager, past the second factor."""
-    user = UserFactory(username="manager", password=PASSWORD, role=MANAGER)
-    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
-    problems.watch(page)
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/orders/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Code").fill(totp_code(device))
-    page.get_by_role("button", name="Verify").click()
-    page.get_by_role("heading", name="Orders", level=1).wait_for()
-    page.base_url = live_server.url
-    page.manager = user
-    return page
 
 
 @pytest.fixture
