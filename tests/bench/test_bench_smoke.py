@@ -23,7 +23,7 @@ def test_bench_quick_run_measures_every_part(tmp_path):
 
     run = json.loads((tmp_path / "bench-custom.json").read_text())
     sections = {row["section"].split(".")[0] for row in run["results"]}
-    assert {"1", "2", "3", "4", "4b", "5-6", "7", "8"} <= sections
+    assert {"1", "2", "3", "4", "4b", "5-6", "7", "8", "9"} <= sections
     by_case = {row["case"]: row for row in run["results"]}
     assert any(case.startswith("PEER stock admin") for case in by_case)
     assert by_case["now / before"]["value"].endswith("%")
@@ -31,6 +31,7 @@ def test_bench_quick_run_measures_every_part(tmp_path):
     assert run["meta"]["load_seconds"] > 0 and run["meta"]["database_bytes"] > 0
     assert "Scale curve" in output.getvalue()
     assert by_case["order page, 200-event timeline"]["extra"]["queries"] < 20
+    assert by_case["order page with 3 returns, 3 credit memos and 3 refunds, 50 lines"]["extra"]["queries"] < 25
     assert "order list, Status cancelled" in by_case and "edit and save, 20 lines" in by_case
     priced = [row for case, row in by_case.items() if "price-table customer" in case]
     assert len(priced) == 4 and len({row["extra"]["queries"] for row in priced if "cart" in row["case"]}) == 1
