@@ -42,7 +42,7 @@ def test_return_two_of_five_receive_them_and_refund_to_the_original_method(manag
     page.get_by_label("Return LMP-004").fill("2")
     page.get_by_label("Condition").select_option(label="Resaleable")
     audit(page, "return items")
-    screenshot(page, "30-return-items")
+    screenshot(page, "40-return-items")
     page.get_by_role("button", name="Create return").click()
 
     expect(page.get_by_role("heading", name="Return R", level=1)).to_be_visible()
@@ -55,6 +55,7 @@ def test_return_two_of_five_receive_them_and_refund_to_the_original_method(manag
     assert Product.objects.get(sku="LMP-004").stock == 7  # 10 - 5 sold + 2 back
 
     page.goto(f"{page.base_url}{shipped.get_absolute_url()}")
+    expect(page.get_by_role("cell", name="5 2 on a return")).to_be_visible()
     credited = shipped.credit_memos.get().total
     assert credited == Decimal("86.40")  # 2 x 40.00 and 8% tax on them
     expect(page.locator("#balance-due")).to_contain_text("86.40")
@@ -63,14 +64,14 @@ def test_return_two_of_five_receive_them_and_refund_to_the_original_method(manag
     expect(page.get_by_label("Method")).to_have_value(Payment.Method.CHECK)
     page.get_by_label("Reference").fill("Check 2001 to the customer")
     audit(page, "refund")
-    screenshot(page, "31-refund")
+    screenshot(page, "41-refund")
     page.get_by_role("button", name="Save refund").click()
 
     expect(page.locator("#balance-due")).to_have_text("$0.00")
     refund = Refund.objects.get()
     assert (refund.amount, refund.method) == (Decimal("86.40"), Payment.Method.CHECK)
     expect(page.get_by_role("link", name="Credit memo").first).to_be_visible()
-    screenshot(page, "32-order-after-refund")
+    screenshot(page, "42-order-after-refund")
 
 
 def test_a_clerk_may_start_a_return_but_not_refund(app, shipped):
