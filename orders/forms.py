@@ -77,6 +77,8 @@ class OrderFilterForm(forms.Form):
     date_to = forms.DateField(label="To", required=False, widget=DatePickerInput(),
                               error_messages={"invalid": "Enter a date such as 2026-11-27."})
     overdue = forms.BooleanField(label="Overdue only", required=False)
+    owed = forms.BooleanField(label="Owed to customer", required=False,
+                              help_text="A credit memo or an overpayment left money to pay back.")
 
     def __init__(self, *args, staff: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +100,7 @@ class OrderFilterForm(forms.Form):
         return OrderFilters(status=data.get("status") or "", channel=data.get("channel") or "",
                             taken_by=data.get("taken_by"), date_from=data.get("date_from"),
                             date_to=data.get("date_to") if "date_to" not in self.errors else None,
-                            overdue=bool(data.get("overdue")))
+                            overdue=bool(data.get("overdue")), owed=bool(data.get("owed")))
 
 
 def _filter_form(request) -> OrderFilterForm:

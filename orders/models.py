@@ -117,6 +117,10 @@ class Order(models.Model):
                          condition=models.Q(payment_status__in=["unpaid", "partially_paid"])
                          & ~models.Q(status__in=lifecycle.ordered(lifecycle.NOT_PAYABLE))
                          & models.Q(due_date__isnull=False)),
+            # The order list's Owed to customer: money to pay back (a credit memo or an overpayment), newest first.
+            models.Index(fields=["-number"], name="order_owed_to_customer",
+                         condition=models.Q(payment_status="overpaid")
+                         & ~models.Q(status__in=lifecycle.ordered(lifecycle.NOT_PAYABLE))),
             models.Index(fields=["-number"], name="order_awaiting_shipment",
                          condition=models.Q(status__in=lifecycle.ordered(lifecycle.AWAITING_SHIPMENT))),
             # The order list's filters, each read newest first along its own index.
@@ -145,6 +149,12 @@ class Order(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", args=[self.number])
+
+    @property
+    def balance_due(self) -> Decimal:
+        """What the customer still owes: total - credited - paid + refunded (negative: owed to the customer, after
+        an accepted overpayment or a credit memo). The one place it is computed."""
+        return self.total - self.amount_credited - self.amount_paid + self.amount_refunded
 
 
 class OrderLine(models.Model):

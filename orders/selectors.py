@@ -42,10 +42,11 @@ class OrderFilters:
     date_from: date | None = None
     date_to: date | None = None
     overdue: bool = False  # past the due date with a balance left (the order_balance_due partial index)
+    owed: bool = False  # money owed to the customer (the order_owed_to_customer partial index)
 
     def key(self) -> str:
         return (f"{self.status}|{self.channel}|{self.taken_by or ''}|{self.date_from or ''}|{self.date_to or ''}"
-                f"|{'overdue' if self.overdue else ''}")
+                f"|{'overdue' if self.overdue else ''}|{'owed' if self.owed else ''}")
 
     def condition(self) -> Sql | None:
         """The filters on orders_order ``o``; each is a range of one of its (column, number) indexes. Dates also
@@ -68,6 +69,10 @@ class OrderFilters:
             parts.append(Sql("o.due_date < %s AND o.payment_status IN ('unpaid', 'partially_paid') "
                              f"AND o.status NOT IN ({', '.join(['%s'] * len(unpayable))})",
                              (timezone.localdate(), *unpayable)))
+        if self.owed:
+            unpayable = lifecycle.ordered(lifecycle.NOT_PAYABLE)  # as order_owed_to_customer's condition says it
+            marks = ", ".join(["%s"] * len(unpayable))
+            parts.append(Sql(f"o.payment_status = 'overpaid' AND o.status NOT IN ({marks})", tuple(unpayable)))
         return reduce(operator.and_, parts) if parts else None
 
 
@@ -82,7 +87,7 @@ def _db_time(moment: datetime):
 
 # What a row of the order list shows: of an order's 37 columns (its addresses as JSON among them), these.
 LIST_FIELDS = ("number", "created_at", "customer_name", "customer__company", "channel", "status", "confirmation_state",
-               "total")
+               "total", "amount_paid", "amount_credited", "amount_refunded")
 
 
 def order_search_page(query: str, *, filters: OrderFilters | None = None, after: str | None = None,

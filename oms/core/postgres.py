@@ -1,5 +1,6 @@
 """Migration operations for PostgreSQL-only schema, such as byte-order (C collation) and trigram indexes."""
 
+from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations
 
 
@@ -64,3 +65,18 @@ class CheckConstraintNotValid(migrations.AddConstraint):
 
     def describe(self):
         return f"{super().describe()} (NOT VALID, then validated, on PostgreSQL)"
+
+
+class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
+    """AddIndexConcurrently on PostgreSQL (the table stays open to reads and writes while the index is built; the
+    migration must be ``atomic = False``); a plain AddIndex on other databases, which have no CONCURRENTLY."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)

@@ -26,7 +26,7 @@ def payment_status_for(*, total: Decimal, paid: Decimal) -> Order.PaymentStatus:
 def balance_due(order: Order) -> Decimal:
     """What the customer still owes: total - credited - paid + refunded (negative: owed to the customer, after an
     accepted overpayment or a credit memo)."""
-    return order.total - order.amount_credited - order.amount_paid + order.amount_refunded
+    return order.balance_due
 
 
 def payment_status_of(order: Order) -> Order.PaymentStatus:

@@ -160,3 +160,29 @@ def test_the_list_and_the_export_show_the_fields_own_labels(staff_client, orders
 
     assert all(f"<td>{label}</td>" in text for label in labels)
     assert [row[5], row[6], row[9], row[14]] == [*labels[:2], order.get_payment_method_display(), labels[2]]
+
+
+def test_owed_to_customer_lists_the_orders_with_money_to_pay_back_and_the_list_shows_each_balance(
+        staff_client, checkout_setup):
+    from decimal import Decimal
+
+    from orders.payments.services import payment_record
+    from orders.returns.services import credit_memo_issue
+    from tests.helpers import ship_everything
+
+    owed, due, settled = (OrderFactory(shipping=checkout_setup[0]) for _ in range(3))
+    for order in (owed, settled):
+        payment_record(order=order, amount=order.total, method="check", received_on=timezone.localdate())
+    credit_memo_issue(order=ship_everything(owed), amount=Decimal("4.00"), reason="Scratched")
+
+    response = staff_client.get(reverse("orders:list"), {"owed": "on"})
+
+    assert numbers(response.context["page"]) == [owed.number]
+    page = " ".join(response.content.decode().split())
+    assert '<td class="money text-danger">-$4.00<span class="visually-hidden"> (owed to the customer)</span>' in page
+    rows = staff_client.get(reverse("orders:list")).content.decode().split("<tr")
+    [due_row] = [row for row in rows if f">#{due.number}<" in row]
+    assert due_row.count(f"${due.total}") == 2  # its total, all of it due
+    [settled_row] = [row for row in rows if f">#{settled.number}<" in row]
+    assert "$0.00" in settled_row
+    assert numbers(order_search_page("", filters=OrderFilters(owed=True, channel="fax"))) == []

@@ -17,8 +17,9 @@ pytestmark = [
 ]
 
 ORDERS = 40_000
-# One order a minute up to now; 1 in 200 cancelled, 1 in 100 by fax, 1 in 400 taken by the clerk; the
-# customer with id 1 of every 50th, each order with three lines. Every column is given: none has a database default.
+# One order a minute up to now; 1 in 200 cancelled, 1 in 100 by fax, 1 in 400 taken by the clerk, 1 in 300 owing
+# the customer money (overpaid); the customer with id 1 of every 50th, each order with three lines. Every column is
+# given but those added with a database default (amount_credited, amount_refunded, quantity_returned).
 FILL = """
     INSERT INTO orders_order (checkout_token, status, channel, placed_by_id, customer_name, customer_email,
         billing_address, shipping_address, shipping_method, payment_method, payment_reference, subtotal, shipping,
@@ -29,7 +30,7 @@ FILL = """
         CASE WHEN g %% 100 = 0 THEN 'fax' ELSE 'phone' END, CASE WHEN g %% 400 = 0 THEN %(clerk)s END,
         'Filler', '', '{}', '{}', 'Ground', 'check', '', 1, 0, 0, 0, 1, '', '', 'not_requested', '',
         now() - make_interval(mins => %(orders)s - g), CASE WHEN g %% 50 = 0 THEN %(busy)s ELSE %(other)s END,
-        '', 0, '', '', '', false, false, '', 0, 'unpaid', 1
+        '', 0, '', '', '', false, false, '', 0, CASE WHEN g %% 300 = 0 THEN 'overpaid' ELSE 'unpaid' END, 1
     FROM generate_series(1, %(orders)s) AS g;
     INSERT INTO catalog_product (sku, name, description, price, stock, track_inventory, is_active, created_at,
         updated_at)
@@ -80,6 +81,7 @@ def days_ago(days: int):
     ("filters", "index"),
     [({"status": "cancelled"}, "order_status_newest"),
      ({"channel": "fax"}, "order_channel_newest"),
+     ({"owed": True}, "order_owed_to_customer"),
      ({"date_from": 10}, "orders_order_pkey"),
      ({"date_to": 10}, "orders_order_pkey"),
      ({"date_from": 12, "date_to": 10}, "orders_order_pkey")],
