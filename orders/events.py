@@ -120,6 +120,15 @@ def remaining_cancelled_event(*, order: Order, actor, reason: str, cancelled: di
         "total": str(order.total)})
 
 
+def hold_event(*, order: Order, actor, reason: str) -> OrderEvent:
+    return _create(order, Kind.HELD, actor, {"reason": reason})
+
+
+def hold_released_event(*, order: Order, actor, reason: str, note: str) -> OrderEvent:
+    """``reason``: the hold's; ``note``: why it was released."""
+    return _create(order, Kind.RELEASED, actor, {"reason": reason, "note": note})
+
+
 def email_sent_event(*, order: Order, kind: str, to: str, key: str, attempt: int,
                      about: dict | None = None) -> OrderEvent:
     """An order email went out (``kind``: its "sent" kind); ``key`` and ``attempt`` say which request and try,
@@ -265,6 +274,8 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     Kind.CREDIT_APPLIED: lambda data: (f"Store credit of {format_money(data['amount'])} applied; "
                                        f"{format_money(data['credit_left'])} of credit left."),
     Kind.REMAINING_CANCELLED: _remaining_cancelled,
+    Kind.HELD: lambda data: f"Put on hold: {data['reason']}.",
+    Kind.RELEASED: lambda data: (f"Hold released ({data['reason']})" + (f": {data['note']}." if data["note"] else ".")),
 }
 
 

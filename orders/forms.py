@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from oms.core.search import search_query
 from oms.core.validators import validate_no_card_number
+from orders.lifecycle import ON_HOLD
 from orders.models import Order
 from orders.selectors import OrderFilters
 
@@ -82,7 +83,7 @@ class OrderFilterForm(forms.Form):
 
     def __init__(self, *args, staff: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any"), *Order.Status.choices]
+        self.fields["status"].choices = [("", "Any"), *Order.Status.choices, (ON_HOLD, "On hold")]
         self.fields["taken_by"].choices = [("", "Anyone"), *[(str(pk), name) for pk, name in staff]]
         for name in ("status", "channel", "taken_by"):
             self.fields[name].error_messages["invalid_choice"] = "Choose one of the options in the list."
@@ -97,7 +98,9 @@ class OrderFilterForm(forms.Form):
     def filters(self) -> OrderFilters:
         """The filters that are valid (call after is_valid(); a field with an error filters nothing)."""
         data = self.cleaned_data
-        return OrderFilters(status=data.get("status") or "", channel=data.get("channel") or "",
+        status = data.get("status") or ""
+        return OrderFilters(status="" if status == ON_HOLD else status, on_hold=status == ON_HOLD,
+                            channel=data.get("channel") or "",
                             taken_by=data.get("taken_by"), date_from=data.get("date_from"),
                             date_to=data.get("date_to") if "date_to" not in self.errors else None,
                             overdue=bool(data.get("overdue")), owed=bool(data.get("owed")))

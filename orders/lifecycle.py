@@ -145,11 +145,39 @@ def why_not_cancel(order) -> str:
 
 
 def can_ship(order) -> bool:
-    return order.status in SHIPPABLE
+    return order.status in SHIPPABLE and not order.on_hold
 
 
 def why_not_ship(order) -> str:
+    if order.status in SHIPPABLE and order.on_hold:
+        return f"Order #{order.number} is on hold ({order.hold_reason}): release the hold before shipping."
     return "" if can_ship(order) else f"{_is(order)}: nothing can be shipped."
+
+
+# A hold is not a status: an order keeps its own (placed, processing, partially shipped) while it is held, and
+# the hold stops shipping (can_ship) and the invoice from reading as final until it is released.
+HOLDABLE = OPEN
+
+
+def can_hold(order) -> bool:
+    return order.status in HOLDABLE and not order.on_hold
+
+
+def why_not_hold(order) -> str:
+    if order.on_hold:
+        return f"Order #{order.number} is already on hold ({order.hold_reason})."
+    return "" if can_hold(order) else f"{_is(order)}: only an order still under way can be put on hold."
+
+
+ON_HOLD = "on_hold"  # the order list's Status filter offers held orders under this value, beside the statuses
+
+
+def can_release(order) -> bool:
+    return order.on_hold
+
+
+def why_not_release(order) -> str:
+    return "" if can_release(order) else f"Order #{order.number} is not on hold."
 
 
 def after_shipment(*, everything_shipped: bool) -> Status:

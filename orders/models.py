@@ -79,6 +79,10 @@ class Order(models.Model):
     # db_default: PostgreSQL adds a column with a constant default without rewriting the table.
     amount_credited = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
     amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
+    # A hold (orders.changes.services.order_hold): nothing ships and the invoice says so until it is released.
+    on_hold = models.BooleanField(default=False, db_default=False)
+    hold_reason = models.CharField(max_length=200, blank=True, default="", db_default="",
+                                   validators=[validate_no_card_number])
     # Raised by every saved edit: an edit started at another version is refused (two tabs, two people).
     version = models.PositiveIntegerField(default=1)
 
@@ -117,6 +121,8 @@ class Order(models.Model):
                          condition=models.Q(payment_status__in=["unpaid", "partially_paid"])
                          & ~models.Q(status__in=lifecycle.ordered(lifecycle.NOT_PAYABLE))
                          & models.Q(due_date__isnull=False)),
+            # The order list's Status On hold and the dashboard's count of held orders, newest first.
+            models.Index(fields=["-number"], name="order_on_hold", condition=models.Q(on_hold=True)),
             # The order list's Owed to customer: money to pay back (a credit memo or an overpayment), newest first.
             models.Index(fields=["-number"], name="order_owed_to_customer",
                          condition=models.Q(payment_status="overpaid")
@@ -142,6 +148,7 @@ class Order(models.Model):
             ("change_status", "Can change an order's status"),
             ("view_dashboard", "Can view the dashboard"),
             ("cancel_remaining", "Can cancel what has not shipped of a partially shipped order"),
+            ("hold_order", "Can put an order on hold and release it"),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +269,8 @@ class OrderEvent(models.Model):
         REFUND_EMAIL_FAILED = "refund_email_failed", "Refund confirmation failed"
         CREDIT_APPLIED = "credit_applied", "Store credit applied"
         REMAINING_CANCELLED = "remaining_cancelled", "Remaining items cancelled"
+        HELD = "held", "Put on hold"
+        RELEASED = "released", "Hold released"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -43,10 +43,11 @@ class OrderFilters:
     date_to: date | None = None
     overdue: bool = False  # past the due date with a balance left (the order_balance_due partial index)
     owed: bool = False  # money owed to the customer (the order_owed_to_customer partial index)
+    on_hold: bool = False  # held orders (the order_on_hold partial index)
 
     def key(self) -> str:
         return (f"{self.status}|{self.channel}|{self.taken_by or ''}|{self.date_from or ''}|{self.date_to or ''}"
-                f"|{'overdue' if self.overdue else ''}|{'owed' if self.owed else ''}")
+                f"|{'overdue' if self.overdue else ''}|{'owed' if self.owed else ''}|{'held' if self.on_hold else ''}")
 
     def condition(self) -> Sql | None:
         """The filters on orders_order ``o``; each is a range of one of its (column, number) indexes. Dates also
@@ -69,6 +70,8 @@ class OrderFilters:
             parts.append(Sql("o.due_date < %s AND o.payment_status IN ('unpaid', 'partially_paid') "
                              f"AND o.status NOT IN ({', '.join(['%s'] * len(unpayable))})",
                              (timezone.localdate(), *unpayable)))
+        if self.on_hold:
+            parts.append(Sql("o.on_hold"))  # as order_on_hold's condition says it
         if self.owed:
             unpayable = lifecycle.ordered(lifecycle.NOT_PAYABLE)  # as order_owed_to_customer's condition says it
             marks = ", ".join(["%s"] * len(unpayable))

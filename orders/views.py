@@ -36,6 +36,7 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
         "events": order_timeline(order),
         "next_statuses": lifecycle.next_statuses(order),
         "can_cancel": lifecycle.can_cancel(order),
+        "can_hold": lifecycle.can_hold(order),
         "can_edit": lifecycle.can_edit(order),
         "email_form": email_form or OrderEmailForm(initial={"email": order.customer_email}),
         "note_form": note_form or NoteForm(),

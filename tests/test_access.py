@@ -107,6 +107,8 @@ RULES = {
     "orders:return_detail": "orders.view_order", "orders:return_receive": "orders.receive_return",
     "orders:credit_memo_new": "orders.receive_return", "orders:refund_new": "orders.receive_return",
     "orders:cancel_remaining": "orders.cancel_remaining",
+    "orders:hold": "orders.hold_order",
+    "orders:release": "orders.hold_order",
     "orders:credit_memo": "orders.view_order", "orders:credit_memo_pdf": "orders.view_order",
     "orders:return_exchange": "orders.place_order",
 }

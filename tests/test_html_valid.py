@@ -139,6 +139,7 @@ def pages(staff_client, checkout_setup):
                 "cart-discount-error": 400, "cart-custom-error": 400, "cart-add-error": 400, "cart-line-error": 400,
                 "cart-paste-error": 400, "order-edit-line-error": 400, "return-new-error": 400,
                 "return-receive-error": 400, "refund-error": 400, "credit-error": 400, "cancel-remaining-error": 400,
+                "hold-error": 400,
                 "two-factor-code": found["two-factor-code"].status_code}
     for name, response in found.items():
         assert response.status_code == expected.get(name, 200), name
@@ -214,7 +215,12 @@ def _returns_pages(client, order, lamp, shipping) -> dict:
         "cancel-remaining": client.get(reverse("orders:cancel_remaining", args=[partly.number])),
         "cancel-remaining-error": client.post(reverse("orders:cancel_remaining", args=[partly.number]),
                                               {"reason": ""}),
+        "hold": client.get(reverse("orders:hold", args=[partly.number])),
+        "hold-error": client.post(reverse("orders:hold", args=[partly.number]), {"reason": ""}),
     }
+    client.post(reverse("orders:hold", args=[partly.number]), {"reason": "Address to confirm"})
+    found["order-on-hold"] = client.get(reverse("orders:detail", args=[partly.number]))
+    found["invoice-on-hold"] = client.get(reverse("orders:invoice", args=[partly.number]))
     return found
 
 

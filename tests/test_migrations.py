@@ -18,6 +18,8 @@ NEEDED_DB_DEFAULTS: dict[str, str] = {
     "orders.Order.amount_refunded": ADDED_WITHOUT_REWRITE,
     "orders.OrderLine.quantity_returned": ADDED_WITHOUT_REWRITE,
     "orders.DailySales.credited": ADDED_WITHOUT_REWRITE,
+    "orders.Order.on_hold": ADDED_WITHOUT_REWRITE,
+    "orders.Order.hold_reason": ADDED_WITHOUT_REWRITE,
 }
 
 

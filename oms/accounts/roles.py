@@ -36,6 +36,7 @@ _MANAGER = [
     "orders.view_dashboard",
     "orders.receive_return",  # Receive return, Refund, Credit without a return
     "orders.cancel_remaining",
+    "orders.hold_order",  # Put on hold, Release hold
 ]
 
 _ADMINISTRATOR = [

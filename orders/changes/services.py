@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from catalog.services import stock_give_back
+from oms.core.validators import CARD_MESSAGE, contains_card_number
 from orders import events, lifecycle
 from orders.lifecycle import OrderRefused
 from orders.models import Order, OrderLine
@@ -111,3 +112,46 @@ def _keep_shipped(lines: list[OrderLine]) -> list[OrderLine]:
     OrderLine.objects.filter(pk__in=gone).delete()
     OrderLine.objects.bulk_update(kept, ["quantity", "line_total", "discount"])
     return kept
+
+
+def order_hold(*, order: Order, reason: str, actor=None) -> Order:
+    """Put ``order`` on hold with ``reason``: nothing ships and its invoice says "On hold" until it is released.
+
+    Raises OrderRefused for a missing reason (or one holding a card number), an order already on hold or one that
+    is no longer under way."""
+    reason = _reason(reason, "Say why the order is on hold.")
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if not lifecycle.can_hold(current):
+            raise OrderRefused([lifecycle.why_not_hold(current)])
+        current.on_hold, current.hold_reason = True, reason
+        current.save(update_fields=["on_hold", "hold_reason"])
+        events.hold_event(order=current, actor=actor, reason=reason)
+    return current
+
+
+def order_hold_release(*, order: Order, note: str = "", actor=None) -> Order:
+    """Release ``order``'s hold (``note``: why, optional). Raises OrderRefused for an order that is not on hold."""
+    note = _reason(note, "") if note.strip() else ""
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if not lifecycle.can_release(current):
+            raise OrderRefused([lifecycle.why_not_release(current)])
+        reason, current.on_hold, current.hold_reason = current.hold_reason, False, ""
+        current.save(update_fields=["on_hold", "hold_reason"])
+        events.hold_released_event(order=current, actor=actor, reason=reason, note=note)
+    return current
+
+
+def _reason(text: str, missing: str) -> str:
+    text = text.strip()
+    if not text:
+        raise OrderRefused([missing])
+    if contains_card_number(text):
+        raise OrderRefused([CARD_MESSAGE])
+    if len(text) > REASON_LENGTH:
+        raise OrderRefused([f"Say why in at most {REASON_LENGTH} characters."])
+    return text
+
+
+REASON_LENGTH = Order._meta.get_field("hold_reason").max_length

@@ -14,9 +14,9 @@ from oms.core.forms import parse_id
 from oms.core.money import format_money
 from orders import lifecycle
 from orders.changes.editing import OrderChange, OrderEditConflict, order_edit_save
-from orders.changes.forms import CancelOrderForm
+from orders.changes.forms import CancelOrderForm, HoldForm
 from orders.changes.selectors import exchange_lines, reorder_lines
-from orders.changes.services import order_cancel, order_cancel_remaining
+from orders.changes.services import order_cancel, order_cancel_remaining, order_hold, order_hold_release
 from orders.events import describe
 from orders.lifecycle import OrderRefused
 from orders.models import Order, Return
@@ -204,3 +204,36 @@ def return_exchange(request, number: int):
     for text in not_added:
         messages.warning(request, text)
     return redirect("orders:cart", cart_id=cart.id)
+
+
+@permission_required("orders.hold_order", raise_exception=True)
+def order_hold_view(request, number: int):
+    """Put on hold: asks for a reason; nothing ships until the hold is released."""
+    order = get_object_or_404(Order, number=number)
+    if request.method != "POST" and not lifecycle.can_hold(order):
+        messages.error(request, lifecycle.why_not_hold(order))
+        return redirect(order)
+    form = HoldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = order_hold(order=order, reason=form.cleaned_data["reason"], actor=request.user)
+        except OrderRefused as refused:
+            messages.error(request, refused.problems[0])
+        else:
+            messages.success(request, f"Order #{order.number} is on hold: {order.hold_reason}.")
+        return redirect(order)
+    return render(request, "orders/changes/order_hold.html", {"order": order, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@permission_required("orders.hold_order", raise_exception=True)
+@require_POST
+def order_release(request, number: int):
+    order = get_object_or_404(Order, number=number)
+    try:
+        order = order_hold_release(order=order, actor=request.user)
+    except OrderRefused as refused:
+        messages.error(request, refused.problems[0])
+    else:
+        messages.success(request, f"The hold on order #{order.number} is released.")
+    return redirect(order)

@@ -40,7 +40,8 @@ PERSONAL_DATA = {
     "orders.Order": {"customer_name": "cleared", "customer_email": "cleared", "billing_address": "cleared",
                      "shipping_address": "cleared", "staff_note": "cleared", "customer_note": "cleared",
                      "confirmation_error": "cleared", "payment_reference": "scrubbed", "discount_reason": "scrubbed",
-                     "tax_exemption_number": "scrubbed"},  # the certificate the tax was not charged under
+                     "tax_exemption_number": "scrubbed",  # the certificate the tax was not charged under
+                     "hold_reason": "scrubbed"},
     "orders.OrderLine": {"name": "scrubbed", "price_reason": "scrubbed"},  # a custom item's description, a reason
     # notes and cancel reasons, addresses and emails in the data (EVENT_PERSONAL_KEYS) cleared; the rest scrubbed
     "orders.OrderEvent": {"message": "scrubbed", "data": "cleared"},
@@ -61,7 +62,8 @@ EVENT_PERSONAL_KEYS = {"name", "company", "line1", "line2", "city", "postal_code
 EVENT_KIND_PERSONAL_KEYS = {
     OrderEvent.Kind.CANCELLED: {"reason"}, OrderEvent.Kind.EMAIL_CHANGED: {"before", "after"},
     OrderEvent.Kind.RETURN_AUTHORIZED: {"reason"}, OrderEvent.Kind.CREDIT_MEMO: {"reason"},
-    OrderEvent.Kind.REMAINING_CANCELLED: {"reason"},
+    OrderEvent.Kind.REMAINING_CANCELLED: {"reason"}, OrderEvent.Kind.HELD: {"reason"},
+    OrderEvent.Kind.RELEASED: {"reason", "note"},
 }
 MIN_MENTION = 3  # shorter words (initials) would erase parts of other words
 
@@ -176,11 +178,11 @@ def _erase_orders(orders: list[Order], name: str, mentions: re.Pattern | None) -
         order.billing_address = _erased_snapshot(order.billing_address, name)
         order.shipping_address = _erased_snapshot(order.shipping_address, name)
         order.staff_note = order.customer_note = order.confirmation_error = ""
-        for field in ("payment_reference", "discount_reason", "tax_exemption_number"):
+        for field in ("payment_reference", "discount_reason", "tax_exemption_number", "hold_reason"):
             setattr(order, field, _scrub(getattr(order, field), mentions))
     Order.objects.bulk_update(orders, ["customer_name", "customer_email", "billing_address", "shipping_address",
                                        "staff_note", "customer_note", "confirmation_error", "payment_reference",
-                                       "discount_reason", "tax_exemption_number"], batch_size=500)
+                                       "discount_reason", "tax_exemption_number", "hold_reason"], batch_size=500)
     _scrub_rows(OrderLine.objects.filter(order__in=orders), ["name", "price_reason"], mentions)
     _scrub_rows(Payment.objects.filter(order__in=orders), ["reference"], mentions)
     Shipment.objects.filter(order__in=orders).update(email_to="", email_error="")

@@ -12,6 +12,7 @@ from django.utils.dateformat import format as date_format
 
 from catalog.models import Product
 from orders import lifecycle
+from orders.lifecycle import ON_HOLD
 from orders.models import Order
 from orders.payments.terms import OPEN_BALANCE
 from orders.reporting.models import DailyProductSales, DailySales
@@ -139,7 +140,7 @@ class Waiting:
     name: str
     count: int
     capped: bool
-    link: str = ""
+    link: str = ""  # the order list's query string that lists them
 
 
 def _capped(queryset) -> tuple[int, bool]:
@@ -154,8 +155,10 @@ def awaiting(today: date) -> list[Waiting]:
     payment = (Order.objects.filter(payment_status__in=OPEN_BALANCE)
                .exclude(status__in=lifecycle.ordered(lifecycle.NOT_PAYABLE)))
     overdue = payment.filter(due_date__lt=today)
+    held = Order.objects.filter(on_hold=True)  # the partial index order_on_hold
     return [Waiting("Awaiting shipment", *_capped(shipment)), Waiting("Awaiting payment", *_capped(payment)),
-            Waiting("Overdue", *_capped(overdue), link="overdue")]
+            Waiting("Overdue", *_capped(overdue), link="overdue=1"),
+            Waiting("On hold", *_capped(held), link=f"status={ON_HOLD}")]
 
 
 def dashboard(today: date | None = None) -> dict:

@@ -140,6 +140,11 @@ SENTENCES = [
     ("store credit applied", lambda order: events.credit_applied_event(
         order=order, actor=None, amount=Decimal("20.00"), balance=Decimal("5.00")),
      "Store credit of $20.00 applied; $5.00 of credit left."),
+    ("held", lambda order: events.hold_event(order=order, actor=None, reason="Address to confirm"),
+     "Put on hold: Address to confirm."),
+    ("released", lambda order: events.hold_released_event(order=order, actor=None, reason="Address to confirm",
+                                                          note="Customer called back"),
+     "Hold released (Address to confirm): Customer called back."),
     ("remaining cancelled", lambda order: events.remaining_cancelled_event(
         order=_as(order, total=Decimal("45.00")), actor=None, reason="Discontinued", cancelled={"MUG": 3},
         restocked={"MUG": 3}, total_before=Decimal("63.00")),
