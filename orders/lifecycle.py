@@ -144,6 +144,15 @@ def why_not_cancel(order) -> str:
     return f"{_is(order)}: a shipped order cannot be cancelled."
 
 
+def is_cancelled(order) -> bool:
+    return order.status == Status.CANCELLED
+
+
+def after_cancel() -> Status:
+    """What cancelling makes an order (a ``CANCELLABLE`` one)."""
+    return Status.CANCELLED
+
+
 def can_ship(order) -> bool:
     return order.status in SHIPPABLE and not order.on_hold
 

@@ -42,12 +42,12 @@ def order_cancel(*, order: Order, reason: str, actor=None) -> CancelledOrder:
     """
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
-        if current.status == Order.Status.CANCELLED:
+        if lifecycle.is_cancelled(current):
             return CancelledOrder(current, {}, changed=False)
         if not lifecycle.can_cancel(current):
             raise OrderRefused([lifecycle.why_not_cancel(current)])
         restocked = stock_give_back({line.product_id: line.quantity for line in current.lines.all() if line.product_id})
-        current.status = Order.Status.CANCELLED
+        current.status = lifecycle.after_cancel()
         current.save(update_fields=["status"])
         sales_add(order=current, lines=current.lines.all(), sign=-1)
         events.order_cancelled_event(order=current, actor=actor, reason=reason, restocked=restocked)
@@ -82,7 +82,7 @@ def order_cancel_remaining(*, order: Order, reason: str, actor=None) -> Cancelle
         totals = order_totals(lines=kept, shipping=current.shipping, tax=rule, discount=discount)
         if problem := why_not_retotal(current, totals.total):
             raise OrderRefused([problem])
-        total_before = current.total
+        total_before, status_before = current.total, current.status
         current.subtotal, current.discount, current.tax, current.total = (totals.subtotal, totals.discount,
                                                                           totals.tax, totals.total)
         current.status = lifecycle.after_shipment(everything_shipped=True)
@@ -92,8 +92,7 @@ def order_cancel_remaining(*, order: Order, reason: str, actor=None) -> Cancelle
         sales_adjust(order=current, before=before, lines=kept)
         events.remaining_cancelled_event(order=current, actor=actor, reason=reason.strip(), cancelled=cancelled,
                                          restocked=restocked, total_before=total_before)
-        events.status_changed_event(order=current, actor=actor, before=Order.Status.PARTIALLY_SHIPPED,
-                                    after=current.status)
+        events.status_changed_event(order=current, actor=actor, before=status_before, after=current.status)
     return CancelledOrder(current, restocked, changed=True)
 
 

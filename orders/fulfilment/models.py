@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from orders.lifecycle import EmailState
+from orders.notifications.models import TrackedEmail
 
 
 class Carrier(models.Model):
@@ -25,18 +25,13 @@ class Carrier(models.Model):
         return self.tracking_url.replace("{number}", number) if "{number}" in self.tracking_url else ""
 
 
-class Shipment(models.Model):
+class Shipment(TrackedEmail):
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="shipments")
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="+")
     tracking_numbers = models.JSONField(default=list, blank=True)
     shipped_on = models.DateField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    # The shipping confirmation, tracked like the order confirmation (orders.emails).
-    email_to = models.EmailField(blank=True)
-    email_state = models.CharField(max_length=20, choices=EmailState.choices, default=EmailState.NOT_REQUESTED)
-    email_sent_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.TextField(blank=True)
     # The Mark shipped form's one-time token: the same form submitted twice records one shipment (None: recorded
     # by a service call, not a form).
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)

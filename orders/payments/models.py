@@ -5,7 +5,7 @@ from django.db import models
 
 from oms.core.money import MAX_AMOUNT
 from oms.core.validators import validate_no_card_number
-from orders.lifecycle import EmailState
+from orders.notifications.models import TrackedEmail
 
 
 class Payment(models.Model):
@@ -38,7 +38,7 @@ class Payment(models.Model):
         return f"{self.amount} on order #{self.order_id}"
 
 
-class Refund(models.Model):
+class Refund(TrackedEmail):
     """Money paid back to the customer against an order: never more than was paid (orders.payments.services)."""
 
     Method = Payment.Method
@@ -50,11 +50,6 @@ class Refund(models.Model):
     refunded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                     db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The refund confirmation email, tracked like a shipment's.
-    email_to = models.EmailField(blank=True)
-    email_state = models.CharField(max_length=20, choices=EmailState.choices, default=EmailState.NOT_REQUESTED)
-    email_sent_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.TextField(blank=True)
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:

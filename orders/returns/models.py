@@ -7,7 +7,8 @@ from django.db import models
 from customers.models import Customer
 from oms.core.money import MAX_AMOUNT, MAX_LINE_AMOUNT
 from oms.core.validators import validate_no_card_number
-from orders.lifecycle import EmailState, ReturnStatus
+from orders.lifecycle import ReturnStatus
+from orders.notifications.models import TrackedEmail
 
 
 class ReturnReason(models.Model):
@@ -24,7 +25,7 @@ class ReturnReason(models.Model):
         return self.name
 
 
-class Return(models.Model):
+class Return(TrackedEmail):
     """A return authorization: goods of one customer, from one or several of their orders, coming back."""
 
     Status = ReturnStatus
@@ -47,11 +48,6 @@ class Return(models.Model):
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", db_index=False)
     received_at = models.DateTimeField(null=True, blank=True)
-    # The return instructions email, tracked like a shipment's confirmation.
-    email_to = models.EmailField(blank=True)
-    email_state = models.CharField(max_length=20, choices=EmailState.choices, default=EmailState.NOT_REQUESTED)
-    email_sent_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.TextField(blank=True)
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     receipt_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
