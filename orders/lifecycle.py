@@ -86,6 +86,12 @@ def ordered(statuses: Iterable[str]) -> list[str]:
     return [status.value for status in Status if status in wanted]
 
 
+def ordered_methods(methods: Iterable[str]) -> list[str]:
+    """``methods`` as values in PaymentMethod order (the same SQL every time, as ``ordered``)."""
+    wanted = set(methods)
+    return [method.value for method in PaymentMethod if method in wanted]
+
+
 def listed(statuses: Iterable[str]) -> str:
     """``statuses`` as words for a sentence: "placed or processing"."""
     labels = [Status(status).label.lower() for status in ordered(statuses)]
@@ -294,6 +300,10 @@ class PaymentMethod(models.TextChoices):
     PURCHASE_ORDER = "purchase_order", "Purchase order"
     ON_ACCOUNT = "on_account", "On account"
     CARD_BY_PHONE = "card_by_phone", "Card by phone (external terminal)"
+
+
+# Paid later, on the customer's credit: what a credit limit counts (the order_customer_exposure partial index).
+ON_CREDIT = frozenset({PaymentMethod.ON_ACCOUNT, PaymentMethod.PURCHASE_ORDER})
 
 
 class PaymentStatus(models.TextChoices):

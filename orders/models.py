@@ -83,6 +83,9 @@ class Order(models.Model):
     on_hold = models.BooleanField(default=False, db_default=False)
     hold_reason = models.CharField(max_length=200, blank=True, default="", db_default="",
                                    validators=[validate_no_card_number])
+    # Some line waits on backorder (OrderLine.quantity_backordered): the order list's Backordered filter and the
+    # dashboard read it along the order_backordered partial index.
+    backordered = models.BooleanField(default=False, db_default=False)
     # Raised by every saved edit: an edit started at another version is refused (two tabs, two people).
     version = models.PositiveIntegerField(default=1)
 
@@ -123,6 +126,14 @@ class Order(models.Model):
                          & models.Q(due_date__isnull=False)),
             # The order list's Status On hold and the dashboard's count of held orders, newest first.
             models.Index(fields=["-number"], name="order_on_hold", condition=models.Q(on_hold=True)),
+            models.Index(fields=["-number"], name="order_backordered", condition=models.Q(backordered=True)),
+            # A customer's open balance on credit (a credit limit's exposure), read without the customer's other
+            # orders: the rows still owing, paid on account or by purchase order.
+            models.Index(fields=["customer"], name="order_customer_exposure",
+                         include=["total", "amount_paid", "amount_credited", "amount_refunded", "due_date"],
+                         condition=models.Q(payment_method__in=lifecycle.ordered_methods(lifecycle.ON_CREDIT),
+                                            payment_status__in=["unpaid", "partially_paid"])
+                         & ~models.Q(status__in=lifecycle.ordered(lifecycle.NOT_PAYABLE))),
             # The order list's Owed to customer: money to pay back (a credit memo or an overpayment), newest first.
             models.Index(fields=["-number"], name="order_owed_to_customer",
                          condition=models.Q(payment_status="overpaid")
@@ -188,9 +199,15 @@ class OrderLine(models.Model):
     # An IntegerField: a PositiveIntegerField's inline CHECK would make adding the column read every line under a
     # lock; line_returned_lte_shipped (validated apart) keeps it at least zero.
     quantity_returned = models.IntegerField(default=0, db_default=0)
+    # Ordered beyond the stock of a product that allows backorders: waiting for Receive stock, never shipped
+    # before it is allocated (line_backordered_lte_unshipped). Allocated = quantity - quantity_backordered.
+    quantity_backordered = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["pk"]
+        # Receive stock: the lines waiting for a product, oldest order first.
+        indexes = [models.Index(fields=["product", "order"], name="line_waiting_for_stock",
+                                condition=models.Q(quantity_backordered__gt=0))]
         constraints = [
             # Never more shipped than ordered, whatever the code above it does (orders.fulfilment locks too).
             models.CheckConstraint(condition=models.Q(quantity_shipped__lte=models.F("quantity")),
@@ -198,6 +215,8 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=models.Q(quantity_returned__gte=0,
                                                       quantity_returned__lte=models.F("quantity_shipped")),
                                    name="line_returned_lte_shipped"),
+            models.CheckConstraint(condition=models.Q(quantity_backordered__gte=0, quantity_backordered__lte=(
+                models.F("quantity") - models.F("quantity_shipped"))), name="line_backordered_lte_unshipped"),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="line_quantity_gt_0"),
             models.CheckConstraint(
                 condition=models.Q(unit_price__gte=0, line_total__gte=0),
@@ -233,6 +252,15 @@ class OrderLine(models.Model):
     @property
     def quantity_unshipped(self) -> int:
         return self.quantity - self.quantity_shipped
+
+    @property
+    def quantity_allocated(self) -> int:
+        """Units the stock covers: what can be shipped, with those already shipped."""
+        return self.quantity - self.quantity_backordered
+
+    @property
+    def quantity_shippable(self) -> int:
+        return self.quantity_allocated - self.quantity_shipped
 
 
 class OrderEvent(models.Model):
@@ -270,6 +298,10 @@ class OrderEvent(models.Model):
         CREDIT_APPLIED = "credit_applied", "Store credit applied"
         REMAINING_CANCELLED = "remaining_cancelled", "Remaining items cancelled"
         HELD = "held", "Put on hold"
+        STOCK_ALLOCATED = "stock_allocated", "Backordered stock allocated"
+        AVAILABLE_EMAIL_QUEUED = "available_email_queued", "Items available email queued"
+        AVAILABLE_EMAIL_SENT = "available_email_sent", "Items available email sent"
+        AVAILABLE_EMAIL_FAILED = "available_email_failed", "Items available email failed"
         RELEASED = "released", "Hold released"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")

@@ -20,6 +20,9 @@ NEEDED_DB_DEFAULTS: dict[str, str] = {
     "orders.DailySales.credited": ADDED_WITHOUT_REWRITE,
     "orders.Order.on_hold": ADDED_WITHOUT_REWRITE,
     "orders.Order.hold_reason": ADDED_WITHOUT_REWRITE,
+    "orders.Order.backordered": ADDED_WITHOUT_REWRITE,
+    "orders.OrderLine.quantity_backordered": ADDED_WITHOUT_REWRITE,
+    "catalog.Product.allow_backorders": ADDED_WITHOUT_REWRITE,
 }
 
 
