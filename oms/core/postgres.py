@@ -1,23 +1,38 @@
-"""Migration operations for PostgreSQL-only schema, such as byte-order (C collation) and trigram indexes."""
+"""Migration operations for PostgreSQL-only schema, such as byte-order (C collation) and trigram indexes, and raw SQL
+written once per database (a trigger)."""
 
 from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations
 
 
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that does nothing on other databases: SQLite has no operator classes or pg_trgm,
-    and its own indexes from the models already serve its small test databases."""
+class _OneDatabaseSQL(migrations.RunSQL):
+    """RunSQL run on one kind of database (``vendor``) and skipped on the others."""
+
+    vendor, vendor_name = "", ""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             super().database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
     def describe(self):
-        return "Raw SQL operation (PostgreSQL only)"
+        return f"Raw SQL operation ({self.vendor_name} only)"
+
+
+class PostgresOnlySQL(_OneDatabaseSQL):
+    """RunSQL that does nothing on other databases: SQLite has no operator classes or pg_trgm,
+    and its own indexes from the models already serve its small test databases."""
+
+    vendor, vendor_name = "postgresql", "PostgreSQL"
+
+
+class SQLiteOnlySQL(_OneDatabaseSQL):
+    """PostgresOnlySQL's counterpart, for what each database says in its own dialect (a trigger), side by side."""
+
+    vendor, vendor_name = "sqlite", "SQLite"
 
 
 def pattern_index(name: str, table: str, expression: str, include: tuple[str, ...] = ()) -> PostgresOnlySQL:
