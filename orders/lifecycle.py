@@ -127,15 +127,28 @@ def why_not_change_status(order, status: str) -> str:
             f"{Status(status).label.lower()}.")
 
 
-def can_edit(order) -> bool:
-    return order.status in EDITABLE
+# Who may edit a held order: those who may release its hold (Managers), not Order entry.
+EDIT_HELD_PERMISSION = "orders.hold_order"
 
 
-def why_not_edit(order) -> str:
-    if can_edit(order):
+def can_edit(order, *, user=None) -> bool:
+    """``user``: who would edit it (a held order is theirs to edit only with EDIT_HELD_PERMISSION); None asks about
+    the order alone."""
+    return order.status in EDITABLE and not _held_from(order, user)
+
+
+def why_not_edit(order, *, user=None) -> str:
+    if order.status in EDITABLE and _held_from(order, user):
+        return (f"Order #{order.number} is on hold ({order.hold_reason}): only a Manager can edit it until the hold "
+                "is released.")
+    if can_edit(order, user=user):
         return ""
     shipped = " Once anything has shipped the order's lines stay as they are." if order.status in SHIPPED_SOME else ""
     return f"{_is(order)}: only {listed(EDITABLE)} orders can be edited.{shipped}"
+
+
+def _held_from(order, user) -> bool:
+    return order.on_hold and user is not None and not user.has_perm(EDIT_HELD_PERMISSION)
 
 
 def can_cancel(order) -> bool:

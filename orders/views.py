@@ -37,7 +37,7 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
         "next_statuses": lifecycle.next_statuses(order),
         "can_cancel": lifecycle.can_cancel(order),
         "can_hold": lifecycle.can_hold(order),
-        "can_edit": lifecycle.can_edit(order),
+        "can_edit": lifecycle.can_edit(order, user=request.user),
         "email_form": email_form or OrderEmailForm(initial={"email": order.customer_email}),
         "note_form": note_form or NoteForm(),
     } | fulfilment_context(order) | returns_context(order, lines)

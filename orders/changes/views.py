@@ -33,8 +33,8 @@ from orders.pricing.selectors import shipping_methods
 def order_edit_start(request, number: int):
     """Edit order: a new edit of the order as it is now, at its own URL."""
     order = get_object_or_404(Order, number=number)
-    if not lifecycle.can_edit(order):
-        messages.error(request, lifecycle.why_not_edit(order))
+    if not lifecycle.can_edit(order, user=request.user):
+        messages.error(request, lifecycle.why_not_edit(order, user=request.user))
         return redirect(order)
     edit = OrderEdit.create(request.session, order)
     return redirect("orders:edit", number=order.number, edit_id=edit.id)
@@ -44,6 +44,10 @@ def order_edit_start(request, number: int):
 @with_edit
 def order_edit(request, order: Order, edit: OrderEdit):
     """The editing view; its form's `Save changes` applies the edit."""
+    if not lifecycle.can_edit(order, user=request.user):  # put on hold since the edit began
+        edit.discard()
+        messages.error(request, lifecycle.why_not_edit(order, user=request.user))
+        return redirect(order)
     lines = Lines(edit, order)
     if request.method != "POST":
         return render_lines(request, lines)
@@ -229,9 +233,10 @@ def order_hold_view(request, number: int):
 @permission_required("orders.hold_order", raise_exception=True)
 @require_POST
 def order_release(request, number: int):
+    """Release hold, with why (optional): the timeline keeps it with who released the order."""
     order = get_object_or_404(Order, number=number)
     try:
-        order = order_hold_release(order=order, actor=request.user)
+        order = order_hold_release(order=order, note=request.POST.get("note", ""), actor=request.user)
     except OrderRefused as refused:
         messages.error(request, refused.problems[0])
     else:

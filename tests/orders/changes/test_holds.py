@@ -15,6 +15,7 @@ from orders.models import Order
 from orders.reporting.dashboard import awaiting
 from orders.selectors import OrderFilters, order_search_page
 from tests.factories import OrderFactory, UserFactory
+from tests.helpers import submitted_data
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,70 @@ def test_the_order_list_status_on_hold_and_the_dashboard_count_held_orders(staff
     assert on_hold.count == 1
     dashboard = staff_client.get(reverse("orders:dashboard")).content.decode()
     assert f'href="{reverse("orders:list")}?status=on_hold">1</a>' in dashboard
+
+
+EDIT = ">Edit order</button>"
+
+
+def editor_without_holds():
+    """Order entry granted Edit order alone (not holds): what a merchant's own role might be."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="edit_order"))
+    return user
+
+
+def test_order_entry_sees_no_edit_order_on_a_held_order_and_a_forged_start_changes_nothing(client, order):
+    client.force_login(UserFactory())  # Order entry: no Edit order at all, held or not
+    order_hold(order=order, reason="Payment to check")
+
+    assert EDIT not in client.get(order.get_absolute_url()).content.decode()
+    assert client.post(reverse("orders:edit_start", args=[order.number])).status_code == 403
+    assert Order.objects.get().version == order.version and not client.session.get("order_edits")
+
+
+def test_a_held_order_is_edited_only_by_those_who_may_release_its_hold(staff_client, order):
+    from django.test import Client
+
+    client = Client()  # beside the Manager's
+    client.force_login(editor_without_holds())
+    assert EDIT in client.get(order.get_absolute_url()).content.decode()
+    order_hold(order=order, reason="Address to confirm")
+
+    assert EDIT not in client.get(order.get_absolute_url()).content.decode()
+    response = client.post(reverse("orders:edit_start", args=[order.number]), follow=True)
+    assert "is on hold (Address to confirm): only a Manager can edit it" in response.content.decode()
+    assert response.redirect_chain == [(order.get_absolute_url(), 302)]
+
+    started = staff_client.post(reverse("orders:edit_start", args=[order.number]))  # a Manager still may
+    assert started.status_code == 302 and "/edit/" in started.url
+    assert EDIT in staff_client.get(order.get_absolute_url()).content.decode()
+
+
+def test_an_edit_begun_before_the_hold_cannot_be_saved_by_order_entry(client, order):
+    client.force_login(editor_without_holds())
+    started = client.post(reverse("orders:edit_start", args=[order.number]))
+    form = submitted_data(client.get(started.url), ("form", "billing_form", "shipping_form"),
+                          **{"shipping-line1": "9 Other St"})
+    order_hold(order=order, reason="Fraud check")
+
+    response = client.post(started.url, form, follow=True)
+
+    assert "is on hold (Fraud check): only a Manager can edit it" in response.content.decode()
+    current = Order.objects.get()
+    assert current.version == order.version and current.shipping_address["line1"] != "9 Other St"
+    assert client.get(started.url, follow=True).redirect_chain[-1][0] == order.get_absolute_url()  # discarded
+
+
+def test_the_lifecycle_says_who_may_edit_a_held_order(order, staff):
+    from orders import lifecycle
+
+    order_hold(order=order, reason="Fraud check")
+    held = Order.objects.get()
+    clerk = editor_without_holds()
+    assert lifecycle.can_edit(held) and lifecycle.can_edit(held, user=staff)
+    assert not lifecycle.can_edit(held, user=clerk)
+    assert lifecycle.why_not_edit(held, user=clerk) == (
+        f"Order #{held.number} is on hold (Fraud check): only a Manager can edit it until the hold is released.")
+    assert lifecycle.why_not_edit(held, user=staff) == ""
