@@ -80,6 +80,8 @@ class OrderFilterForm(forms.Form):
     overdue = forms.BooleanField(label="Overdue only", required=False)
     owed = forms.BooleanField(label="Owed to customer", required=False,
                               help_text="A credit memo or an overpayment left money to pay back.")
+    backordered = forms.BooleanField(label="Backordered", required=False,
+                                     help_text="Some items wait for stock to come in.")
 
     def __init__(self, *args, staff: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +105,8 @@ class OrderFilterForm(forms.Form):
                             channel=data.get("channel") or "",
                             taken_by=data.get("taken_by"), date_from=data.get("date_from"),
                             date_to=data.get("date_to") if "date_to" not in self.errors else None,
-                            overdue=bool(data.get("overdue")), owed=bool(data.get("owed")))
+                            overdue=bool(data.get("overdue")), owed=bool(data.get("owed")),
+                            backordered=bool(data.get("backordered")))
 
 
 def _filter_form(request) -> OrderFilterForm:

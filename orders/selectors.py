@@ -9,6 +9,8 @@ from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.selectors import customer_search_ranges
@@ -16,7 +18,7 @@ from oms.core.paging import Page
 from oms.core.seek import Branch, Key, Sql, seek_ids, seek_page
 from orders import lifecycle
 from orders.events import sentence
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, OrderLine
 
 ORDER_NUMBER = re.compile(r"[0-9]+", re.ASCII)
 
@@ -44,10 +46,12 @@ class OrderFilters:
     overdue: bool = False  # past the due date with a balance left (the order_balance_due partial index)
     owed: bool = False  # money owed to the customer (the order_owed_to_customer partial index)
     on_hold: bool = False  # held orders (the order_on_hold partial index)
+    backordered: bool = False  # some line waits for stock (the order_backordered partial index)
 
     def key(self) -> str:
         return (f"{self.status}|{self.channel}|{self.taken_by or ''}|{self.date_from or ''}|{self.date_to or ''}"
-                f"|{'overdue' if self.overdue else ''}|{'owed' if self.owed else ''}|{'held' if self.on_hold else ''}")
+                f"|{'overdue' if self.overdue else ''}|{'owed' if self.owed else ''}|{'held' if self.on_hold else ''}"
+                f"|{'backordered' if self.backordered else ''}")
 
     def condition(self) -> Sql | None:
         """The filters on orders_order ``o``; each is a range of one of its (column, number) indexes. Dates also
@@ -72,6 +76,8 @@ class OrderFilters:
                              (timezone.localdate(), *unpayable)))
         if self.on_hold:
             parts.append(Sql("o.on_hold"))  # as order_on_hold's condition says it
+        if self.backordered:
+            parts.append(Sql("o.backordered"))  # as order_backordered's condition says it
         if self.owed:
             unpayable = lifecycle.ordered(lifecycle.NOT_PAYABLE)  # as order_owed_to_customer's condition says it
             marks = ", ".join(["%s"] * len(unpayable))
@@ -117,7 +123,8 @@ def order_export_pages(query: str, *, filters: OrderFilters, per_page: int = 100
     with their customer and who took them): memory holds one page, however many orders match."""
     query = _normalized(query)
     branches = _order_branches(query, filters)
-    orders = Order.objects.select_related("customer", "placed_by").only(*EXPORT_FIELDS)
+    orders = (Order.objects.select_related("customer", "placed_by").only(*EXPORT_FIELDS)
+              .annotate(quantity_backordered=_backordered_quantity()))
     after = None
     while True:
         page = seek_page(branches, orders, scope=f"export:{query}:{filters.key()}", after=after, per_page=per_page)
@@ -131,7 +138,15 @@ def order_export_pages(query: str, *, filters: OrderFilters, per_page: int = 100
 
 EXPORT_FIELDS = ("number", "created_at", "customer_name", "customer_email", "customer__company", "channel", "status",
                  "placed_by__username", "shipping_method", "payment_method", "subtotal", "shipping", "tax", "total",
-                 "confirmation_state", "amount_credited", "amount_refunded")
+                 "confirmation_state", "amount_credited", "amount_refunded", "hold_reason")
+
+
+def _backordered_quantity():
+    """An order's units waiting for stock: its lines' quantity_backordered, summed in the page's own query (a
+    correlated subquery along the lines' order index), so each page of the export stays one query."""
+    lines = (OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
+             .annotate(waiting=Sum("quantity_backordered")).values("waiting"))
+    return Coalesce(Subquery(lines), 0)
 
 
 def order_search_numbers(query: str, *, limit: int) -> list[int]:

@@ -156,9 +156,11 @@ def awaiting(today: date) -> list[Waiting]:
                .exclude(status__in=lifecycle.ordered(lifecycle.NOT_PAYABLE)))
     overdue = payment.filter(due_date__lt=today)
     held = Order.objects.filter(on_hold=True)  # the partial index order_on_hold
+    backordered = Order.objects.filter(backordered=True)  # the partial index order_backordered
     return [Waiting("Awaiting shipment", *_capped(shipment)), Waiting("Awaiting payment", *_capped(payment)),
             Waiting("Overdue", *_capped(overdue), link="overdue=1"),
-            Waiting("On hold", *_capped(held), link=f"status={ON_HOLD}")]
+            Waiting("On hold", *_capped(held), link=f"status={ON_HOLD}"),
+            Waiting("Backordered", *_capped(backordered), link="backordered=1")]
 
 
 def dashboard(today: date | None = None) -> dict:

@@ -20,7 +20,7 @@ def dashboard(request):
 
 EXPORT_HEADER = ["Order", "Placed at", "Customer", "Company", "Email", "Channel", "Status", "Taken by",
                  "Shipping method", "Payment method", "Subtotal", "Shipping", "Tax", "Total", "Confirmation email",
-                 "Credited", "Refunded"]
+                 "Credited", "Refunded", "Backordered", "Hold reason"]
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): such cells get a quote.
@@ -59,7 +59,8 @@ def _row(order) -> list:
             order.placed_by.get_username() if order.placed_by else "", order.shipping_method,
             order.get_payment_method_display(),
             order.subtotal, order.shipping, order.tax, order.total,
-            order.get_confirmation_state_display(), order.amount_credited, order.amount_refunded]
+            order.get_confirmation_state_display(), order.amount_credited, order.amount_refunded,
+            order.quantity_backordered, order.hold_reason]
 
 
 def _local(moment: datetime) -> str:

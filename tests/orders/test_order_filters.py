@@ -186,3 +186,69 @@ def test_owed_to_customer_lists_the_orders_with_money_to_pay_back_and_the_list_s
     [settled_row] = [row for row in rows if f">#{settled.number}<" in row]
     assert "$0.00" in settled_row
     assert numbers(order_search_page("", filters=OrderFilters(owed=True, channel="fax"))) == []
+
+
+def backorder(order, waiting: int) -> None:
+    """What placing will write for a line beyond stock (tests set it on the rows): the line's backordered units and
+    the order's flag."""
+    from orders.models import OrderLine
+
+    line = order.lines.order_by("pk").first()
+    OrderLine.objects.filter(pk=line.pk).update(quantity=line.quantity + waiting, quantity_backordered=waiting)
+    Order.objects.filter(pk=order.pk).update(backordered=True)
+
+
+def test_backordered_lists_the_orders_waiting_for_stock_with_the_other_filters_and_pages(staff_client, orders):
+    for order in orders[1::3]:
+        backorder(order, 2)
+    waiting = expected(orders, lambda o: o in orders[1::3])
+
+    response = staff_client.get(reverse("orders:list"), {"backordered": "on"})
+
+    assert numbers(response.context["page"]) == waiting
+    assert 'name="backordered"' in response.content.decode() and "backordered=on" in response.content.decode()
+    faxed = expected(orders, lambda o: o in orders[1::3] and o.channel == "fax")
+    assert numbers(order_search_page("", filters=OrderFilters(backordered=True, channel="fax"))) == faxed
+    first = order_search_page("", filters=OrderFilters(backordered=True), per_page=2)
+    second = order_search_page("", filters=OrderFilters(backordered=True), per_page=2, after=first.next_cursor)
+    assert numbers(first) + numbers(second) == waiting
+    # a cursor of the unfiltered list is not taken for the filtered one: the first page instead
+    other = order_search_page("", per_page=2)
+    assert numbers(order_search_page("", filters=OrderFilters(backordered=True), per_page=2,
+                                     after=other.next_cursor)) == numbers(first)
+
+
+def test_the_status_filter_offers_on_hold(staff_client, orders):
+    choices = dict(staff_client.get(reverse("orders:list")).context["form"].fields["status"].choices)
+    assert choices["on_hold"] == "On hold"
+
+
+def test_export_adds_the_backordered_units_and_the_hold_reason(staff_client, orders):
+    from orders.changes.services import order_hold
+
+    newest, held = orders[-1], orders[-2]
+    backorder(newest, 3)
+    order_hold(order=held, reason="=Fraud check")
+
+    rows = read_csv(staff_client.get(reverse("orders:export")))
+
+    assert rows[0][-2:] == ["Backordered", "Hold reason"]
+    by_number = {int(row[0]): row for row in rows[1:]}
+    assert by_number[newest.number][-2:] == ["3", ""]
+    assert by_number[held.number][-2:] == ["0", "'=Fraud check"]  # a spreadsheet's formula is not run
+
+
+def test_export_reads_each_page_in_the_same_queries_however_many_lines_wait(orders):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            pages = list(order_export_pages("", filters=OrderFilters(), per_page=5))
+        assert [order.quantity_backordered for page in pages for order in page]  # read with the page
+        return len(captured)
+
+    before = queries()
+    for order in orders:
+        backorder(order, 1)
+    assert queries() == before == 3 * 2  # three pages: the page's keys, then its rows with their backorders

@@ -18,9 +18,10 @@ pytestmark = [
 
 ORDERS = 40_000
 # One order a minute up to now; 1 in 200 cancelled, 1 in 100 by fax, 1 in 400 taken by the clerk, 1 in 300 owing
-# the customer money (overpaid), 1 in 250 on hold; the customer with id 1 of every 50th, each order with three
-# lines. Every column is given but those added with a database default (amount_credited, amount_refunded,
-# quantity_returned, on_hold and hold_reason, the last two set after).
+# the customer money (overpaid), 1 in 250 on hold, 1 in 270 backordered; the customer with id 1 of every 50th, each
+# order with three lines. Every column is given but those added with a database default (amount_credited,
+# amount_refunded, quantity_returned, quantity_backordered, on_hold, hold_reason and backordered, the last three set
+# after).
 FILL = """
     INSERT INTO orders_order (checkout_token, status, channel, placed_by_id, customer_name, customer_email,
         billing_address, shipping_address, shipping_method, payment_method, payment_reference, subtotal, shipping,
@@ -42,6 +43,7 @@ FILL = """
     FROM orders_order o CROSS JOIN generate_series(0, 2) AS k
     JOIN catalog_product p ON p.sku = 'P-' || (1 + (o.number * 7 + k * 101) %% 300);
     UPDATE orders_order SET on_hold = true, hold_reason = 'Held' WHERE number %% 250 = 0;
+    UPDATE orders_order SET backordered = true WHERE number %% 270 = 0;
     ANALYZE orders_order, orders_orderline, catalog_product;
 """
 
@@ -85,6 +87,7 @@ def days_ago(days: int):
      ({"channel": "fax"}, "order_channel_newest"),
      ({"owed": True}, "order_owed_to_customer"),
      ({"on_hold": True}, "order_on_hold"),
+     ({"backordered": True}, "order_backordered"),
      ({"date_from": 10}, "orders_order_pkey"),
      ({"date_to": 10}, "orders_order_pkey"),
      ({"date_from": 12, "date_to": 10}, "orders_order_pkey")],

@@ -64,7 +64,7 @@ def test_the_dashboard_counts_orders_and_revenue_without_cancelled_ones(sales):
     assert channels == {"Phone": sales[0].total, "Fax": sales[1].total}
     assert [bar.label for bar in data["charts"][2].bars][0].startswith("LMP")
     assert {waiting.name: waiting.count for waiting in data["awaiting"]} == {
-        "Awaiting shipment": 2, "Awaiting payment": 2, "Overdue": 0, "On hold": 0}
+        "Awaiting shipment": 2, "Awaiting payment": 2, "Overdue": 0, "On hold": 0, "Backordered": 0}
 
 
 def test_the_dashboard_page_draws_svg_charts_with_tables(staff_client, sales):
@@ -77,9 +77,9 @@ def test_the_dashboard_page_draws_svg_charts_with_tables(staff_client, sales):
 
 
 # session, user, the authenticator, the user's and their groups' permissions, the period
-# totals, awaiting shipment, awaiting payment, overdue, on hold, by channel, by staff member and their users, top
-# products and the products, revenue per day
-DASHBOARD_QUERIES = 16
+# totals, awaiting shipment, awaiting payment, overdue, on hold, backordered, by channel, by staff member and their
+# users, top products and the products, revenue per day
+DASHBOARD_QUERIES = 17
 
 
 def test_the_dashboard_reads_a_fixed_number_of_queries(staff_client, sales, django_assert_max_num_queries):
@@ -117,19 +117,20 @@ def test_open_orders_are_counted_and_listed_along_the_partial_indexes(sales):
                 cursor.execute(f"EXPLAIN {query['sql']}")
                 plans.append(" ".join(row[0] for row in cursor.fetchall()))
     names = ("order_awaiting_shipment", "order_status_newest", "order_balance_open", "order_balance_due",
-             "order_on_hold")
+             "order_on_hold", "order_backordered")
     used = [next((name for name in names if name in plan), plan) for plan in plans]
     # Awaiting shipment may also read the order list's (status, number) index (issue 10): it too holds only the open
     # statuses' entries; with a few rows the planner picks either (only the partial one stops at the cap unsorted).
     assert used[0] in ("order_awaiting_shipment", "order_status_newest")
-    assert used[1:] == ["order_balance_open", "order_balance_due", "order_on_hold", "order_balance_due"]
+    assert used[1:] == ["order_balance_open", "order_balance_due", "order_on_hold", "order_backordered",
+                        "order_balance_due"]
 
 
 def test_open_orders_beyond_the_cap_are_shown_as_the_cap_and_a_plus(staff_client, sales, monkeypatch):
     monkeypatch.setattr("orders.reporting.dashboard.COUNT_CAP", 1)
     counts = {waiting.name: (waiting.count, waiting.capped) for waiting in dashboard()["awaiting"]}
     assert counts == {"Awaiting shipment": (1, True), "Awaiting payment": (1, True), "Overdue": (0, False),
-                      "On hold": (0, False)}
+                      "On hold": (0, False), "Backordered": (0, False)}
     page = " ".join(staff_client.get(reverse("orders:dashboard")).content.decode().split())
     assert "Awaiting shipment:</span> 1+" in page
 
@@ -150,3 +151,17 @@ def test_an_adjustment_counts_lines_without_a_product_in_the_days_total_only(sal
 
     assert dashboard()["periods"][0].revenue == revenue + Decimal("3.00")
     assert sorted(DailyProductSales.objects.values_list("product_id", "quantity", "revenue")) == rows_before
+
+
+def test_backordered_orders_are_counted_beside_the_held_ones_and_link_to_the_list(staff_client, sales):
+    from orders.models import Order
+
+    Order.objects.filter(pk__in=[sales[0].pk, sales[1].pk]).update(backordered=True)  # as placing will set it
+
+    counts = {waiting.name: waiting.count for waiting in dashboard()["awaiting"]}
+    page = staff_client.get(reverse("orders:dashboard")).content.decode()
+
+    assert list(counts)[-2:] == ["On hold", "Backordered"] and counts["Backordered"] == 2
+    assert f'href="{reverse("orders:list")}?backordered=1">2</a>' in page
+    listed = staff_client.get(reverse("orders:list"), {"backordered": "1"}).context["page"]
+    assert {order.number for order in listed} == {sales[0].number, sales[1].number}
