@@ -1,24 +1,51 @@
-"""Writes to the catalog that other apps make: the stock of products they have locked."""
+"""Every change of a product's stock, and the ledger row that records it, in one place.
+
+Callers lock the products first (select_for_update, in primary-key order: ``products_locked``) and call
+``stock_move`` in the same transaction; the ledger (StockMovement) then sums to each product's stock."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from .models import Product
-
-
-def stock_save(products: Iterable[Product]) -> None:
-    """Write each product's ``stock`` as it stands on the instance, in one statement (bulk_update).
-
-    The caller has locked the rows (select_for_update, in primary-key order) and computed the new figures under
-    those locks."""
-    Product.objects.bulk_update(list(products), ["stock"])
+from .models import Product, StockMovement, StockReceipt
 
 
-def stock_give_back(quantities: dict[int, int]) -> dict[str, int]:
-    """Give ``quantities`` (product id -> units) back to the tracked products among them, locked in primary-key
-    order as placing locks them; returns SKU -> units given back (untracked products are left out)."""
-    products = list(Product.objects.select_for_update().filter(pk__in=quantities, track_inventory=True)
-                    .order_by("pk"))
-    for product in products:
-        product.stock += quantities[product.pk]
-    stock_save(products)
-    return {product.sku: quantities[product.pk] for product in products}
+@dataclass(frozen=True)
+class Move:
+    """``quantity`` units of a product in (positive) or out (negative), for an order (its number) or none."""
+
+    product_id: int
+    quantity: int
+    order_id: int | None = None
+
+
+def products_locked(ids: Iterable[int]) -> list[Product]:
+    """The products with these ids, locked in primary-key order (the order every writer of stock locks them in)."""
+    return list(Product.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk"))
+
+
+def stock_move(moves: Iterable[Move], *, kind: str, products: Iterable[Product], actor=None, reason: str = "",
+               receipt: StockReceipt | None = None) -> dict[str, int]:
+    """Apply ``moves`` to ``products`` (locked by the caller) and write a ledger row for each; products that do not
+    track inventory and moves of nothing are left out. Returns SKU -> units moved in all."""
+    by_pk = {product.pk: product for product in products}
+    moves = [move for move in moves if move.quantity and getattr(by_pk.get(move.product_id), "track_inventory", False)]
+    moved: dict[str, int] = {}
+    for move in moves:
+        product = by_pk[move.product_id]
+        product.stock += move.quantity
+        moved[product.sku] = moved.get(product.sku, 0) + move.quantity
+    changed = sorted({move.product_id for move in moves})
+    Product.objects.bulk_update([by_pk[pk] for pk in changed], ["stock"])
+    actor = actor if getattr(actor, "pk", None) else None
+    StockMovement.objects.bulk_create([
+        StockMovement(product_id=move.product_id, quantity=move.quantity, kind=kind, reason=reason[:200],
+                      actor=actor, order_id=move.order_id, receipt=receipt) for move in moves])
+    return moved
+
+
+def stock_give_back(moves: Iterable[Move], *, kind: str, actor=None, reason: str = "") -> dict[str, int]:
+    """Give units back to stock (cancelled, returned), locking their products in primary-key order; returns SKU ->
+    units given back (untracked products are left out)."""
+    moves = list(moves)
+    return stock_move(moves, kind=kind, products=products_locked(move.product_id for move in moves), actor=actor,
+                      reason=reason)

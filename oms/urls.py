@@ -11,6 +11,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("customers/", include("orders.privacy.urls")),  # a customer's data: export and erasure
     path("products/", include("catalog.urls")),
+    path("products/", include("orders.stock.urls")),  # Receive stock: into stock and to the orders waiting for it
     path("orders/", include("orders.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -129,6 +129,16 @@ def hold_released_event(*, order: Order, actor, reason: str, note: str) -> Order
     return _create(order, Kind.RELEASED, actor, {"reason": reason, "note": note})
 
 
+def stock_allocated_event(*, order: Order, actor, lines: dict[str, int], receipt: int, waiting: int) -> OrderEvent:
+    """Receive stock (receipt ``receipt``) allocated ``lines`` (SKU -> units) to this order's backorders;
+    ``waiting``: units still on backorder after it."""
+    return _create(order, Kind.STOCK_ALLOCATED, actor, {"lines": lines, "receipt": receipt, "waiting": waiting})
+
+
+def available_email_queued_event(*, order: Order, actor, to: str) -> OrderEvent:
+    return _create(order, Kind.AVAILABLE_EMAIL_QUEUED, actor, {"to": to})
+
+
 def email_sent_event(*, order: Order, kind: str, to: str, key: str, attempt: int,
                      about: dict | None = None) -> OrderEvent:
     """An order email went out (``kind``: its "sent" kind); ``key`` and ``attempt`` say which request and try,
@@ -275,6 +285,12 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
                                        f"{format_money(data['credit_left'])} of credit left."),
     Kind.REMAINING_CANCELLED: _remaining_cancelled,
     Kind.HELD: lambda data: f"Put on hold: {data['reason']}.",
+    Kind.STOCK_ALLOCATED: lambda data: (
+        f"Stock received (receipt {data['receipt']}) and allocated: {_quantities(data['lines'])}. "
+        + (f"{data['waiting']:,} still on backorder." if data["waiting"] else "Everything is now allocated.")),
+    Kind.AVAILABLE_EMAIL_QUEUED: lambda data: f"Items available email queued for {data['to']}.",
+    Kind.AVAILABLE_EMAIL_SENT: partial(_email_sent, "Items available email"),
+    Kind.AVAILABLE_EMAIL_FAILED: partial(_email_failed, "Items available email"),
     Kind.RELEASED: lambda data: (f"Hold released ({data['reason']})" + (f": {data['note']}." if data["note"] else ".")),
 }
 

@@ -175,6 +175,12 @@ class Order(models.Model):
         return self.total - self.amount_credited - self.amount_paid + self.amount_refunded
 
 
+def backorder_note(allocated: int, backordered: int) -> str:
+    """What a line beyond stock says, in the cart, the editor, the order and its documents: "25 in stock,
+    15 on backorder" ("" when nothing waits)."""
+    return f"{allocated:,} in stock, {backordered:,} on backorder" if backordered else ""
+
+
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     # A product line names its product; a custom line (freight, a setup fee) has none, only its description.
@@ -261,6 +267,10 @@ class OrderLine(models.Model):
     @property
     def quantity_shippable(self) -> int:
         return self.quantity_allocated - self.quantity_shipped
+
+    @property
+    def backorder(self) -> str:
+        return backorder_note(self.quantity_allocated, self.quantity_backordered)
 
 
 class OrderEvent(models.Model):

@@ -76,6 +76,8 @@ RULES = {
     "customers:list": "customers.view_customer", "customers:detail": "customers.view_customer",
     "customers:create": "customers.add_customer", "customers:edit": "customers.change_customer",
     "catalog:list": "catalog.view_product",
+    "stock:receive": "catalog.receive_stock",
+    "stock:product_receive": "catalog.receive_stock",
     "orders:list": "orders.view_order", "orders:detail": "orders.view_order",
     "orders:new": "orders.place_order", "orders:cart": "orders.place_order", "orders:cart_add": "orders.place_order",
     "orders:cart_products": "orders.place_order", "orders:cart_line": "orders.place_order",

@@ -27,7 +27,7 @@ _ORDER_ENTRY = [
 _MANAGER = [
     *_ORDER_ENTRY,
     "orders.change_price",
-    "customers.change_customer_terms",  # what a customer pays (type, tax exemption, terms), in the admin
+    "customers.change_customer_terms",  # what a customer pays (type, tax exemption, terms, credit limit), in the admin
     "orders.edit_order",
     "orders.cancel_order",
     "orders.record_payment",
@@ -37,6 +37,7 @@ _MANAGER = [
     "orders.receive_return",  # Receive return, Refund, Credit without a return
     "orders.cancel_remaining",
     "orders.hold_order",  # Put on hold, Release hold
+    "catalog.receive_stock",  # Receive stock: into stock and to the orders waiting on backorder
 ]
 
 _ADMINISTRATOR = [
@@ -44,6 +45,7 @@ _ADMINISTRATOR = [
     *_crud("auth", "user"),
     *_crud("auth", "group"),
     *_crud("catalog", "product"),
+    "catalog.view_stockmovement",  # the stock ledger, read-only: stock changes through the services
     *_crud("orders", "shippingmethod"),
     *_crud("orders", "taxrate"),
     *_crud("orders", "pricereason"),

@@ -12,13 +12,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Product
-from catalog.services import stock_save
+from catalog.models import Product, StockMovement
+from catalog.services import Move, stock_move
 from orders import events, lifecycle
 from orders.lifecycle import OrderRefused
 from orders.models import Order, OrderEvent, OrderLine
 from orders.notifications.services import order_confirmation_request
-from orders.ordering.lines import line_problem
+from orders.ordering.lines import backorder_split, edited_backorder, line_problem
 from orders.ordering.stores import MAX_CUSTOM_LINES, MAX_QUANTITY, CustomLine
 from orders.payments.terms import payment_status_of
 from orders.pricing.models import ShippingMethod
@@ -105,7 +105,7 @@ def order_edit_save(*, order: Order, change: OrderChange, actor=None, send_confi
             raise OrderEditConflict([_conflict_message(current)])
         if not lifecycle.can_edit(current):
             raise OrderRefused([lifecycle.why_not_edit(current)])
-        diff = _apply(current, change)
+        diff = _apply(current, change, actor)
         if not diff:
             return EditSaved(current, changed=False)
         event = _record(current, diff, change.token, actor)
@@ -139,7 +139,7 @@ def _conflict_message(current: Order) -> str:
             "is now.")
 
 
-def _apply(current: Order, change: OrderChange) -> _Diff:
+def _apply(current: Order, change: OrderChange, actor) -> _Diff:
     all_lines = list(current.lines.all())
     old = {line.product_id: line for line in all_lines if line.product_id is not None}
     custom = [line for line in all_lines if line.product_id is None]
@@ -157,9 +157,10 @@ def _apply(current: Order, change: OrderChange) -> _Diff:
     if problems:
         raise OrderRefused(problems)
     diff = _Diff(before=(current.total, [copy.copy(line) for line in old.values()]))
+    allocated_before = {pk: line.quantity_allocated for pk, line in old.items()}
     lines = diff.lines = _apply_lines(current, old, products, change, diff)
     custom = _apply_custom(current, custom, change, diff)
-    _move_stock(products, deltas, diff)
+    _move_stock(current, products, allocated_before, lines, diff, actor)
     address_before = current.shipping_address
     _apply_addresses_and_shipping(current, change, method, diff)
     discount = _apply_discount(current, change, diff)
@@ -231,6 +232,7 @@ def _apply_lines(current: Order, old: dict[int, OrderLine], products: dict[int, 
     changed = [line for pk, line in old.items()
                if pk in quantities and (quantities[pk] != line.quantity or pk in change.prices)]
     for line in changed:
+        line.quantity_backordered = edited_backorder(line, products.get(line.product_id), quantities[line.product_id])
         _reprice(line, quantities[line.product_id], change.prices.get(line.product_id), diff)
     added = _new_lines(current, products, change, old)
     if problems := lines_problems(changed + added):  # before writing them: a column would refuse them
@@ -241,7 +243,7 @@ def _apply_lines(current: Order, old: dict[int, OrderLine], products: dict[int, 
         OrderLine.objects.filter(pk__in=[line.pk for line in removed]).delete()
     if changed:
         OrderLine.objects.bulk_update(changed, ["quantity", "line_total", "unit_price", "discount", "price_reason",
-                                                "price_approved_by"])
+                                                "price_approved_by", "quantity_backordered"])
     OrderLine.objects.bulk_create(added)
     return [line for pk, line in old.items() if pk in quantities] + added
 
@@ -299,17 +301,22 @@ def _new_lines(current: Order, products: dict[int, Product], change: OrderChange
         added.append(OrderLine(order=current, product=product, sku=product.sku, name=product.name,
                                list_price=priced.list_price, unit_price=priced.unit_price, quantity=quantity,
                                line_total=priced.line_total, discount=priced.discount, price_reason=priced.reason[:200],
-                               price_approved_by_id=override[2] if override else None))
+                               price_approved_by_id=override[2] if override else None,
+                               quantity_backordered=backorder_split(product, quantity)[1]))
     return added
 
 
-def _move_stock(products: dict[int, Product], deltas: dict[int, int], diff: _Diff) -> None:
-    """Take the raised quantities from stock and give the lowered or removed ones back (tracked products only)."""
-    tracked = [product for product in products.values() if product.track_inventory]
-    for product in tracked:
-        product.stock -= deltas[product.pk]
-        (diff.taken if deltas[product.pk] > 0 else diff.restocked)[product.sku] = abs(deltas[product.pk])
-    stock_save(tracked)
+def _move_stock(current: Order, products: dict[int, Product], allocated_before: dict[int, int],
+                lines: list[OrderLine], diff: _Diff, actor) -> None:
+    """Take the raised allocations from stock and give the lowered or removed ones back (tracked products only):
+    units that were on backorder come off it first and give nothing back. The order's Backordered flag follows."""
+    allocated = {line.product_id: line.quantity_allocated for line in lines if line.product_id}
+    moves = [Move(pk, allocated_before.get(pk, 0) - allocated.get(pk, 0), current.pk) for pk in products]
+    moved = stock_move(moves, kind=StockMovement.Kind.EDIT, products=products.values(), actor=actor,
+                       reason=f"Order #{current.number} edited")
+    for sku, units in moved.items():
+        (diff.restocked if units > 0 else diff.taken)[sku] = abs(units)
+    current.backordered = any(line.quantity_backordered for line in lines)
 
 
 def _apply_addresses_and_shipping(current: Order, change: OrderChange, method, diff: _Diff) -> None:
@@ -338,7 +345,7 @@ def _follow_total(current: Order, diff: _Diff) -> None:
 def _record(current: Order, diff: _Diff, token: str, actor) -> OrderEvent:
     _follow_total(current, diff)
     current.version += 1
-    current.save(update_fields=["version", "subtotal", "shipping", "tax", "total", "shipping_method",
+    current.save(update_fields=["version", "backordered", "subtotal", "shipping", "tax", "total", "shipping_method",
                                 "billing_address", "shipping_address", "payment_status", "discount",
                                 "discount_entered", "discount_reason", "discount_approved_by", "tax_rate",
                                 "tax_jurisdiction", "tax_shipping"])

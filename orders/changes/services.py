@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from catalog.services import stock_give_back
+from catalog.models import StockMovement
+from catalog.services import Move, stock_give_back
 from oms.core.validators import CARD_MESSAGE, contains_card_number
 from orders import events, lifecycle
 from orders.lifecycle import OrderRefused
@@ -46,10 +47,15 @@ def order_cancel(*, order: Order, reason: str, actor=None) -> CancelledOrder:
             return CancelledOrder(current, {}, changed=False)
         if not lifecycle.can_cancel(current):
             raise OrderRefused([lifecycle.why_not_cancel(current)])
-        restocked = stock_give_back({line.product_id: line.quantity for line in current.lines.all() if line.product_id})
-        current.status = lifecycle.after_cancel()
-        current.save(update_fields=["status"])
-        sales_add(order=current, lines=current.lines.all(), sign=-1)
+        lines = list(current.lines.all())
+        # what was allocated goes back to stock; what waited on backorder was never taken and waits no more
+        restocked = stock_give_back([Move(line.product_id, line.quantity_allocated, current.pk) for line in lines
+                                     if line.product_id], kind=StockMovement.Kind.CANCEL, actor=actor,
+                                    reason=reason)
+        OrderLine.objects.filter(order=current, quantity_backordered__gt=0).update(quantity_backordered=0)
+        current.status, current.backordered = lifecycle.after_cancel(), False
+        current.save(update_fields=["status", "backordered"])
+        sales_add(order=current, lines=lines, sign=-1)
         events.order_cancelled_event(order=current, actor=actor, reason=reason, restocked=restocked)
     return CancelledOrder(current, restocked, changed=True)
 
@@ -71,8 +77,9 @@ def order_cancel_remaining(*, order: Order, reason: str, actor=None) -> Cancelle
         lines = list(current.lines.select_for_update().order_by("pk"))
         before = (current.total, [copy.copy(line) for line in lines])
         cancelled = {line.sku or line.name: line.quantity_unshipped for line in lines if line.quantity_unshipped}
-        restocked = stock_give_back({line.product_id: line.quantity_unshipped for line in lines
-                                     if line.product_id and line.quantity_unshipped})
+        restocked = stock_give_back([Move(line.product_id, line.quantity_shippable, current.pk) for line in lines
+                                     if line.product_id and line.quantity_shippable],
+                                    kind=StockMovement.Kind.CANCEL, actor=actor, reason=reason)
         kept = _keep_shipped(lines)
         discount = (Discount.parse(current.discount_entered, current.discount_reason) if current.discount_entered
                     else None)
@@ -88,7 +95,9 @@ def order_cancel_remaining(*, order: Order, reason: str, actor=None) -> Cancelle
         current.status = lifecycle.after_shipment(everything_shipped=True)
         current.payment_status = payment_status_of(current)
         current.version += 1
-        current.save(update_fields=["subtotal", "discount", "tax", "total", "status", "payment_status", "version"])
+        current.backordered = False
+        current.save(update_fields=["subtotal", "discount", "tax", "total", "status", "payment_status", "version",
+                                    "backordered"])
         sales_adjust(order=current, before=before, lines=kept)
         events.remaining_cancelled_event(order=current, actor=actor, reason=reason.strip(), cancelled=cancelled,
                                          restocked=restocked, total_before=total_before)
@@ -107,9 +116,10 @@ def _keep_shipped(lines: list[OrderLine]) -> list[OrderLine]:
             priced = price_line(kept_line(list_price=line.list_price_shown, unit_price=line.unit_price,
                                           quantity=line.quantity_shipped))
             line.quantity, line.line_total, line.discount = priced.quantity, priced.line_total, priced.discount
+            line.quantity_backordered = 0
         kept.append(line)
     OrderLine.objects.filter(pk__in=gone).delete()
-    OrderLine.objects.bulk_update(kept, ["quantity", "line_total", "discount"])
+    OrderLine.objects.bulk_update(kept, ["quantity", "line_total", "discount", "quantity_backordered"])
     return kept
 
 

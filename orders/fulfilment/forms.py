@@ -35,13 +35,14 @@ class ShipmentForm(forms.Form):
         initial.setdefault("send_email", bool(customer_email))
         super().__init__(*args, **kwargs)
         self.fields["carrier"].queryset = Carrier.objects.filter(is_active=True)
-        self.lines = [line for line in lines if line.quantity_unshipped]
+        # only what the stock covers: units on backorder wait for Receive stock
+        self.lines = [line for line in lines if line.quantity_shippable]
         for line in self.lines:
             self.fields[f"line_{line.pk}"] = IdField(
-                label=f"Quantity to ship of {line.sku}", min_value=0, max_value=line.quantity_unshipped,
-                initial=line.quantity_unshipped, widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                label=f"Quantity to ship of {line.sku}", min_value=0, max_value=line.quantity_shippable,
+                initial=line.quantity_shippable, widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 error_messages={"invalid": "Enter a whole number, such as 0 or 3.",
-                                "max_value": f"At most {line.quantity_unshipped:,} are left to ship.",
+                                "max_value": f"At most {line.quantity_shippable:,} can ship now.",
                                 "required": "Enter a quantity (0 to leave it)."})
         if not customer_email:
             self.fields["send_email"].disabled = True

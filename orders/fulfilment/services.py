@@ -72,15 +72,16 @@ def _quantities(order: Order, lines: list[OrderLine], wanted: dict[int, int] | N
     if not lifecycle.can_ship(order):
         raise OrderRefused([lifecycle.why_not_ship(order)])
     if wanted is None:
-        wanted = {line.pk: line.quantity_unshipped for line in lines}
+        wanted = {line.pk: line.quantity_shippable for line in lines}
     by_id = {line.pk: line for line in lines}
     problems = [f"Line {line_id} is not a line of order #{order.number}." for line_id in wanted
                 if line_id not in by_id]
     for line_id, quantity in wanted.items():
         line = by_id.get(line_id)
-        if line is not None and not 0 <= quantity <= line.quantity_unshipped:
-            problems.append(f"{line.sku}: ship between 0 and {line.quantity_unshipped:,} "
-                            f"({line.quantity:,} ordered, {line.quantity_shipped:,} already shipped).")
+        if line is not None and not 0 <= quantity <= line.quantity_shippable:
+            waiting = f", {line.quantity_backordered:,} on backorder" if line.quantity_backordered else ""
+            problems.append(f"{line.sku}: ship between 0 and {line.quantity_shippable:,} "
+                            f"({line.quantity:,} ordered, {line.quantity_shipped:,} already shipped{waiting}).")
     shipping = [(by_id[line_id], quantity) for line_id, quantity in wanted.items() if line_id in by_id and quantity]
     if not problems and not shipping:
         problems.append("Nothing to ship: enter a quantity for at least one line.")

@@ -114,6 +114,20 @@ REFUND = order_email_register(OrderEmail(
 ))
 
 
+
+def available_message(order: Order, about: int | None = None) -> EmailMultiAlternatives:
+    """Every line of ``order`` is now in stock: it ships soon."""
+    return _message(subject=f"Order #{order.number}: your items are available and will ship soon",
+                    template="orders/notifications/email/available", context={"lines": list(order.lines.all())},
+                    to=order.customer_email, tag="items-available", order=order)
+
+
+AVAILABLE = order_email_register(OrderEmail(
+    kind="available", label="Items available email", build=available_message,
+    sent_event=OrderEvent.Kind.AVAILABLE_EMAIL_SENT, failed_event=OrderEvent.Kind.AVAILABLE_EMAIL_FAILED,
+))
+
+
 # Providers that refuse a second message with the same key, and the header anymail passes the key in.
 # Brevo keeps its idempotencyKey 15 minutes; Resend (its SMTP relay, too) 24 hours.
 IDEMPOTENCY_HEADERS = {"brevo": "idempotencyKey", "resend": "Resend-Idempotency-Key"}

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from catalog.models import Product
 from customers.models import Customer
+from orders.models import backorder_note
 from orders.ordering.stores import CustomLine, LineStore, PriceOverride, StoredDiscount
 from orders.pricing.totals import (
     NO_TAX,
@@ -29,9 +30,29 @@ def line_problem(product: Product | None, quantity: int) -> str:
     The cart, checkout and order_place all say it this way."""
     if product is None or not product.is_active:
         return "No longer sold."
-    if not product.available(quantity):
+    if not product.available(quantity) and not product.allow_backorders:
         return f"{quantity:,} ordered, only {product.stock:,} in stock."
     return ""
+
+
+def backorder_split(product: Product | None, quantity: int) -> tuple[int, int]:
+    """``quantity`` of ``product`` as (allocated from stock, on backorder): only a product that tracks its stock
+    and allows backorders has units on backorder; placing, editing and the review all split it here."""
+    if product is None or not product.track_inventory or not product.allow_backorders:
+        return quantity, 0
+    allocated = max(0, min(product.stock, quantity))
+    return allocated, quantity - allocated
+
+
+def edited_backorder(ordered, product: Product | None, quantity: int) -> int:
+    """Units left on backorder when an edit sets a line (``ordered``: the OrderLine, None for a new one) to
+    ``quantity``: added units split as placing splits them (``product`` read under its lock when saving); fewer
+    units come off the backorder first."""
+    before = ordered.quantity if ordered else 0
+    waiting = ordered.quantity_backordered if ordered else 0
+    if quantity > before:
+        return waiting + backorder_split(product, quantity - before)[1]
+    return max(0, waiting - (before - quantity))
 
 
 @dataclass
@@ -92,6 +113,10 @@ class ReviewLine:
     def problem(self) -> str:
         return line_problem(self.product, self.quantity)
 
+    @property
+    def backorder(self) -> str:
+        return "" if self.problem else backorder_note(*backorder_split(self.product, self.quantity))
+
 
 @dataclass
 class CustomReviewLine:
@@ -113,6 +138,7 @@ class CustomReviewLine:
     is_custom = True
     sku = ""
     problem = ""
+    backorder = ""
     reason = ""
 
 
@@ -183,6 +209,7 @@ class EditLine:
     quantity: int
     before: int  # the quantity on the order; 0 for a new line
     problem: str = ""  # why the added units cannot be ordered
+    backorder: str = ""  # "25 in stock, 15 on backorder" when the edit leaves units waiting
     priced: PricedLine | None = None
     reason: str = ""  # why the price differs from list
     price_changed = False  # an ordered line keeps its price; a new one is priced when shown

@@ -9,8 +9,15 @@ from catalog.models import Product
 from customers.models import Customer
 from customers.selectors import customer_identify_range
 from oms.core.seek import first_rows
-from orders.models import Order, OrderLine
-from orders.ordering.lines import CustomReviewLine, EditLine, LinesReview, ReviewLine, line_problem
+from orders.models import Order, OrderLine, backorder_note
+from orders.ordering.lines import (
+    CustomReviewLine,
+    EditLine,
+    LinesReview,
+    ReviewLine,
+    edited_backorder,
+    line_problem,
+)
 from orders.ordering.stores import Cart, OrderEdit
 from orders.payments.selectors import store_credit_of
 from orders.pricing.selectors import products_priced_for
@@ -140,7 +147,9 @@ def _edit_line(pk, quantity, ordered, product, kind, level_price, override) -> E
                             level_price=level_price, override=price, override_reason=reason)
     priced = price_line(line)
     reason = priced.reason if (override or not ordered) else ordered.price_reason
+    problem = line_problem(product, quantity - before) if quantity > before else ""
+    waiting = edited_backorder(ordered, product, quantity)
     return EditLine(pk, source.sku if source else f"(product {pk})",
                     source.name if source else "This product no longer exists", priced.unit_price, quantity, before,
-                    line_problem(product, quantity - before) if quantity > before else "",
+                    problem, backorder="" if problem else backorder_note(quantity - waiting, waiting),
                     priced=priced, reason=reason)

@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from catalog.services import stock_give_back
+from catalog.models import StockMovement
+from catalog.services import Move, stock_give_back
 from customers.models import Customer
 from oms.core.money import format_money
 from oms.core.validators import CARD_MESSAGE, contains_card_number
@@ -170,12 +171,11 @@ def _receipt_write(ret: Return, lines: list[ReturnLine], received: dict[int, int
                 quantity_returned=F("quantity_returned") - (line.quantity - quantity))
         by_order[line.order_id].append((line, quantity))
     ReturnLine.objects.bulk_update(lines, ["quantity_received"])
-    restock: dict[int, int] = defaultdict(int)
-    if ret.condition == Return.Condition.RESALEABLE:
-        for line in lines:
-            if line.quantity_received and line.order_line.product_id:
-                restock[line.order_line.product_id] += line.quantity_received
-    restocked = stock_give_back(dict(restock)) if restock else {}
+    restock = [Move(line.order_line.product_id, line.quantity_received, line.order_id) for line in lines
+               if line.quantity_received and line.order_line.product_id] \
+        if ret.condition == Return.Condition.RESALEABLE else []
+    restocked = stock_give_back(restock, kind=StockMovement.Kind.RETURN, actor=actor,
+                                reason=f"Return R{ret.number}") if restock else {}
     ret.status, ret.received_by, ret.received_at, ret.receipt_token = (
         Return.Status.RECEIVED, actor, timezone.now(), token)
     ret.save(update_fields=["status", "received_by", "received_at", "receipt_token"])

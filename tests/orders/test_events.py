@@ -140,6 +140,20 @@ SENTENCES = [
     ("store credit applied", lambda order: events.credit_applied_event(
         order=order, actor=None, amount=Decimal("20.00"), balance=Decimal("5.00")),
      "Store credit of $20.00 applied; $5.00 of credit left."),
+    ("stock allocated, some still waiting", lambda order: events.stock_allocated_event(
+        order=order, actor=None, lines={"LAMP-1": 15}, receipt=4, waiting=10),
+     "Stock received (receipt 4) and allocated: 15 x LAMP-1. 10 still on backorder."),
+    ("stock allocated, all of it", lambda order: events.stock_allocated_event(
+        order=order, actor=None, lines={"LAMP-1": 15, "BULB-2": 1}, receipt=5, waiting=0),
+     "Stock received (receipt 5) and allocated: 1 x BULB-2, 15 x LAMP-1. Everything is now allocated."),
+    ("items available email queued", lambda order: events.available_email_queued_event(
+        order=order, actor=None, to="a@x.example"), "Items available email queued for a@x.example."),
+    ("items available email sent", lambda order: events.email_sent_event(
+        order=order, kind=Kind.AVAILABLE_EMAIL_SENT, to="a@x.example", key="k", attempt=1),
+     "Items available email sent to a@x.example."),
+    ("items available email failed", lambda order: events.email_failed_event(
+        order=order, kind=Kind.AVAILABLE_EMAIL_FAILED, key="k", attempt=2, tries=5, error="bounced"),
+     "Items available email failed after 2 tries: bounced"),
     ("held", lambda order: events.hold_event(order=order, actor=None, reason="Address to confirm"),
      "Put on hold: Address to confirm."),
     ("released", lambda order: events.hold_released_event(order=order, actor=None, reason="Address to confirm",
