@@ -14,7 +14,7 @@ class AddressInline(BoundedInline, admin.StackedInline):
 
 # What a customer pays and where it goes by default: our customer form leaves these out, so in the admin too they
 # need more than customers.change_customer (Order entry has that).
-TERMS_FIELDS = ["customer_type", "tax_exempt", "tax_exemption_number", "payment_terms_days",
+TERMS_FIELDS = ["customer_type", "tax_exempt", "tax_exemption_number", "payment_terms_days", "credit_limit",
                 "default_billing_address", "default_shipping_address"]
 TERMS_PERMISSION = "customers.change_customer_terms"
 
@@ -35,7 +35,7 @@ class CustomerAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "company", "email", "phone", "notes"]}),
         ("Pricing, tax and terms", {"fields": ["customer_type", "tax_exempt", "tax_exemption_number",
-                                               "payment_terms_days"]}),
+                                               "payment_terms_days", "credit_limit"]}),
         ("Defaults", {"fields": ["default_billing_address", "default_shipping_address", "created_at",
                                  "updated_at"]}),
     ]

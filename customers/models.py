@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
@@ -21,12 +24,19 @@ class CustomerType(models.Model):
     # which knows the methods (customers knows nothing of orders).
     payment_methods = models.JSONField("allowed payment methods", default=list, blank=True)
     payment_terms_days = models.PositiveSmallIntegerField("payment terms (days)", default=0)
+    # What its customers may owe on account or by purchase order before their orders are held (orders.payments
+    # .selectors.credit_exposure); empty: no limit.
+    credit_limit = models.DecimalField("default credit limit", max_digits=12, decimal_places=2, null=True,
+                                       blank=True, help_text="Empty: no limit.")
+    hold_when_overdue = models.BooleanField("Hold orders of customers with overdue invoices", default=False,
+                                            db_default=False)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(percent_off__gte=0, percent_off__lte=100),
                                    name="customer_type_percent_between_0_and_100"),
+            models.CheckConstraint(condition=models.Q(credit_limit__gte=0), name="customer_type_credit_limit_gte_0"),
         ]
 
     def __str__(self) -> str:
@@ -77,6 +87,11 @@ class Customer(models.Model):
     # Days after placing that an order's balance falls due; empty: the customer type's terms.
     payment_terms_days = models.PositiveSmallIntegerField("payment terms (days)", null=True, blank=True,
                                                           help_text="Empty: the customer type's terms.")
+    # What they may owe on credit before their orders are held; empty: the customer type's limit.
+    # A validator, not a CHECK: adding one to this big table would read every row under a lock.
+    credit_limit = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True,
+                                       validators=[MinValueValidator(0)],
+                                       help_text="Empty: the customer type's limit.")
     tax_exempt = models.BooleanField("tax-exempt", default=False,
                                      help_text="Also exempt when the customer type is tax-exempt by default.")
     tax_exemption_number = models.CharField("exemption certificate number", max_length=50, blank=True)
@@ -123,6 +138,13 @@ class Customer(models.Model):
         if self.payment_terms_days is not None:
             return self.payment_terms_days
         return self.customer_type.payment_terms_days
+
+    @property
+    def effective_credit_limit(self) -> Decimal | None:
+        """The customer's own credit limit, else their type's (None: no limit)."""
+        if self.credit_limit is not None:
+            return self.credit_limit
+        return self.customer_type.credit_limit
 
     @property
     def is_tax_exempt(self) -> bool:

@@ -19,14 +19,16 @@ class CustomerTypeForm(forms.ModelForm):
 
     class Meta:
         model = CustomerType
-        fields = ["name", "percent_off", "tax_exempt", "payment_methods", "payment_terms_days"]
+        fields = ["name", "percent_off", "tax_exempt", "payment_methods", "payment_terms_days", "credit_limit",
+                  "hold_when_overdue"]
 
 
 @admin.register(CustomerType)
 class CustomerTypeAdmin(admin.ModelAdmin):
     form = CustomerTypeForm
-    list_display = ["name", "percent_off", "tax_exempt", "payment_terms_days", "methods"]
-    list_filter = ["tax_exempt", "payment_terms_days"]
+    list_display = ["name", "percent_off", "tax_exempt", "payment_terms_days", "methods", "credit_limit",
+                    "hold_when_overdue"]
+    list_filter = ["tax_exempt", "payment_terms_days", "hold_when_overdue"]
     search_fields = ["name"]
     inlines = [TypePriceInline]
 
