@@ -10,7 +10,7 @@ from catalog.models import Product
 from catalog.services import stock_save
 from customers.models import Customer
 from customers.services import address_add
-from orders import events
+from orders import events, lifecycle
 from orders.lifecycle import OrderRefused
 from orders.models import Order, OrderLine
 from orders.notifications.services import _send_confirmation_after_commit
@@ -19,6 +19,7 @@ from orders.ordering.lines import line_problem
 from orders.ordering.prices import Quote, pricing_problems, quote
 from orders.ordering.prices import line_rows as order_line_rows
 from orders.payments.models import Payment
+from orders.payments.selectors import credit_applies, credit_exposure
 from orders.payments.services import refund_record, store_credit_apply
 from orders.payments.terms import due_date_for, owed_to_customer
 from orders.pricing.models import ShippingMethod
@@ -67,8 +68,7 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     quantities = draft.quantities()
     # An exchange's returned orders are locked before the products, in the order receiving a return locks them.
     exchanged = _exchanged_orders(draft)
-    customer = (_one(Customer.objects.select_related("customer_type").filter(pk=draft.customer_id))
-                if draft.customer_id else None)
+    customer = _one(_customer(draft)) if draft.customer_id else None
     # Locked in primary-key order, each with its price in the customer type's table (a subquery, not locked).
     products = list(products_priced_for(customer and customer.customer_type_id, quantities, locked=True))
     shipping_method = _one(ShippingMethod.objects.filter(pk=draft.shipping_method_id, is_active=True))
@@ -93,10 +93,31 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
         _save_addresses(customer, draft.billing_address, draft.shipping_address)
     events.order_placed_event(order=order, actor=placed_by, total=totals.total, lines=len(line_rows))
     _pay_from_credit(order, draft, exchanged, placed_by)
+    _hold_beyond_credit(order, customer)
     if order.confirmation_state == Order.EmailState.PENDING:
         events.confirmation_queued_event(order=order, actor=placed_by, to=order.customer_email)
         _send_confirmation_after_commit(order)
     return PlacedOrder(order, created=True)
+
+
+def _customer(draft: OrderDraft):
+    customers = Customer.objects.select_related("customer_type").filter(pk=draft.customer_id)
+    if draft.payment_method in lifecycle.ON_CREDIT:
+        # Two orders on credit for one customer at once: the second waits, then counts the first in its exposure
+        # (NO KEY: the orders' inserts, which share-lock the customer's key, are not held up).
+        customers = customers.select_for_update(of=("self",), no_key=True)
+    return customers
+
+
+def _hold_beyond_credit(order: Order, customer: Customer) -> None:
+    """An order on credit that takes the customer past their credit limit (or, when their type says so, one placed
+    while invoices of theirs are overdue) is placed on hold with why, never refused."""
+    if order.payment_method not in lifecycle.ON_CREDIT or not credit_applies(customer):
+        return
+    if reason := credit_exposure(customer).hold_reason:  # this order counted, net of store credit applied
+        order.on_hold, order.hold_reason = True, reason
+        order.save(update_fields=["on_hold", "hold_reason"])
+        events.hold_event(order=order, actor=None, reason=reason)
 
 
 def _exchanged_orders(draft: OrderDraft) -> list[Order]:
