@@ -1,10 +1,10 @@
-"""What the orders app shows on a customer's record (customers.record): `Place Order`, the order history
-with `Reorder`, their returns and store credit, and, for those allowed, `Return items`, `Export data` and
-`Erase customer`."""
+"""What the orders app shows on a customer's record (customers.record): `Place Order`, their credit (`Credit
+limit`, `Available credit`), the order history with `Reorder`, their returns and store credit, and, for those
+allowed, `Return items`, `Export data` and `Erase customer`."""
 
 from customers.record import record_section
 from orders.models import Order
-from orders.payments.selectors import store_credit_balance
+from orders.payments.selectors import credit_exposure, store_credit_balance
 from orders.returns.selectors import customer_returnable_orders, customer_returns
 
 HISTORY_LIMIT = 50
@@ -21,6 +21,14 @@ def data_controls(request, customer) -> dict | None:
 @record_section(place="actions", template="orders/_place_order.html")
 def place_order(request, customer) -> dict | None:
     return {"customer": customer} if request.user.has_perm("orders.place_order") else None
+
+
+@record_section(place="main", template="orders/payments/_customer_credit.html")
+def credit(request, customer) -> dict | None:
+    """`Credit limit` and `Available credit`: what the customer owes on account or by purchase order (one query)."""
+    if not request.user.has_perm("orders.view_order"):
+        return None
+    return {"customer": customer, "credit": credit_exposure(customer)}
 
 
 @record_section(place="main", template="orders/_customer_orders.html")

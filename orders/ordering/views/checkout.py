@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from customers.forms import AddressForm
+from orders import lifecycle
 from orders.lifecycle import OrderRefused
 from orders.ordering.forms import CheckoutForm
 from orders.ordering.placing import OrderChanged, order_place
 from orders.ordering.selectors import cart_review
 from orders.ordering.stores import Cart
 from orders.ordering.views.carts import remember_placed, report_email, with_cart
+from orders.payments.selectors import Credit, customer_credit
 from orders.pricing.selectors import shipping_methods, tax_for
 from orders.pricing.totals import totals_problems
 
@@ -143,9 +145,27 @@ def checkout_review(request, cart: Cart):
         return _checkout_blocked(request, cart, review)
     form, *_ = _bound_forms(request, review)
     selected = form.selected_method()
-    context = {"cart": cart, "review": review, "shipping_method": selected,
-               "totals": review.totals(shipping=selected.price if selected else Decimal("0"))}
+    totals = review.totals(shipping=selected.price if selected else Decimal("0"))
+    warning = _credit_warning(customer_credit(review.customer), form, totals.total, review.customer)
+    context = {"cart": cart, "review": review, "shipping_method": selected, "totals": totals,
+               "credit_warning": warning}
     return render(request, "orders/ordering/checkout.html#review", context)
+
+
+def _credit_warning(credit: Credit | None, form: CheckoutForm, total: Decimal, customer) -> str:
+    """What checkout says of the customer's credit before `Submit order`: the hold that placing would put on this
+    order (``total``), paid on credit as the form stands, and their overdue invoices; "" for nothing to say."""
+    if credit is None:
+        return ""
+    reasons = []
+    if form["payment_method"].value() in lifecycle.ON_CREDIT:
+        if "apply_store_credit" in form.fields and form["apply_store_credit"].value():
+            total = max(total - getattr(customer, "store_credit_balance", Decimal("0")), Decimal("0"))
+        reasons = credit.hold_reasons(total)
+    warning = f"This order will be held: {'; '.join(reasons)}." if reasons else ""
+    if credit.overdue_count and credit.overdue not in reasons:
+        warning = f"{warning} The customer has {credit.overdue}.".strip()
+    return warning
 
 
 def _render_checkout(request, review, *, form, billing_form, shipping_form, problems=()):
@@ -157,6 +177,7 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, prob
     selected = form.selected_method()
     totals = review.totals(shipping=selected.price if selected else Decimal("0"))
     too_large = [problem for problem in totals_problems(totals, review.priced_lines) if problem not in problems]
+    credit = customer_credit(review.customer)
     context = {
         "cart": review.store,
         "review": review,
@@ -167,6 +188,8 @@ def _render_checkout(request, review, *, form, billing_form, shipping_form, prob
         "problems": list(problems) + review.problems + too_large,
         "totals": totals,
         "shipping_method": selected,
+        "credit": credit,
+        "credit_warning": _credit_warning(credit, form, totals.total, review.customer),
     }
     response = render(request, "orders/ordering/checkout.html", context)
     # This page shows each changed price beside the old one; once seen, the cart stops pointing it out.

@@ -31,6 +31,7 @@ from orders.ordering.selectors import cart_review, edit_review, last_ordered
 from orders.ordering.stores import LineError, LineStore
 from orders.ordering.views.carts import cart_or_redirect, edit_or_redirect
 from orders.ordering.views.paste import paste_apply, paste_box, paste_form
+from orders.payments.selectors import customer_credit
 from orders.pricing.forms import DiscountForm, PriceForm
 from orders.pricing.selectors import price_reasons, shipping_methods
 from orders.pricing.totals import totals_problems
@@ -148,6 +149,7 @@ def cart_frame(request, lines: Lines, review: LinesReview, *, add_form, paste_fo
         "cart": lines.store, "customer": review.customer, "focus_identify": focus_identify,
         "focus_add": not (focus_identify or paste_focus), "lines_footer": "orders/ordering/_cart_footer.html",
         "last_ordered": last_ordered(review.customer.pk) if review.customer else [],
+        "credit": customer_credit(review.customer),
     }
 
 

@@ -1,6 +1,7 @@
 """htmx requests get a named partial of the same page; other requests get the whole page."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -96,13 +97,14 @@ def test_cart_and_checkout_queries_do_not_grow_with_lines(staff_client, checkout
                                                           django_assert_max_num_queries, lines):
     from orders.ordering.stores import Cart
 
-    cart_id = new_cart(customer_with_address())
+    cart_id = new_cart(customer_with_address(credit_limit=Decimal("5000.00")))  # the panel reads their credit
     session = staff_client.session
     cart = Cart.get(session, cart_id)
     for product in ProductFactory.create_batch(lines):
         cart.add(product, 2)
     session.save()
-    with django_assert_max_num_queries(8):  # session, user, device, permissions (2), products, customer, last lines
+    # session, user, device, permissions (2), products, customer, last lines, credit (order_customer_exposure)
+    with django_assert_max_num_queries(9):
         assert staff_client.get(reverse("orders:cart", args=[cart_id])).status_code == 200
     with django_assert_max_num_queries(13):  # the same, plus shipping methods and the tax rate
         response = staff_client.get(reverse("orders:checkout", args=[cart_id]))
