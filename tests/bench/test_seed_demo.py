@@ -13,6 +13,7 @@ from django.urls import reverse
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
 from orders.fulfilment.models import Carrier
 from orders.models import CreditMemo, Order, Refund, Return
+from orders.stock.services import stock_receive
 from tests.helpers import verified
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_seed_demo_with_logins_makes_one_non_superuser_per_role(capsys):
     assert all(user.is_staff and not user.is_superuser and user.check_password(DEMO_PASSWORD)
                for user in users.values())
     assert "username 'demo-manager', password 'demo-password'" in capsys.readouterr().out
-    assert Order.objects.filter(placed_by=users["demo-entry"]).count() == 9
+    assert Order.objects.filter(placed_by=users["demo-entry"]).count() == 10
     # one of them had a unit returned, received (a credit memo) and refunded
     assert (Return.objects.count(), CreditMemo.objects.count(), Refund.objects.count()) == (1, 1, 1)
 
@@ -49,7 +50,7 @@ def test_seed_demo_makes_no_login_on_a_production_database_unless_asked(settings
     call_command("seed_demo", "--any-database")
     assert demo_users() == {}
     assert "No demo logins" in capsys.readouterr().out
-    assert Order.objects.count() == 9  # the rest of the demo data is there
+    assert Order.objects.count() == 10  # the rest of the demo data is there
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the default makes logins only on SQLite")
@@ -79,10 +80,20 @@ def test_the_demo_has_an_order_in_every_status_and_one_with_a_balance_due_after_
     assert all(order.events.exists() for order in Order.objects.exclude(status=Order.Status.PLACED))
 
 
+def test_the_demo_has_an_order_waiting_on_backorder_that_receive_stock_serves():
+    call_command("seed_demo", "--any-database")
+    [order] = Order.objects.filter(backordered=True)
+    [line] = order.lines.all()
+    assert (line.sku, line.quantity, line.quantity_backordered, line.backorder) == (
+        "CHR-001", 10, 6, "4 in stock, 6 on backorder")
+    received = stock_receive(quantities={line.product_id: 6}, reference="DN-1")
+    assert received.completed == [order.pk] and not Order.objects.get(pk=order.pk).backordered
+
+
 def test_the_demo_manager_can_mark_a_demo_order_shipped_and_the_order_entry_login_is_not_offered_it():
     call_command("seed_demo", "--logins")
     users = demo_users()
-    order = Order.objects.filter(status=Order.Status.PLACED).first()
+    order = Order.objects.filter(status=Order.Status.PLACED, backordered=False).first()
     manager, entry = Client(), Client()
     manager.force_login(users["demo-manager"])
     verified(manager, users["demo-manager"])  # Managers use a second factor
@@ -120,4 +131,4 @@ def test_seed_demo_loads_another_database_when_asked(settings):
     call_command("seed_demo")
     assert Order.objects.count() == 0
     call_command("seed_demo", "--any-database")
-    assert Order.objects.count() == 9 and demo_users() == {}
+    assert Order.objects.count() == 10 and demo_users() == {}

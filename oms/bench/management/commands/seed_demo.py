@@ -4,7 +4,8 @@ login per role (none a superuser).
 The orders are taken on to different points of their life through the same services staff use, so that every
 button of the order page has an order to try it on: placed ones (Edit order, Cancel order, Mark processing, Mark
 shipped, Record payment), one processing, one partially shipped, one shipped with a balance due (Mark completed),
-one completed and paid, one cancelled.
+one completed and paid, one cancelled. The newest waits on backorder for CHR-001, a product with little stock that
+allows backorders (Products → Receive stock allocates to it; Mark shipped offers only what is allocated).
 
 Demo data goes only into a SQLite database (the development default) unless ``--any-database`` (or
 ``--logins``) says so: ``make run`` with a PostgreSQL DATABASE_URL must not fill it with 200 made-up customers.
@@ -103,6 +104,7 @@ class Command(BaseCommand):
             customers = self.seed_customers(rng)
         users = self.seed_users(options["logins"])
         self.seed_orders(rng, products, customers, users.get("demo-entry"), users.get("demo-manager"))
+        self.seed_backorder(customers[99], users.get("demo-entry"))
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Product.objects.count()} products, {Customer.objects.count()} customers, "
             f"{Order.objects.count()} orders."
@@ -185,6 +187,20 @@ class Command(BaseCommand):
             placed = order_place(draft=draft, placed_by=user)
             if placed.created:
                 self.take_order_on(placed.order, steps, manager)
+
+    @staticmethod
+    def seed_backorder(customer, user):
+        """A product that allows backorders, with 4 in stock, and an order for 10 of it placed through order_place:
+        "4 in stock, 6 on backorder" until Receive stock of CHR-001 allocates 6 to it."""
+        chair, _ = Product.objects.get_or_create(sku="CHR-001", defaults={
+            "name": "Office chair, mesh", "description": "Office chair (mesh), made to order.",
+            "price": Decimal("149.00"), "stock": 4, "allow_backorders": True})
+        address = customer.default_billing_address.as_snapshot()
+        order_place(placed_by=user, draft=OrderDraft(
+            token=uuid.uuid5(uuid.NAMESPACE_URL, "seed-demo-order-backorder"), customer_id=customer.pk,
+            lines=(DraftLine(chair.pk, 10),), billing_address=address, shipping_address=address,
+            shipping_method_id=ShippingMethod.objects.order_by("position").first().pk,
+            payment_method=Order.PaymentMethod.ON_ACCOUNT, channel=Order.Channel.PHONE))
 
     @staticmethod
     def take_order_on(order, steps, actor):
