@@ -132,3 +132,15 @@ def test_seed_demo_loads_another_database_when_asked(settings):
     assert Order.objects.count() == 0
     call_command("seed_demo", "--any-database")
     assert Order.objects.count() == 10 and demo_users() == {}
+
+
+def test_the_demo_has_one_customer_near_their_credit_limit():
+    from decimal import Decimal
+
+    from customers.models import Customer
+    from orders.payments.selectors import credit_exposure
+
+    call_command("seed_demo", "--any-database")
+    [near] = Customer.objects.filter(credit_limit__isnull=False).select_related("customer_type")
+    credit = credit_exposure(near)
+    assert credit.exposure > 0 and Decimal("0") < credit.available <= Decimal("150")

@@ -5,7 +5,8 @@ The orders are taken on to different points of their life through the same servi
 button of the order page has an order to try it on: placed ones (Edit order, Cancel order, Mark processing, Mark
 shipped, Record payment), one processing, one partially shipped, one shipped with a balance due (Mark completed),
 one completed and paid, one cancelled. The newest waits on backorder for CHR-001, a product with little stock that
-allows backorders (Products → Receive stock allocates to it; Mark shipped offers only what is allocated).
+allows backorders (Products → Receive stock allocates to it; Mark shipped offers only what is allocated). The
+first customer is near their credit limit: it is what they owe on account and less than $150 more.
 
 Demo data goes only into a SQLite database (the development default) unless ``--any-database`` (or
 ``--logins``) says so: ``make run`` with a PostgreSQL DATABASE_URL must not fill it with 200 made-up customers.
@@ -17,7 +18,7 @@ password, so they are made only on a local SQLite database in development, or wh
 
 import random
 import uuid
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,6 +37,7 @@ from orders.fulfilment.services import ShipmentRequest, shipment_record
 from orders.models import Order, ReturnReason
 from orders.ordering.checkout import DraftLine, OrderDraft
 from orders.ordering.placing import order_place
+from orders.payments.selectors import credit_exposure
 from orders.payments.services import payment_record, refund_record
 from orders.payments.terms import balance_due, owed_to_customer
 from orders.pricing.models import ShippingMethod, TaxRate
@@ -105,6 +107,7 @@ class Command(BaseCommand):
         users = self.seed_users(options["logins"])
         self.seed_orders(rng, products, customers, users.get("demo-entry"), users.get("demo-manager"))
         self.seed_backorder(customers[99], users.get("demo-entry"))
+        self.seed_credit_limit(customers[0])
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Product.objects.count()} products, {Customer.objects.count()} customers, "
             f"{Order.objects.count()} orders."
@@ -201,6 +204,17 @@ class Command(BaseCommand):
             lines=(DraftLine(chair.pk, 10),), billing_address=address, shipping_address=address,
             shipping_method_id=ShippingMethod.objects.order_by("position").first().pk,
             payment_method=Order.PaymentMethod.ON_ACCOUNT, channel=Order.Channel.PHONE))
+
+    def seed_credit_limit(self, customer):
+        """A limit just above what the customer owes on credit (their demo order, on account): the record and the
+        cart show a small Available credit, and an order of a few more items on account is placed on hold."""
+        customer = Customer.objects.select_related("customer_type").get(pk=customer.pk)
+        if customer.credit_limit is None:
+            owed = credit_exposure(customer).exposure
+            customer.credit_limit = (owed / 100).to_integral_value(ROUND_CEILING) * 100 + 50
+            customer.save(update_fields=["credit_limit"])
+        self.stdout.write(f"Near their credit limit: {customer.name} ({customer.number}), "
+                          f"Credit limit {customer.credit_limit}.")
 
     @staticmethod
     def take_order_on(order, steps, actor):
