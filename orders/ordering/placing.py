@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from catalog.models import Product
-from catalog.services import stock_save
+from catalog.models import StockMovement
+from catalog.services import Move, stock_move
 from customers.models import Customer
 from customers.services import address_add
 from orders import events, lifecycle
@@ -15,7 +15,7 @@ from orders.lifecycle import OrderRefused
 from orders.models import Order, OrderLine
 from orders.notifications.services import _send_confirmation_after_commit
 from orders.ordering.checkout import OrderDraft
-from orders.ordering.lines import line_problem
+from orders.ordering.lines import backorder_split, line_problem
 from orders.ordering.prices import Quote, pricing_problems, quote
 from orders.ordering.prices import line_rows as order_line_rows
 from orders.payments.models import Payment
@@ -81,14 +81,19 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
             return placed
         raise
     totals = found.totals
+    # (allocated, on backorder) per product: the stock there is, and the rest waits for Receive stock
+    split = {product.pk: backorder_split(product, quantities[product.pk]) for product in products}
     # A token that already placed an order stops here, on the order's unique token (order_place returns it).
-    order = _order_create(draft, customer, shipping_method, found, placed_by)
+    order = _order_create(draft, customer, shipping_method, found, placed_by,
+                          backordered=any(waiting for _, waiting in split.values()))
     line_rows = order_line_rows(found, draft, placed_by)
     for line in line_rows:
         line.order = order
+        line.quantity_backordered = split[line.product_id][1] if line.product_id else 0
     OrderLine.objects.bulk_create(line_rows)
     sales_add(order=order, lines=line_rows)
-    _take_stock(products, quantities)
+    stock_move([Move(pk, -allocated, order.pk) for pk, (allocated, _) in split.items()],
+               kind=StockMovement.Kind.SALE, products=products, actor=placed_by)
     if draft.save_addresses:
         _save_addresses(customer, draft.billing_address, draft.shipping_address)
     events.order_placed_event(order=order, actor=placed_by, total=totals.total, lines=len(line_rows))
@@ -166,7 +171,7 @@ def _quote_or_refuse(draft: OrderDraft, customer, shipping_method, products, qua
 
 
 def _order_create(draft: OrderDraft, customer: Customer, shipping_method: ShippingMethod, found: Quote,
-                  placed_by) -> Order:
+                  placed_by, *, backordered: bool) -> Order:
     send = draft.send_confirmation and bool(customer.email)
     totals, tax = found.totals, found.tax
     return Order.objects.create(
@@ -184,6 +189,7 @@ def _order_create(draft: OrderDraft, customer: Customer, shipping_method: Shippi
         tax_exemption_number=tax.exemption_number,
         confirmation_state=Order.EmailState.PENDING if send else Order.EmailState.NOT_REQUESTED,
         due_date=due_date_for(terms_days=customer.terms_days, placed_on=timezone.localdate()),
+        backordered=backordered,
     )
 
 
@@ -199,13 +205,6 @@ def _problems(customer, shipping_method, products, quantities) -> list[str]:
         if problem := line_problem(product, quantities[product.pk]):
             problems.append(f"{product.sku} ({product.name}): {problem}")
     return problems
-
-
-def _take_stock(products: list[Product], quantities: dict[int, int]) -> None:
-    tracked = [product for product in products if product.track_inventory]
-    for product in tracked:
-        product.stock -= quantities[product.pk]
-    stock_save(tracked)
 
 
 def _save_addresses(customer: Customer, billing: dict, shipping: dict) -> None:
