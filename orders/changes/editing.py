@@ -103,8 +103,8 @@ def order_edit_save(*, order: Order, change: OrderChange, actor=None, send_confi
             if current.events.filter(kind=OrderEvent.Kind.EDITED, data__token=change.token).exists():
                 return EditSaved(current, changed=False, already_saved=True)
             raise OrderEditConflict([_conflict_message(current)])
-        if not lifecycle.can_edit(current):
-            raise OrderRefused([lifecycle.why_not_edit(current)])
+        if not lifecycle.can_edit(current, user=actor):
+            raise OrderRefused([lifecycle.why_not_edit(current, user=actor)])
         diff = _apply(current, change, actor)
         if not diff:
             return EditSaved(current, changed=False)

@@ -58,9 +58,9 @@ def edit_or_redirect(request, number: int, edit_id: str) -> tuple[Order, OrderEd
         messages.info(request, "These changes were already saved." if saved
                       else "That edit was not found: it was saved or discarded. Press Edit order to start again.")
         return redirect(order)
-    if not lifecycle.can_edit(order):
+    if not lifecycle.can_edit(order, user=request.user):
         edit.discard()
-        messages.error(request, lifecycle.why_not_edit(order))
+        messages.error(request, lifecycle.why_not_edit(order, user=request.user))
         return redirect(order)
     return order, edit
 

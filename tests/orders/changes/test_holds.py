@@ -180,3 +180,22 @@ def test_the_lifecycle_says_who_may_edit_a_held_order(order, staff):
     assert lifecycle.why_not_edit(held, user=clerk) == (
         f"Order #{held.number} is on hold (Fraud check): only a Manager can edit it until the hold is released.")
     assert lifecycle.why_not_edit(held, user=staff) == ""
+
+
+def test_saving_an_edit_of_a_held_order_is_refused_to_order_entry_by_the_service_itself(order, staff):
+    import uuid
+
+    from orders.changes.editing import OrderChange, order_edit_save
+
+    order_hold(order=order, reason="Fraud check")
+    held = Order.objects.get()
+    line = held.lines.get()
+    change = OrderChange(version=held.version, token=uuid.uuid4().hex, quantities={line.product_id: line.quantity + 1})
+
+    with pytest.raises(OrderRefused) as refused:
+        order_edit_save(order=held, change=change, actor=editor_without_holds())
+
+    assert refused.value.problems == [
+        f"Order #{held.number} is on hold (Fraud check): only a Manager can edit it until the hold is released."]
+    assert Order.objects.get().version == held.version
+    assert order_edit_save(order=held, change=change, actor=staff).changed  # a Manager may
