@@ -51,7 +51,7 @@ def order_cancel(*, order: Order, reason: str, actor=None) -> CancelledOrder:
         # what was allocated goes back to stock; what waited on backorder was never taken and waits no more
         restocked = stock_give_back([Move(line.product_id, line.quantity_allocated, current.pk) for line in lines
                                      if line.product_id], kind=StockMovement.Kind.CANCEL, actor=actor,
-                                    reason=reason)
+                                    reason=f"Order #{current.number} cancelled")  # why is on its timeline
         OrderLine.objects.filter(order=current, quantity_backordered__gt=0).update(quantity_backordered=0)
         current.status, current.backordered = lifecycle.after_cancel(), False
         current.save(update_fields=["status", "backordered"])
@@ -79,7 +79,8 @@ def order_cancel_remaining(*, order: Order, reason: str, actor=None) -> Cancelle
         cancelled = {line.sku or line.name: line.quantity_unshipped for line in lines if line.quantity_unshipped}
         restocked = stock_give_back([Move(line.product_id, line.quantity_shippable, current.pk) for line in lines
                                      if line.product_id and line.quantity_shippable],
-                                    kind=StockMovement.Kind.CANCEL, actor=actor, reason=reason)
+                                    kind=StockMovement.Kind.CANCEL, actor=actor,
+                                    reason=f"Order #{current.number}: remaining items cancelled")
         kept = _keep_shipped(lines)
         discount = (Discount.parse(current.discount_entered, current.discount_reason) if current.discount_entered
                     else None)

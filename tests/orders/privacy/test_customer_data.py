@@ -368,6 +368,8 @@ NOT_PERSONAL = {
     "customers.CustomerType.name": "a price level",
     "catalog.Product.name": "a product",
     "catalog.Product.description": "a product",
+    "catalog.StockMovement.reason": "why stock moved: an order's movements name only the order (its timeline says why)",
+    "catalog.StockReceipt.reference": "a supplier's delivery note",
     "orders.ShippingMethod.name": "a shipping method",
     "orders.TaxRate.name": "a jurisdiction",
     "orders.PriceReason.text": "a reason from the admin's list",
