@@ -129,14 +129,17 @@ def hold_released_event(*, order: Order, actor, reason: str, note: str) -> Order
     return _create(order, Kind.RELEASED, actor, {"reason": reason, "note": note})
 
 
-def stock_allocated_event(*, order: Order, actor, lines: dict[str, int], receipt: int, waiting: int) -> OrderEvent:
-    """Receive stock (receipt ``receipt``) allocated ``lines`` (SKU -> units) to this order's backorders;
-    ``waiting``: units still on backorder after it."""
-    return _create(order, Kind.STOCK_ALLOCATED, actor, {"lines": lines, "receipt": receipt, "waiting": waiting})
-
-
-def available_email_queued_event(*, order: Order, actor, to: str) -> OrderEvent:
-    return _create(order, Kind.AVAILABLE_EMAIL_QUEUED, actor, {"to": to})
+def stock_allocated_events(*, served: dict[Order, dict[str, int]], waiting: dict[int, int], actor, receipt: int,
+                           emailed: list[Order]) -> None:
+    """Receive stock (receipt ``receipt``) allocated to each order of ``served`` its SKU -> units; ``waiting``:
+    order number -> units still on backorder after it; ``emailed``: the orders whose "items available" email is
+    queued. One INSERT for all of them: a receipt can serve hundreds of orders."""
+    rows = [OrderEvent(order=order, kind=Kind.STOCK_ALLOCATED, actor=actor,
+                       data={"lines": lines, "receipt": receipt, "waiting": waiting.get(order.pk, 0)})
+            for order, lines in served.items()]
+    rows += [OrderEvent(order=order, kind=Kind.AVAILABLE_EMAIL_QUEUED, actor=actor, data={"to": order.customer_email})
+             for order in emailed]
+    OrderEvent.objects.bulk_create(rows)
 
 
 def email_sent_event(*, order: Order, kind: str, to: str, key: str, attempt: int,

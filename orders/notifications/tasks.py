@@ -21,13 +21,32 @@ class EmailNotSent(Exception):
     """The email failed for good; the order's timeline says why (the queue marks the task failed)."""
 
 
-def order_email_enqueue(*, order: Order, kind: str, about: int | None = None) -> str:
+def order_email_enqueue(*, order: Order, kind: str, about: int | None = None, key: str = "") -> str:
     """Queue the ``kind`` email ("confirmation", "shipping", ...) of ``order`` (about the row ``about``: a
     shipment's id); call inside the transaction that asks for it, so it is sent exactly when that commits.
     Returns the email's key (one per request: a resend is a new email)."""
-    key = uuid.uuid4().hex
+    key = key or uuid.uuid4().hex
     enqueue_in_transaction(order_email_send, order.number, kind, key, request_id=current_request_id(), about=about)
     return key
+
+
+def order_emails_enqueue(*, orders: list[Order], kind: str) -> None:
+    """Queue the ``kind`` email of each of ``orders`` as one task (a receipt of stock can make hundreds of orders
+    whole at once), in the caller's transaction; run, it queues each order's own email, with its retries."""
+    if orders:
+        enqueue_in_transaction(order_emails_fan_out, [order.number for order in orders], kind, uuid.uuid4().hex,
+                               request_id=current_request_id())
+
+
+@task()
+def order_emails_fan_out(order_numbers: list[int], kind: str, key: str, request_id: str = "") -> int:
+    """Queue each order's ``kind`` email. Each one's key is this task's and the order's: run twice (its worker
+    died), the second run's emails are recognized as already sent (order_email_handled) and not sent again."""
+    with request_id_bound(request_id), transaction.atomic():
+        orders = list(Order.objects.filter(pk__in=order_numbers))
+        for order in orders:
+            order_email_enqueue(order=order, kind=kind, key=f"{key}-{order.number}")
+    return len(orders)
 
 
 @task()

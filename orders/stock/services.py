@@ -13,7 +13,7 @@ from catalog.services import Move, products_locked, stock_move
 from orders import events
 from orders.lifecycle import OrderRefused
 from orders.models import Order, OrderLine
-from orders.notifications.tasks import order_email_enqueue
+from orders.notifications.tasks import order_emails_enqueue
 from orders.ordering.stores import MAX_QUANTITY
 
 MAX_RECEIPT_LINES = 200
@@ -73,21 +73,26 @@ def _allocate(outcome: StockReceived, products, orders: dict[int, Order], actor)
             line.quantity_backordered -= units
             moves.append(Move(line.product_id, -units, line.order_id))
             served[line.order_id][line.sku] = units
-    OrderLine.objects.bulk_update([line for line in lines if line.order_id in served], ["quantity_backordered"])
+    _lines_save([line for line in lines if line.order_id in served])
     stock_move(moves, kind=StockMovement.Kind.SALE, products=products, actor=actor, reason="Backorder allocated",
                receipt=outcome.receipt)
     still = dict(OrderLine.objects.filter(order_id__in=list(served), quantity_backordered__gt=0)
                  .values("order_id").annotate(units=Sum("quantity_backordered")).values_list("order_id", "units"))
     completed = [orders[number] for number in served if number not in still]
-    for order in completed:
-        order.backordered = False
-    Order.objects.bulk_update(completed, ["backordered"])
-    for number, lines_served in served.items():
-        order = orders[number]
-        events.stock_allocated_event(order=order, actor=actor, lines=lines_served, receipt=outcome.receipt.pk,
-                                     waiting=still.get(number, 0))
-        if number not in still and order.customer_email:
-            events.available_email_queued_event(order=order, actor=actor, to=order.customer_email)
-            order_email_enqueue(order=order, kind="available")
+    Order.objects.filter(pk__in=[order.pk for order in completed]).update(backordered=False)
+    emailed = [order for order in completed if order.customer_email]
+    events.stock_allocated_events(served={orders[number]: lines for number, lines in served.items()}, waiting=still,
+                                  actor=actor, receipt=outcome.receipt.pk, emailed=emailed)
+    order_emails_enqueue(orders=emailed, kind="available")
     outcome.allocated = dict(served)
     outcome.completed = [order.pk for order in completed]
+
+
+def _lines_save(lines: list[OrderLine]) -> None:
+    """Write the lines' new backordered units: those served in full in one UPDATE, the rest (at most one a product:
+    the last line its units reached) one by one."""
+    OrderLine.objects.filter(pk__in=[line.pk for line in lines if not line.quantity_backordered]).update(
+        quantity_backordered=0)
+    for line in lines:
+        if line.quantity_backordered:
+            OrderLine.objects.filter(pk=line.pk).update(quantity_backordered=line.quantity_backordered)

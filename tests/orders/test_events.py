@@ -140,14 +140,13 @@ SENTENCES = [
     ("store credit applied", lambda order: events.credit_applied_event(
         order=order, actor=None, amount=Decimal("20.00"), balance=Decimal("5.00")),
      "Store credit of $20.00 applied; $5.00 of credit left."),
-    ("stock allocated, some still waiting", lambda order: events.stock_allocated_event(
-        order=order, actor=None, lines={"LAMP-1": 15}, receipt=4, waiting=10),
+    ("stock allocated, some still waiting", lambda order: _allocated(order, {"LAMP-1": 15}, receipt=4, waiting=10),
      "Stock received (receipt 4) and allocated: 15 x LAMP-1. 10 still on backorder."),
-    ("stock allocated, all of it", lambda order: events.stock_allocated_event(
-        order=order, actor=None, lines={"LAMP-1": 15, "BULB-2": 1}, receipt=5, waiting=0),
+    ("stock allocated, all of it", lambda order: _allocated(order, {"LAMP-1": 15, "BULB-2": 1}, receipt=5),
      "Stock received (receipt 5) and allocated: 1 x BULB-2, 15 x LAMP-1. Everything is now allocated."),
-    ("items available email queued", lambda order: events.available_email_queued_event(
-        order=order, actor=None, to="a@x.example"), "Items available email queued for a@x.example."),
+    ("items available email queued", lambda order: _allocated(order, {"LAMP-1": 1}, receipt=6, emailed=True,
+                                                               kind=Kind.AVAILABLE_EMAIL_QUEUED),
+     "Items available email queued for pat@example.com."),
     ("items available email sent", lambda order: events.email_sent_event(
         order=order, kind=Kind.AVAILABLE_EMAIL_SENT, to="a@x.example", key="k", attempt=1),
      "Items available email sent to a@x.example."),
@@ -164,6 +163,15 @@ SENTENCES = [
         restocked={"MUG": 3}, total_before=Decimal("63.00")),
      "Remaining items cancelled: Discontinued. Cancelled 3 x MUG; restocked 3 x MUG; total $63.00 → $45.00."),
 ]
+
+
+def _allocated(order: Order, lines: dict, *, receipt: int, waiting: int = 0, emailed: bool = False,
+               kind: str = Kind.STOCK_ALLOCATED) -> OrderEvent:
+    """Receive stock's events for one order (written together, in bulk): the one of ``kind``."""
+    order.customer_email = "pat@example.com"
+    events.stock_allocated_events(served={order: lines}, waiting={order.pk: waiting} if waiting else {}, actor=None,
+                                  receipt=receipt, emailed=[order] if emailed else [])
+    return OrderEvent.objects.filter(order=order, kind=kind).latest("pk")
 
 
 def _as(order: Order, **fields) -> Order:

@@ -174,3 +174,20 @@ def test_receiving_refuses_nonsense_and_changes_nothing(lamp):
         with pytest.raises(OrderRefused):
             stock_receive(quantities=quantities)
     assert stock(lamp) == 25 and not StockMovement.objects.exists()
+
+
+def test_a_receipt_that_completes_several_orders_emails_each_once_even_if_its_task_runs_twice(
+        lamp, customer, shipping, mailoutbox, django_capture_on_commit_callbacks):
+    from orders.notifications.tasks import order_emails_fan_out
+
+    first, second = (place(customer, [(lamp.pk, 30)], shipping).order for _ in range(2))  # 25 + 5, then 35 waiting
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_receive(quantities={lamp.pk: 40})
+    sent = sorted(message.subject for message in mailoutbox if "available" in message.subject)
+    assert len(sent) == 2 and f"#{first.number}" in sent[0] and f"#{second.number}" in sent[1]
+
+    task = OrderEvent.objects.filter(kind=OrderEvent.Kind.AVAILABLE_EMAIL_SENT).values_list("data__key", flat=True)
+    key = task.first().rsplit("-", 1)[0]  # the fan-out's key; each order's is key-<number>
+    with django_capture_on_commit_callbacks(execute=True):
+        order_emails_fan_out.call([first.number, second.number], "available", key)  # its worker died: run again
+    assert len([message for message in mailoutbox if "available" in message.subject]) == 2
