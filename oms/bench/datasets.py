@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from catalog.models import Product
+from catalog.models import Product, StockMovement, StockReceipt
 from customers.models import Address, Customer, TypePrice
 from orders.fulfilment.models import Shipment, ShipmentLine
 from orders.models import Order, OrderEvent, OrderLine
@@ -27,7 +27,7 @@ from .scale_data import ScaleData
 # Returns, credit memos, refunds and store credit are not seeded, but name orders and customers: emptied with them.
 SEEDED_MODELS = [Customer, Address, Product, TypePrice, Order, OrderLine, OrderEvent, Payment, Shipment,
                  ShipmentLine, Return, ReturnLine, CreditMemo, CreditMemoLine, Refund, StoreCredit, DailySales,
-                 DailyProductSales]
+                 DailyProductSales, StockMovement, StockReceipt]
 TABLE = "bench_dataset"
 # Bench tooling only: a table no model owns, the same statement on PostgreSQL and SQLite.
 CREATE_TABLE = ("CREATE TABLE IF NOT EXISTS bench_dataset (description varchar(200) NOT NULL, "

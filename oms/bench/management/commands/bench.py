@@ -18,7 +18,19 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oms.accounts.roles import MANAGER
-from oms.bench import changes, datasets, fulfilment, http_load, pages, paste, placing, pricing, queueing, returns
+from oms.bench import (
+    changes,
+    datasets,
+    fulfilment,
+    http_load,
+    pages,
+    paste,
+    placing,
+    pricing,
+    queueing,
+    returns,
+    stock,
+)
 from oms.bench.curve import results_path, scale_curve
 from oms.bench.measure import report, write_json
 from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use_database
@@ -26,7 +38,7 @@ from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use
 FULL = {"repeats": 15, "service_orders": 200, "rounds": 3, "worker_orders": 100, "clients": 8, "seconds": 20.0}
 QUICK = {"repeats": 3, "service_orders": 10, "rounds": 2, "worker_orders": 5, "clients": 2, "seconds": 2.0}
 SIZES = ("customers", "products", "orders")
-SECTIONS = ("1", "2", "3", "4", "4b", "5-6", "7", "8", "9")  # the table's section numbers, for --sections
+SECTIONS = ("1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "10")  # the table's section numbers, for --sections
 PAGE_SECTIONS = {"1", "2", "3", "7"}  # what --pages-only keeps (of 7: the order page and the list's filters)
 
 
@@ -103,6 +115,8 @@ class Command(BaseCommand):
             rows += self.fulfilment_rows(user, plan["repeats"])
         if "9" in sections:
             rows += self.returns_rows(user, plan["repeats"])
+        if "10" in sections:
+            rows += self.stock_rows(user, plan["repeats"])
         if "5-6" in sections:
             rows += self.load_rows(plan)
         return rows
@@ -193,6 +207,12 @@ class Command(BaseCommand):
         with self.page_settings():
             client = self.page_client(user)
             return returns.rows(client, pages.PageBench(client, repeats), user)
+
+    def stock_rows(self, user, repeats: int) -> list:
+        self.stdout.write("Backorders and holds ...")
+        with self.page_settings():
+            client = self.page_client(user)
+            return stock.rows(client, pages.PageBench(client, repeats), user)
 
     def load_rows(self, plan) -> list:
         if connection.vendor != "postgresql":
