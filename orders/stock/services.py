@@ -73,7 +73,7 @@ def _allocate(outcome: StockReceived, products, orders: dict[int, Order], actor)
             line.quantity_backordered -= units
             moves.append(Move(line.product_id, -units, line.order_id))
             served[line.order_id][line.sku] = units
-    _lines_save([line for line in lines if line.order_id in served])
+    OrderLine.objects.bulk_update([line for line in lines if line.order_id in served], ["quantity_backordered"])
     stock_move(moves, kind=StockMovement.Kind.SALE, products=products, actor=actor, reason="Backorder allocated",
                receipt=outcome.receipt)
     still = dict(OrderLine.objects.filter(order_id__in=list(served), quantity_backordered__gt=0)
@@ -87,12 +87,3 @@ def _allocate(outcome: StockReceived, products, orders: dict[int, Order], actor)
     outcome.allocated = dict(served)
     outcome.completed = [order.pk for order in completed]
 
-
-def _lines_save(lines: list[OrderLine]) -> None:
-    """Write the lines' new backordered units: those served in full in one UPDATE, the rest (at most one a product:
-    the last line its units reached) one by one."""
-    OrderLine.objects.filter(pk__in=[line.pk for line in lines if not line.quantity_backordered]).update(
-        quantity_backordered=0)
-    for line in lines:
-        if line.quantity_backordered:
-            OrderLine.objects.filter(pk=line.pk).update(quantity_backordered=line.quantity_backordered)
