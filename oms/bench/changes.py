@@ -7,6 +7,7 @@ import sys
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,9 +24,11 @@ from orders.ordering.checkout import DraftLine, OrderDraft
 from orders.ordering.placing import order_place
 from orders.pricing.models import ShippingMethod
 
-from .measure import Row, stats, within
+from .measure import Row, stats
+from .pages import page_row
 
 SECTION = "7. Orders that move: timeline, filters, editing, export"
+_page = partial(page_row, SECTION)  # a page of this section: _page(bench, case, url, limit)
 TIMELINE_EVENTS = 200
 EDIT_LINES = 20
 
@@ -51,12 +54,6 @@ def page_rows(bench, user) -> list[Row]:
              ("Status completed, Channel email", {"status": "completed", "channel": "email"})]
     rows += [_page(bench, f"order list, {label}", f"{orders}?{urlencode(params)}") for label, params in cases]
     return rows
-
-
-def _page(bench, case: str, url: str) -> Row:
-    timing, details = bench.measure(url)
-    return Row(SECTION, case, timing, target="<= 25 ms", met=within(timing, 25) and "full COUNT" not in details,
-               extra=details)
 
 
 def service_rows(user, *, repeats: int) -> list[Row]:

@@ -3,6 +3,7 @@
 
 import uuid
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from django.db.models import Q
@@ -22,10 +23,11 @@ from orders.pricing.models import ShippingMethod
 from orders.reporting.models import DailySales
 from orders.reporting.sales import sales_rebuild
 
-from .measure import Row, Stats, time_ms, within
-from .pages import PageBench
+from .measure import Row, Stats, time_ms
+from .pages import PageBench, page_row
 
 SECTION = "8. Documents, dashboard, fulfilled order page"
+_page = partial(page_row, SECTION)  # a page of this section: _page(bench, case, url, limit)
 
 
 def fulfilled_order(user, lines: int = 50) -> Order:
@@ -55,16 +57,11 @@ def rows(client: Client, bench: PageBench, user) -> list[Row]:
     if Order.objects.exists() and not DailySales.objects.exists():
         sales_rebuild()  # scale data loaded before the summary existed
     order = fulfilled_order(user)
-    results = [_get(bench, "invoice PDF, 50-line order", reverse("orders:invoice_pdf", args=[order.number]), 300)]
+    results = [_page(bench, "invoice PDF, 50-line order", reverse("orders:invoice_pdf", args=[order.number]), 300)]
     results += _batch(client, bench.repeats)
-    results.append(_get(bench, "sales dashboard", reverse("orders:dashboard"), 50))
-    results.append(_get(bench, "order page with 2 shipments and 2 payments, 50 lines", order.get_absolute_url(), 25))
+    results.append(_page(bench, "sales dashboard", reverse("orders:dashboard"), 50))
+    results.append(_page(bench, "order page with 2 shipments and 2 payments, 50 lines", order.get_absolute_url(), 25))
     return results
-
-
-def _get(bench: PageBench, case: str, url: str, limit: float) -> Row:
-    timing, details = bench.measure(url)
-    return Row(SECTION, case, timing, target=f"<= {limit} ms", met=within(timing, limit), extra=details)
 
 
 def _batch(client: Client, repeats: int) -> list[Row]:

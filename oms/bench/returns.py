@@ -5,8 +5,8 @@ The writes (authorizing, receiving, refunding) are timed through their services 
 back, so each repeat finds the same order as the first did."""
 
 from decimal import Decimal
+from functools import partial
 
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -15,23 +15,11 @@ from orders.payments.services import payment_record, refund_record
 from orders.returns.services import ReturnRequest, return_create, return_receive
 
 from .fulfilment import fulfilled_order
-from .measure import Row, time_ms, within
-from .pages import PageBench
+from .measure import Row, rolled_back, time_ms, within
+from .pages import PageBench, page_row
 
 SECTION = "9. Returns, credit memos, refunds"
-
-
-class _RolledBack(Exception):
-    pass
-
-
-def _undone(call) -> None:
-    try:
-        with transaction.atomic():
-            call()
-            raise _RolledBack
-    except _RolledBack:
-        pass
+_page = partial(page_row, SECTION)  # a page of this section: _page(bench, case, url, limit)
 
 
 def _return_everything(order: Order, user, *, lines=None, quantity: int = 1):
@@ -64,9 +52,9 @@ def rows(client: Client, bench: PageBench, user) -> list[Row]:
     fresh = fulfilled_order(user)  # 50 lines, everything shipped, nothing returned
     fresh.refresh_from_db()
     results = [
-        _get(bench, "order page with 3 returns, 3 credit memos and 3 refunds, 50 lines", order.get_absolute_url(),
+        _page(bench, "order page with 3 returns, 3 credit memos and 3 refunds, 50 lines", order.get_absolute_url(),
              25),
-        _get(bench, "Return items form of a 50-line order", reverse("orders:return_new", args=[fresh.number]), 25),
+        _page(bench, "Return items form of a 50-line order", reverse("orders:return_new", args=[fresh.number]), 25),
     ]
     authorized = _return_everything(fresh, user)
     results.append(_write(bench.repeats, "receiving a 50-line return (service)", lambda: _received(authorized, user)))
@@ -74,17 +62,12 @@ def rows(client: Client, bench: PageBench, user) -> list[Row]:
         order=order, amount=Decimal("1.00"), method=Payment.Method.CHECK, actor=user)))
     _received(authorized, user)
     memo50 = fresh.credit_memos.get()
-    results.append(_get(bench, "credit memo PDF, 50 lines", reverse("orders:credit_memo_pdf", args=[memo50.number]),
+    results.append(_page(bench, "credit memo PDF, 50 lines", reverse("orders:credit_memo_pdf", args=[memo50.number]),
                         300))
-    results.append(_get(bench, "credit memo page, 3 lines", reverse("orders:credit_memo", args=[memo.number]), 25))
+    results.append(_page(bench, "credit memo page, 3 lines", reverse("orders:credit_memo", args=[memo.number]), 25))
     return results
 
 
-def _get(bench: PageBench, case: str, url: str, limit: float) -> Row:
-    timing, details = bench.measure(url)
-    return Row(SECTION, case, timing, target=f"<= {limit} ms", met=within(timing, limit), extra=details)
-
-
 def _write(repeats: int, case: str, call, limit: float = 25) -> Row:
-    timing = time_ms(lambda: _undone(call), repeats=repeats)
+    timing = time_ms(lambda: rolled_back(call), repeats=repeats)
     return Row(SECTION, case, timing, target=f"<= {limit} ms", met=within(timing, limit))

@@ -6,8 +6,8 @@ The waiting orders are real ones, placed through order_place for a product of th
 backorders; a later run tops them up to 200. The receipt is timed in a transaction that is rolled back."""
 
 import uuid
+from functools import partial
 
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -22,26 +22,14 @@ from orders.ordering.stores import Cart
 from orders.pricing.models import ShippingMethod
 from orders.stock.services import stock_receive
 
-from .measure import Row, time_ms, within
-from .pages import PageBench
+from .measure import Row, rolled_back, time_ms, within
+from .pages import PageBench, page_row
 
 SECTION = "10. Backorders and holds"
+_page = partial(page_row, SECTION)  # a page of this section: _page(bench, case, url, limit)
 WAITING = 200
 HELD = 30
 SKU = "BENCH-BACKORDER"
-
-
-class _RolledBack(Exception):
-    pass
-
-
-def _undone(call) -> None:
-    try:
-        with transaction.atomic():
-            call()
-            raise _RolledBack
-    except _RolledBack:
-        pass
 
 
 def waiting_orders(user) -> tuple[Product, Customer]:
@@ -70,19 +58,14 @@ def rows(client: Client, bench: PageBench, user) -> list[Row]:
     session.save()
     orders = reverse("orders:list")
     order = Order.objects.filter(backordered=True).order_by("-number").first()
-    receipt = time_ms(lambda: _undone(lambda: stock_receive(quantities={product.pk: WAITING}, actor=user)),
+    receipt = time_ms(lambda: rolled_back(lambda: stock_receive(quantities={product.pk: WAITING}, actor=user)),
                       repeats=bench.repeats)
     return [
         Row(SECTION, f"Receive stock allocating to {WAITING} waiting orders (service)", receipt,
             target="<= 200 ms", met=within(receipt, 200)),
-        _get(bench, "cart with a line on backorder and the credit panel", reverse("orders:cart", args=[cart.id])),
-        _get(bench, "order page of a backordered order", order.get_absolute_url()),
-        _get(bench, "order list, Backordered", f"{orders}?backordered=1"),
-        _get(bench, "order list, Status On hold", f"{orders}?status={ON_HOLD}"),
+        _page(bench, "cart with a line on backorder and the credit panel", reverse("orders:cart", args=[cart.id])),
+        _page(bench, "order page of a backordered order", order.get_absolute_url()),
+        _page(bench, "order list, Backordered", f"{orders}?backordered=1"),
+        _page(bench, "order list, Status On hold", f"{orders}?status={ON_HOLD}"),
     ]
 
-
-def _get(bench: PageBench, case: str, url: str, limit: float = 25) -> Row:
-    timing, details = bench.measure(url)
-    return Row(SECTION, case, timing, target=f"<= {limit} ms",
-               met=within(timing, limit) and "full COUNT" not in details, extra=details)
