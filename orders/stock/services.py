@@ -86,4 +86,3 @@ def _allocate(outcome: StockReceived, products, orders: dict[int, Order], actor)
     order_emails_enqueue(orders=emailed, kind="available")
     outcome.allocated = dict(served)
     outcome.completed = [order.pk for order in completed]
-
