@@ -1,6 +1,18 @@
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, Lower, Now
+
+
+class ProductQuerySet(models.QuerySet):
+    def with_reserved(self, *, excluding: str = ""):
+        """Each product with ``reserved``: the units its live reservations hold (those whose time has not come),
+        leaving out the holder ``excluding`` (a quote being converted or revised counts its own units as free)."""
+        live = StockReservation.objects.filter(product=OuterRef("pk"), until__gt=Now())
+        if excluding:
+            live = live.exclude(holder=excluding)
+        units = live.order_by().values("product").annotate(units=Sum("quantity")).values("units")
+        return self.annotate(reserved=Coalesce(Subquery(units), 0))
 
 
 class Product(models.Model):
@@ -19,6 +31,9 @@ class Product(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProductQuerySet.as_manager()
+    reserved = 0  # units held by live reservations: set by Product.objects.with_reserved(), else none counted
+
     class Meta:
         ordering = ["sku"]
         permissions = [("receive_stock", "Can receive stock")]
@@ -35,8 +50,36 @@ class Product(models.Model):
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
 
+    @property
+    def free_stock(self) -> int:
+        """The stock no live reservation holds: what a cart, an edit or a backorder may take (never below 0)."""
+        return max(0, self.stock - self.reserved)
+
     def available(self, quantity: int) -> bool:
-        return not self.track_inventory or self.stock >= quantity
+        return not self.track_inventory or self.free_stock >= quantity
+
+
+class StockReservation(models.Model):
+    """Units of a product held for someone until a time (a quote's `Reserve stock until then`): nobody else may
+    take them until then. It ends by itself when ``until`` passes (read from the clock, no job), or when its
+    holder deletes it (the quote converted, revised or withdrawn)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reservations", db_index=False)
+    quantity = models.PositiveIntegerField()
+    until = models.DateTimeField()
+    holder = models.CharField(max_length=20, help_text="What holds the units: a quote's number, Q<number>.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # a product's live reservations: the cart's and placing's availability check reads along this index
+            models.Index(fields=["product", "until"], name="reservation_product_live"),
+            models.Index(fields=["holder"], name="reservation_holder"),
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="reservation_quantity_gt_0")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × product {self.product_id} for {self.holder} until {self.until:%Y-%m-%d}"
 
 
 class StockReceipt(models.Model):

@@ -20,7 +20,7 @@ class Move:
 
 def products_locked(ids: Iterable[int]) -> list[Product]:
     """The products with these ids, locked in primary-key order (the order every writer of stock locks them in)."""
-    return list(Product.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk"))
+    return list(Product.objects.select_for_update().with_reserved().filter(pk__in=set(ids)).order_by("pk"))
 
 
 def stock_move(moves: Iterable[Move], *, kind: str, products: Iterable[Product], actor=None, reason: str = "",

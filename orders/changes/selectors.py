@@ -34,6 +34,6 @@ def exchange_lines(ret: Return) -> list[ReorderLine]:
 
 
 def _against_catalog(quantities: list[tuple[int, int]]) -> list[ReorderLine]:
-    products = Product.objects.in_bulk([product_id for product_id, _ in quantities])
+    products = Product.objects.with_reserved().in_bulk([product_id for product_id, _ in quantities])
     return [ReorderLine(product, quantity, line_problem(product, quantity))
             for product_id, quantity in quantities if (product := products.get(product_id))]

@@ -31,7 +31,8 @@ def line_problem(product: Product | None, quantity: int) -> str:
     if product is None or not product.is_active:
         return "No longer sold."
     if not product.available(quantity) and not product.allow_backorders:
-        return f"{quantity:,} ordered, only {product.stock:,} in stock."
+        held = f" ({product.reserved:,} more reserved by quotes)" if product.reserved else ""
+        return f"{quantity:,} ordered, only {product.free_stock:,} in stock{held}."
     return ""
 
 
@@ -40,7 +41,7 @@ def backorder_split(product: Product | None, quantity: int) -> tuple[int, int]:
     and allows backorders has units on backorder; placing, editing and the review all split it here."""
     if product is None or not product.track_inventory or not product.allow_backorders:
         return quantity, 0
-    allocated = max(0, min(product.stock, quantity))
+    allocated = max(0, min(product.free_stock, quantity))
     return allocated, quantity - allocated
 
 

@@ -10,10 +10,12 @@ from orders.pricing.models import PriceReason, ShippingMethod, TaxRate
 from orders.pricing.totals import TaxRule
 
 
-def products_priced_for(customer_type_id: int | None, ids, *, locked: bool = False):
-    """Products by id, each with ``level_price``: its price in the customer type's table, or None (one query).
-    ``locked``: the products themselves, locked FOR UPDATE in primary-key order (order_place)."""
+def products_priced_for(customer_type_id: int | None, ids, *, locked: bool = False, holder: str = ""):
+    """Products by id, each with ``level_price``: its price in the customer type's table, or None, and
+    ``reserved``: the units live reservations other than ``holder``'s hold (one query). ``locked``: the products
+    themselves, locked FOR UPDATE in primary-key order (order_place)."""
     products = Product.objects.select_for_update().order_by("pk") if locked else Product.objects.all()
+    products = products.with_reserved(excluding=holder)
     if customer_type_id:
         products = products.annotate(level_price=_level_price(customer_type_id))
     return products.filter(pk__in=ids) if locked else products.in_bulk(ids)

@@ -64,7 +64,7 @@ def _allocate(outcome: StockReceived, products, orders: dict[int, Order], actor)
     # read again under the locks: a line allocated by a receipt that committed while this one waited is left out
     lines = list(OrderLine.objects.filter(order_id__in=list(orders), product_id__in=list(by_pk),
                                           quantity_backordered__gt=0).order_by("order_id", "pk"))
-    free = {pk: product.stock for pk, product in by_pk.items() if product.track_inventory}
+    free = {pk: product.free_stock for pk, product in by_pk.items() if product.track_inventory}
     moves, served = [], defaultdict(dict)
     for line in lines:
         units = min(free.get(line.product_id, 0), line.quantity_backordered)
