@@ -264,6 +264,8 @@ TASK_STUCK_SECONDS = float(os.environ.get("TASK_STUCK_SECONDS", "300"))
 # An email that fails for a temporary reason (connection refused, timeout, a 4xx SMTP reply, a provider's 429
 # or 5xx) is tried again after EMAIL_RETRY_SECONDS, then twice that, and so on, EMAIL_TRIES times in all.
 EMAIL_TRIES = int(os.environ.get("EMAIL_TRIES", "5"))
+# A new quote's `Valid until`: this many days from today (staff may change it).
+QUOTE_VALID_DAYS = int(os.environ.get("QUOTE_VALID_DAYS", "30"))
 EMAIL_RETRY_SECONDS = float(os.environ.get("EMAIL_RETRY_SECONDS", "30"))
 
 # Content-Security-Policy: nothing inline, nothing from elsewhere.

@@ -91,4 +91,5 @@ class OrderAdmin(admin.ModelAdmin):
 from orders.fulfilment import admin as fulfilment_admin  # noqa: E402, F401
 from orders.payments import admin as payments_admin  # noqa: E402, F401
 from orders.pricing import admin as pricing_admin  # noqa: E402, F401
+from orders.quotes import admin as quotes_admin  # noqa: E402, F401
 from orders.returns import admin as returns_admin  # noqa: E402, F401

@@ -23,8 +23,9 @@ def _create(order: Order, kind: str, actor, data: dict) -> OrderEvent:
     return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data)
 
 
-def order_placed_event(*, order: Order, actor, total: Decimal, lines: int) -> OrderEvent:
-    return _create(order, Kind.PLACED, actor, {"total": str(total), "lines": lines})
+def order_placed_event(*, order: Order, actor, total: Decimal, lines: int, quote: int | None = None) -> OrderEvent:
+    data = {"total": str(total), "lines": lines} | ({"quote": quote} if quote else {})
+    return _create(order, Kind.PLACED, actor, data)
 
 
 def confirmation_queued_event(*, order: Order, actor, to: str) -> OrderEvent:
@@ -258,7 +259,8 @@ def _email_failed(label: str, data: dict) -> str:
 
 
 SENTENCES: dict[str, Callable[[dict], str]] = {
-    Kind.PLACED: lambda data: f"Placed: {data['lines']} line(s), total {data['total']}.",
+    Kind.PLACED: lambda data: (f"Placed: {data['lines']} line(s), total {data['total']}"
+                               + (f", from quote Q{data['quote']}." if data.get("quote") else ".")),
     Kind.STATUS_CHANGED: lambda data: f"Status changed from {_status(data['before'])} to {_status(data['after'])}.",
     Kind.CONFIRMATION_QUEUED: lambda data: f"Confirmation email queued for {data['to']}.",
     Kind.CONFIRMATION_RESENT: lambda data: f"Confirmation resend requested, to {data['to']}.",

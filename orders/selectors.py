@@ -181,6 +181,7 @@ class TimelineEntry(TypedDict):
     message: str
     actor_name: str
     created_at: datetime
+    quote: int | None  # the quote an order was converted from (its placed event links to it)
 
 
 def order_timeline(order: Order) -> list[TimelineEntry]:
@@ -189,4 +190,5 @@ def order_timeline(order: Order) -> list[TimelineEntry]:
     rows = (OrderEvent.objects.filter(order=order).order_by("-created_at", "-pk")
             .values_list("kind", "data", "message", f"actor__{get_user_model().USERNAME_FIELD}", "created_at"))
     return [TimelineEntry(message=sentence(kind, data, message), actor_name="system" if username is None else username,
-                          created_at=created_at) for kind, data, message, username, created_at in rows]
+                          created_at=created_at, quote=data.get("quote") if kind == OrderEvent.Kind.PLACED else None)
+            for kind, data, message, username, created_at in rows]

@@ -8,6 +8,7 @@ from orders.changes.urls import urlpatterns as changes
 from orders.fulfilment.urls import urlpatterns as fulfilment
 from orders.ordering.urls import urlpatterns as ordering
 from orders.payments.urls import urlpatterns as payments
+from orders.quotes.urls import urlpatterns as quotes
 from orders.reporting.urls import urlpatterns as reporting
 from orders.returns.urls import urlpatterns as returns
 
@@ -19,5 +20,5 @@ urlpatterns = [
     path("<id:number>/status/", views.order_status, name="status"),
     path("<id:number>/email/", views.order_email, name="email"),
     path("<id:number>/notes/", views.order_note, name="note"),
-    *ordering, *changes, *fulfilment, *payments, *returns, *reporting,
+    *ordering, *changes, *fulfilment, *payments, *returns, *quotes, *reporting,
 ]

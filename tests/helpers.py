@@ -170,7 +170,7 @@ def production_settings(*names: str, **environment: str) -> dict:
 
 
 SAMPLE_ARGUMENTS = {"pk": 1, "number": 1, "cart_id": "abc", "product_id": 1, "shipment_id": 1, "edit_id": "abc",
-                    "line_id": "abc", "return_number": 1}
+                    "line_id": "abc", "return_number": 1, "quote_number": 1, "revision_id": "abc"}
 
 
 def our_url_names(resolver=None, namespace=""):

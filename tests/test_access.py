@@ -113,6 +113,17 @@ RULES = {
     "orders:release": "orders.hold_order",
     "orders:credit_memo": "orders.view_order", "orders:credit_memo_pdf": "orders.view_order",
     "orders:return_exchange": "orders.place_order",
+    # Quotes (issue 25): Order entry saves, revises, sends, withdraws and converts them (converting is placing).
+    "orders:quotes": "orders.view_quote", "orders:quote": "orders.view_quote",
+    "orders:quote_print": "orders.view_quote", "orders:quote_pdf": "orders.view_quote",
+    "orders:quote_send": "orders.change_quote", "orders:quote_withdraw": "orders.change_quote",
+    "orders:cart_save_quote": "orders.add_quote",
+    "orders:quote_convert": "orders.place_order", "orders:quote_revise": "orders.change_quote",
+    "orders:quote_edit": "orders.change_quote", "orders:quote_edit_save": "orders.change_quote",
+    "orders:quote_edit_discard": "orders.change_quote", "orders:quote_edit_add": "orders.change_quote",
+    "orders:quote_edit_line": "orders.change_quote", "orders:quote_edit_paste": "orders.change_quote",
+    "orders:quote_edit_custom": "orders.change_quote", "orders:quote_edit_products": "orders.change_quote",
+    "orders:quote_edit_price": "orders.change_price", "orders:quote_edit_discount": "orders.change_price",
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 

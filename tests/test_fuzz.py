@@ -18,14 +18,29 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from catalog.models import Product
+from catalog.models import Product, StockReservation
 from customers.models import Address, Customer
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
 from orders.fulfilment.models import Carrier
 from orders.fulfilment.services import ShipmentRequest, shipment_record
-from orders.models import CreditMemo, Order, OrderEvent, OrderLine, Refund, Return, ReturnLine, StoreCredit
+from orders.models import (
+    CreditMemo,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Quote,
+    QuoteEvent,
+    QuoteVersion,
+    Refund,
+    Return,
+    ReturnLine,
+    StoreCredit,
+)
+from orders.ordering.selectors import new_lines_review
+from orders.ordering.stores import Cart
 from orders.payments.services import payment_record
 from orders.pricing.models import ShippingMethod, TaxRate
+from orders.quotes.services import QuoteTerms, quote_create
 from orders.returns.services import ReturnRequest, return_create
 from tests.factories import (
     OrderFactory,
@@ -62,7 +77,8 @@ HOSTILE = st.one_of(
 def database_state() -> list:
     """Every row a request could change (sessions, second-factor throttling and login attempts aside)."""
     models = [Customer, Address, Product, Order, OrderLine, OrderEvent, ShippingMethod, TaxRate, User, Group,
-              LogEntry, Return, ReturnLine, CreditMemo, Refund, StoreCredit]
+              LogEntry, Return, ReturnLine, CreditMemo, Refund, StoreCredit, Quote, QuoteVersion, QuoteEvent,
+              StockReservation]
     return [sorted(model.objects.values_list(), key=repr) for model in models] + [
         sorted(User.groups.through.objects.values_list("user_id", "group_id"))]
 
@@ -99,9 +115,17 @@ class World:
         shipment = shipment_record(order=shipped, request=request)
         # a return of one of the two shipped, to receive (the other may still come back from the customer record)
         ret = return_create(customer=self.customer, request=ReturnRequest(quantities={shipped.lines.get().pk: 1}))
+        # a quote of the order's lines, and (for those who may) a revision of it in progress
+        lines = Cart({}, "fuzz", {"lines": [{"product_id": self.product.pk, "quantity": 2, "price_seen": ""}]})
+        quote, _ = quote_create(review=new_lines_review(lines, self.customer), actor=None, token="fuzz",
+                                terms=QuoteTerms(valid_until=timezone.localdate(), reserve_stock=True))
+        revision_id = "abc"
+        if user.has_perm("orders.change_quote"):
+            revision_id = self.client.post(reverse("orders:quote_revise", args=[quote.number])).url.split("/")[-2]
         self.arguments = {"pk": self.customer.pk, "number": self.order.number, "cart_id": cart_id,
                           "product_id": self.product.pk, "edit_id": edit_id, "shipment_id": shipment.pk,
-                          "line_id": "abc", "return_number": ret.number}
+                          "line_id": "abc", "return_number": ret.number, "quote_number": quote.number,
+                          "revision_id": revision_id}
 
     def targets(self) -> list[Target]:
         """Every URL of ours with the fields of every form (on any page) that submits to it."""

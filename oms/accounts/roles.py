@@ -22,6 +22,8 @@ _ORDER_ENTRY = [
     "orders.add_note",
     "orders.resend_confirmation",
     "orders.create_return",  # Return items: authorizing, not receiving or refunding
+    # Quotes: save from the cart, revise, send, withdraw; converting one is placing an order (place_order)
+    *_crud("orders", "quote", ("view", "add", "change")),
 ]
 
 _MANAGER = [

@@ -12,11 +12,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from catalog.models import Product, StockMovement, StockReceipt
+from catalog.models import Product, StockMovement, StockReceipt, StockReservation
 from customers.models import Address, Customer, TypePrice
 from orders.fulfilment.models import Shipment, ShipmentLine
 from orders.models import Order, OrderEvent, OrderLine
 from orders.payments.models import Payment, Refund, StoreCredit
+from orders.quotes.models import Quote, QuoteEvent, QuoteVersion
 from orders.reporting.models import DailyProductSales, DailySales
 from orders.returns.models import CreditMemo, CreditMemoLine, Return, ReturnLine
 
@@ -24,10 +25,11 @@ from .scale_data import ScaleData
 
 # The tables seed_scale empties and fills, parents first. Customer types' prices name products: emptied with
 # them (the bench makes its own again, oms/bench/pricing.py).
-# Returns, credit memos, refunds and store credit are not seeded, but name orders and customers: emptied with them.
+# Returns, credit memos, refunds, store credit, quotes and stock reservations are not seeded, but name orders,
+# customers and products: emptied with them.
 SEEDED_MODELS = [Customer, Address, Product, TypePrice, Order, OrderLine, OrderEvent, Payment, Shipment,
                  ShipmentLine, Return, ReturnLine, CreditMemo, CreditMemoLine, Refund, StoreCredit, DailySales,
-                 DailyProductSales, StockMovement, StockReceipt]
+                 DailyProductSales, StockMovement, StockReceipt, Quote, QuoteVersion, QuoteEvent, StockReservation]
 TABLE = "bench_dataset"
 # Bench tooling only: a table no model owns, the same statement on PostgreSQL and SQLite.
 CREATE_TABLE = ("CREATE TABLE IF NOT EXISTS bench_dataset (description varchar(200) NOT NULL, "

@@ -62,11 +62,15 @@ def document_html(*, kind: str, documents: list[Document], paper: str | None = N
 
 def document_pdf(*, kind: str, documents: list[Document], paper: str | None = None) -> bytes:
     """The same document as a PDF; the stylesheets are read from our static files, nothing from the network."""
-    from weasyprint import HTML  # imported on use: it loads Pango, which most requests never need
-
     merchant = MerchantSettings.current()
     paper = paper if paper in PAPERS else merchant.paper
-    html = document_html(kind=kind, documents=documents, paper=paper, pdf=True, merchant=merchant)
+    return html_pdf(document_html(kind=kind, documents=documents, paper=paper, pdf=True, merchant=merchant), paper)
+
+
+def html_pdf(html: str, paper: str) -> bytes:
+    """A document's HTML (drawn for ``pdf``) as a PDF, with the documents' stylesheets for ``paper``."""
+    from weasyprint import HTML  # imported on use: it loads Pango, which most requests never need
+
     stylesheets, font_config = _pdf_setup(paper)
     document = HTML(string=html, url_fetcher=document_url_fetcher())
     return document.write_pdf(stylesheets=stylesheets, font_config=font_config)

@@ -52,6 +52,7 @@ class OrderDraft:
     discount_by: int | None = None
     apply_store_credit: bool = False  # pay what the customer's store credit covers, on placing
     exchange_for: int | None = None  # the return (its number) this order exchanges: its credit pays for it
+    quote_number: int | None = None  # the quote this order converts: its prices stand while it is valid
 
     def overrides(self) -> dict[int, DraftLine]:
         """The lines whose price staff set, by product (the last one named wins)."""

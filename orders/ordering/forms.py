@@ -178,7 +178,7 @@ class CheckoutForm(forms.Form):
             channel=data["channel"], staff_note=data["staff_note"], customer_note=data["customer_note"],
             send_confirmation=data["send_confirmation"], save_addresses=data["save_addresses"],
             expected_total=expected_total, apply_store_credit=data.get("apply_store_credit", False),
-            exchange_for=review.store.exchange_for,
+            exchange_for=review.store.exchange_for, quote_number=review.store.quote_number,
         )
 
     def clean(self):

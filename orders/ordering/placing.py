@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from catalog.models import StockMovement
+from catalog.models import StockMovement, StockReservation
 from catalog.services import Move, stock_move
 from customers.models import Customer
 from customers.services import address_add
@@ -16,14 +16,17 @@ from orders.models import Order, OrderLine
 from orders.notifications.services import _send_confirmation_after_commit
 from orders.ordering.checkout import OrderDraft
 from orders.ordering.lines import backorder_split, line_problem
-from orders.ordering.prices import Quote, pricing_problems, quote
+from orders.ordering.prices import Quote as Priced
 from orders.ordering.prices import line_rows as order_line_rows
+from orders.ordering.prices import pricing_problems, quote
 from orders.payments.models import Payment
 from orders.payments.selectors import credit_applies, credit_exposure
 from orders.payments.services import refund_record, store_credit_apply
 from orders.payments.terms import due_date_for, owed_to_customer
 from orders.pricing.models import ShippingMethod
 from orders.pricing.selectors import products_priced_for
+from orders.quotes.models import Quote
+from orders.quotes.services import quote_converted, quote_promise
 from orders.reporting.sales import sales_add
 from orders.returns.models import ReturnLine
 
@@ -68,12 +71,17 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
     quantities = draft.quantities()
     # An exchange's returned orders are locked before the products, in the order receiving a return locks them.
     exchanged = _exchanged_orders(draft)
+    converting = _quote_locked(draft)
+    if converting is not None and converting.order_id:  # converted already (another tab, another clerk)
+        return PlacedOrder(converting.order, created=False)
     customer = _one(_customer(draft)) if draft.customer_id else None
-    # Locked in primary-key order, each with its price in the customer type's table (a subquery, not locked).
+    # Locked in primary-key order, each with its price in the customer type's table and the units that live
+    # reservations hold (subqueries, not locked).
     products = list(products_priced_for(customer and customer.customer_type_id, quantities, locked=True))
     shipping_method = _one(ShippingMethod.objects.filter(pk=draft.shipping_method_id, is_active=True))
+    promise = quote_promise(converting) if converting is not None and converting.is_live else None
     try:
-        found = _quote_or_refuse(draft, customer, shipping_method, products, quantities, placed_by)
+        found = _quote_or_refuse(draft, customer, shipping_method, products, quantities, placed_by, promise)
     except OrderRefused:
         # Read under the locks: a resubmitted form, or a double click whose first request took the last of the
         # stock, gets the order its token placed, not a refusal.
@@ -96,13 +104,32 @@ def _place(draft: OrderDraft, placed_by) -> PlacedOrder:
                kind=StockMovement.Kind.SALE, products=products, actor=placed_by)
     if draft.save_addresses:
         _save_addresses(customer, draft.billing_address, draft.shipping_address)
-    events.order_placed_event(order=order, actor=placed_by, total=totals.total, lines=len(line_rows))
+    events.order_placed_event(order=order, actor=placed_by, total=totals.total, lines=len(line_rows),
+                              quote=converting and converting.number)
+    if converting is not None:
+        quote_converted(quote=converting, order=order, actor=placed_by)
     _pay_from_credit(order, draft, exchanged, placed_by)
     _hold_beyond_credit(order, customer)
     if order.confirmation_state == Order.EmailState.PENDING:
         events.confirmation_queued_event(order=order, actor=placed_by, to=order.customer_email)
         _send_confirmation_after_commit(order)
     return PlacedOrder(order, created=True)
+
+
+def _quote_locked(draft: OrderDraft) -> Quote | None:
+    """The quote the draft converts, locked (a second conversion waits, then finds its order); its reservation
+    ends here, before the products are locked, so that its units count as this order's. Raises OrderRefused
+    for a quote withdrawn, or another customer's."""
+    if draft.quote_number is None:
+        return None
+    found = _one(Quote.objects.select_for_update().filter(pk=draft.quote_number))
+    if found is None or found.customer_id != draft.customer_id:
+        raise OrderRefused(["That quote is not this customer's: attach the quote's customer, or start a new order."])
+    if found.status == Quote.Status.WITHDRAWN:
+        raise OrderRefused([f"Quote {found} was withdrawn: it cannot be converted."])
+    if not found.order_id:
+        StockReservation.objects.filter(holder=found.holder).delete()
+    return found
 
 
 def _customer(draft: OrderDraft):
@@ -156,9 +183,10 @@ def _one(queryset):
     return next(iter(queryset.order_by()[:1]), None)
 
 
-def _quote_or_refuse(draft: OrderDraft, customer, shipping_method, products, quantities, placed_by) -> Quote:
+def _quote_or_refuse(draft: OrderDraft, customer, shipping_method, products, quantities, placed_by,
+                     promise: dict | None) -> Priced:
     problems = _problems(customer, shipping_method, products, quantities)
-    if problems := problems + pricing_problems(draft, customer, placed_by):
+    if problems := problems + pricing_problems(draft, customer, placed_by, promise):
         raise OrderRefused(problems)
     found = quote(draft, customer, products, quantities, shipping=shipping_method.price)
     if found.problems:
@@ -170,7 +198,7 @@ def _quote_or_refuse(draft: OrderDraft, customer, shipping_method, products, qua
     return found
 
 
-def _order_create(draft: OrderDraft, customer: Customer, shipping_method: ShippingMethod, found: Quote,
+def _order_create(draft: OrderDraft, customer: Customer, shipping_method: ShippingMethod, found: Priced,
                   placed_by, *, backordered: bool) -> Order:
     send = draft.send_confirmation and bool(customer.email)
     totals, tax = found.totals, found.tax

@@ -41,12 +41,16 @@ class Quote:
         return totals_problems(self.totals, [priced for _, priced in self.lines + self.custom])
 
 
-def pricing_problems(draft: OrderDraft, customer: Customer | None, placed_by) -> list[str]:
+def pricing_problems(draft: OrderDraft, customer: Customer | None, placed_by, promise: dict | None = None) -> list[str]:
     """Overrides without a reason or by someone not allowed, custom items that cannot be, a discount that does
-    not parse, a payment method the customer's type may not use: every one at once."""
+    not parse, a payment method the customer's type may not use: every one at once. The prices and the discount
+    a live quote promised (``promise``: orders.quotes.services.quote_promise) need no permission to keep."""
     problems = []
     overrides = draft.overrides()
-    if (overrides or draft.discount) and placed_by is not None and not placed_by.has_perm("orders.change_price"):
+    promised = promise["prices"] if promise else {}
+    own = [line for pk, line in overrides.items() if promised.get(pk) != line.unit_price]
+    own_discount = draft.discount and not (promise and promise["discount"] == draft.discount)
+    if (own or own_discount) and placed_by is not None and not placed_by.has_perm("orders.change_price"):
         problems.append("You may not change prices or give discounts: ask a manager.")
     problems += _override_problems(overrides.values())
     for custom in draft.custom_lines:

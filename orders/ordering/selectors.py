@@ -18,7 +18,7 @@ from orders.ordering.lines import (
     edited_backorder,
     line_problem,
 )
-from orders.ordering.stores import Cart, OrderEdit
+from orders.ordering.stores import Cart, LineStore, OrderEdit
 from orders.payments.selectors import store_credit_of
 from orders.pricing.selectors import products_priced_for
 from orders.pricing.totals import Discount, TaxRule, catalog_line, kept_line, price_line
@@ -27,34 +27,43 @@ from orders.pricing.totals import Discount, TaxRule, catalog_line, kept_line, pr
 def cart_customer(cart: Cart) -> Customer | None:
     """The attached customer with their type, default addresses and store credit balance (one query), or None
     when there is none or they were deleted (the cart still names them: the panel says so)."""
-    if not cart.customer_id:
+    return customer_for_lines(cart.customer_id)
+
+
+def customer_for_lines(customer_id: int | None) -> Customer | None:
+    if not customer_id:
         return None
     return (
         Customer.objects.select_related("customer_type", "default_billing_address", "default_shipping_address")
         .annotate(store_credit_balance=store_credit_of(OuterRef("pk")))
-        .filter(pk=cart.customer_id)
+        .filter(pk=customer_id)
         .first()
     )
 
 
 def cart_review(cart: Cart) -> LinesReview:
-    """A new order's lines read fresh: the cart's customer (with their type) and products (with the type's prices):
-    two queries, however many lines."""
-    cart_lines = cart.lines
-    customer = cart_customer(cart)
+    """A new order's lines read fresh: the cart's customer (with their type) and products (with the type's prices
+    and the units others' reservations hold; a cart converting a quote counts the quote's own as its): two
+    queries, however many lines."""
+    return new_lines_review(cart, cart_customer(cart), holder=f"Q{cart.quote_number}" if cart.quote_number else "")
+
+
+def new_lines_review(store: LineStore, customer: Customer | None, *, holder: str = "") -> LinesReview:
+    """Lines priced from today's catalogue for ``customer`` (a cart's, or a quote's being revised)."""
+    store_lines = store.lines
     kind = customer.customer_type if customer else None
-    products = products_priced_for(kind and kind.pk, [line.product_id for line in cart_lines])
-    overrides = cart.overrides
+    products = products_priced_for(kind and kind.pk, [line.product_id for line in store_lines], holder=holder)
+    overrides = store.overrides
     return LinesReview(
-        store=cart,
+        store=store,
         customer=customer,
         lines=[
             ReviewLine(line.product_id, line.quantity, products.get(line.product_id), line.price_seen,
                        level_price=getattr(products.get(line.product_id), "level_price", None), customer_type=kind,
                        override=overrides.get(line.product_id))
-            for line in cart_lines
+            for line in store_lines
         ],
-        custom_lines=[CustomReviewLine(custom) for custom in cart.custom_lines],
+        custom_lines=[CustomReviewLine(custom) for custom in store.custom_lines],
     )
 
 

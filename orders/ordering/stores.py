@@ -13,8 +13,10 @@ in different tabs without mixing:
 - ``OrderEdit``: a placed order being changed; it starts from the order's lines and remembers the order's
   version, and `Save changes` applies it (orders.editing.order_edit_save, the one service that writes an edit).
 
-A third store (a saved quote) subclasses ``LineStore`` (or ``SessionLines`` to live in the session) with its own
-``kind`` and ``url_args``, and adds its URLs (orders.urls.LINE_ACTIONS under its own prefix) and its KINDS entry.
+- ``QuoteEdit``: a saved quote being revised; `Save quote` makes its next version (orders.quotes).
+
+A new kind of store subclasses ``LineStore`` (or ``SessionLines`` to live in the session) with its own ``kind``
+and ``url_args``, and adds its URLs (orders.urls.LINE_ACTIONS under its own prefix) and its KINDS entry.
 """
 
 import secrets
@@ -246,6 +248,8 @@ class Cart(SessionLines):
         self._changed()
 
     def attach(self, customer_id: int | None) -> None:
+        if customer_id != self.customer_id and self.data.pop("quote", None):  # a quote is its customer's
+            self.data["token"] = str(uuid.uuid4())
         self.data["customer_id"] = customer_id
         self.data.pop("exchange_for", None)  # an exchange is the returning customer's: another customer ends it
         self._changed()
@@ -258,6 +262,52 @@ class Cart(SessionLines):
     def exchange(self, return_number: int) -> None:
         self.data["exchange_for"] = return_number
         self._changed()
+
+    @classmethod
+    def from_quote(cls, session, *, quote_number: int, customer_id: int, store: dict, token: str) -> "Cart":
+        """A cart converting a quote: its lines (``store``, as orders.quotes.services.quote_cart_lines makes
+        them), and a token of the quote's own, so that a second conversion places no second order. A cart of
+        this session already converting it is reused (a double click)."""
+        for cart in cls.all(session):
+            if cart.quote_number == quote_number:
+                return cart
+        data = {"customer_id": customer_id, "token": token, "quote": quote_number, **store}
+        return cls._new(session, secrets.token_urlsafe(8), data)
+
+    @property
+    def quote_number(self) -> int | None:
+        """The quote this cart converts, if it does: its reservation is this cart's stock."""
+        return self.data.get("quote")
+
+
+class QuoteEdit(SessionLines):
+    """A saved quote being revised, until `Save quote` makes its next version; it remembers the version it started
+    from, so that a save after someone else's is refused."""
+
+    kind = "quote_edit"
+    session_key = "quote_edits"
+
+    @classmethod
+    def create(cls, session, *, quote_number: int, version: int, store: dict) -> "QuoteEdit":
+        data = {"quote": quote_number, "version": version, **store}
+        return cls._new(session, secrets.token_urlsafe(12), data)
+
+    @classmethod
+    def get(cls, session, edit_id: str, quote_number: int) -> "QuoteEdit | None":
+        data = cls._stored(session, edit_id)
+        return cls(session, edit_id, data) if data is not None and data.get("quote") == quote_number else None
+
+    @property
+    def quote_number(self) -> int:
+        return int(self.data["quote"])
+
+    @property
+    def version(self) -> int:
+        return int(self.data["version"])
+
+    @property
+    def url_args(self) -> tuple:
+        return (self.quote_number, self.id)
 
 
 class OrderEdit(SessionLines):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders.ordering.views import carts, checkout, identify, lines
+from orders.ordering.views import carts, checkout, identify, lines, quotes
 
 # The line editor's actions, the same on every kind of line store: "<kind>_<action>" under the store's own URL
 # (the cart's id; the order's number and the edit's id), the kind passed to the view.
@@ -15,6 +15,7 @@ LINE_ACTIONS = [
     ("custom/", lines.lines_custom, "custom"),
     ("products/", lines.product_suggest, "products"),
 ]
+REVISION = "quotes/<id:quote_number>/revise/<str:revision_id>/"
 urlpatterns = [
     path("new/", carts.order_new, name="new"),
     path("cart/<str:cart_id>/", lines.lines_page, {"kind": "cart"}, name="cart"),
@@ -27,5 +28,14 @@ urlpatterns = [
     *(path(f"cart/<str:cart_id>/{route}", view, {"kind": "cart"}, name=f"cart_{name}")
       for route, view, name in LINE_ACTIONS),
     *(path(f"<id:number>/edit/<str:edit_id>/{route}", view, {"kind": "edit"}, name=f"edit_{name}")
+      for route, view, name in LINE_ACTIONS),
+    # a quote: saved from the cart, revised in the line editor, converted into a cart at checkout
+    path("cart/<str:cart_id>/quote/", quotes.cart_save_quote, name="cart_save_quote"),
+    path("quotes/<id:quote_number>/convert/", quotes.quote_convert, name="quote_convert"),
+    path("quotes/<id:quote_number>/revise/", quotes.quote_revise_start, name="quote_revise"),
+    path(f"{REVISION}", lines.lines_page, {"kind": "quote_edit"}, name="quote_edit"),
+    path(f"{REVISION}save/", quotes.quote_edit_save, name="quote_edit_save"),
+    path(f"{REVISION}discard/", quotes.quote_edit_discard, name="quote_edit_discard"),
+    *(path(f"{REVISION}{route}", view, {"kind": "quote_edit"}, name=f"quote_edit_{name}")
       for route, view, name in LINE_ACTIONS),
 ]

@@ -35,6 +35,7 @@ from orders.payments.selectors import customer_credit
 from orders.pricing.forms import DiscountForm, PriceForm
 from orders.pricing.selectors import price_reasons, shipping_methods
 from orders.pricing.totals import totals_problems
+from orders.quotes.forms import quote_terms_form
 
 ACTIONS = ("add", "line", "paste", "price", "discount", "custom", "products")
 
@@ -45,6 +46,7 @@ class Lines:
 
     store: LineStore
     order: Order | None = None
+    quote: object = None  # orders.quotes.models.Quote: the quote a revision changes
 
     @property
     def kind(self) -> "StoreKind":
@@ -141,15 +143,19 @@ def _add_form(lines: Lines, form: AddLineForm | None, *, focus: bool) -> AddLine
     return form
 
 
-def cart_frame(request, lines: Lines, review: LinesReview, *, add_form, paste_focus) -> tuple[str, dict]:
-    """The cart's page: the customer panel and Identify, Last ordered, Checkout. A new, empty order starts with
-    Identify; after that the cursor lives in the SKU field."""
+def cart_frame(request, lines: Lines, review: LinesReview, *, add_form, paste_focus, quote_form=None,
+               quote_problems=()) -> tuple[str, dict]:
+    """The cart's page: the customer panel and Identify, Last ordered, Checkout, and `Save as quote` (with what
+    was typed in its terms when it was refused). A new, empty order starts with Identify; after that the cursor
+    lives in the SKU field."""
+
     focus_identify = review.customer is None and not review.lines and add_form is None and not paste_focus
     return "orders/ordering/cart.html", {
         "cart": lines.store, "customer": review.customer, "focus_identify": focus_identify,
         "focus_add": not (focus_identify or paste_focus), "lines_footer": "orders/ordering/_cart_footer.html",
         "last_ordered": last_ordered(review.customer.pk) if review.customer else [],
         "credit": customer_credit(review.customer),
+        "quote_form": quote_form or quote_terms_form(), "quote_problems": list(quote_problems),
     }
 
 
