@@ -37,13 +37,15 @@ def left_out(model, fields: list[str]) -> tuple[list[str], tuple]:
 
 
 class Loader:
-    """Empties ``models`` and writes rows into them; use inside transaction.atomic()."""
+    """Empties ``models`` and writes rows into them, or adds rows to them without empty(); use inside
+    transaction.atomic()."""
 
     def __init__(self, models: list):
         self.models = models
         self.tables = [model._meta.db_table for model in models]
         self.postgres = connection.vendor == "postgresql"
         self.rebuild: list[str] = []
+        self.emptied = False  # COPY ... FREEZE only into a table emptied in this transaction
 
     def empty(self) -> None:
         with connection.cursor() as cursor:
@@ -54,6 +56,7 @@ class Loader:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 self.rebuild = self._drop_indexes_and_keys(cursor)
                 cursor.execute(f"TRUNCATE {', '.join(map(connection.ops.quote_name, self.tables))}")
+                self.emptied = True
             else:
                 # Children first: SQLite checks the deferred foreign keys at commit.
                 for table in reversed(self.tables):
@@ -68,8 +71,9 @@ class Loader:
         names = ", ".join(map(connection.ops.quote_name, columns))
         with connection.cursor() as cursor:
             if self.postgres:
-                return self._copy(cursor, f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN "
-                                          "WITH (FREEZE)", rows, progress)
+                freeze = " WITH (FREEZE)" if self.emptied else ""
+                return self._copy(cursor, f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN{freeze}",
+                                  rows, progress)
             marks = ", ".join(["%s"] * len(columns))
             return self._insert(cursor, f"INSERT INTO {connection.ops.quote_name(table)} ({names}) "
                                         f"VALUES ({marks})", rows, progress)

@@ -43,6 +43,11 @@ class Dataset:
     seeded_at: datetime
     load_seconds: float | None  # None for data seeded before it was recorded
 
+    @property
+    def sizes(self) -> dict[str, int]:
+        """The seed and sizes describe() wrote: seed, customers, products, orders."""
+        return {name: int(value) for name, value in (part.split("=") for part in self.description.split())}
+
 
 def describe(*, customers: int, products: int, orders: int, seed: int) -> str:
     return f"customers={customers} products={products} orders={orders} seed={seed}"
@@ -93,7 +98,7 @@ def _marked_by_old_seed_user() -> Dataset | None:
 def _still_there(dataset: Dataset) -> bool:
     """True when the first seeded customer is as seed_scale wrote it: a flush empties the seeded tables but not
     this one, which no model owns, and the mark must not vouch for data entered after."""
-    sizes = {name: int(value) for name, value in (part.split("=") for part in dataset.description.split())}
+    sizes = dataset.sizes
     if not sizes["customers"]:
         return not Customer.objects.exists()
     first = ScaleData(vendor=connection.vendor, **sizes).customer(1)

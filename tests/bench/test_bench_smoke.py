@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from oms.bench import quotes
 from oms.bench.curve import scale_curve
 
 SIZES = {"customers": 300, "products": 60, "orders": 300}
@@ -23,7 +24,7 @@ def test_bench_quick_run_measures_every_part(tmp_path):
 
     run = json.loads((tmp_path / "bench-custom.json").read_text())
     sections = {row["section"].split(".")[0] for row in run["results"]}
-    assert {"1", "2", "3", "4", "4b", "5-6", "7", "8", "9"} <= sections
+    assert {"1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "11"} <= sections
     by_case = {row["case"]: row for row in run["results"]}
     assert any(case.startswith("PEER stock admin") for case in by_case)
     assert by_case["now / before"]["value"].endswith("%")
@@ -33,6 +34,13 @@ def test_bench_quick_run_measures_every_part(tmp_path):
     assert by_case["order page, 200-event timeline"]["extra"]["queries"] < 20
     assert by_case["order page with 3 returns, 3 credit memos and 3 refunds, 50 lines"]["extra"]["queries"] < 25
     assert "order list, Status cancelled" in by_case and "edit and save, 20 lines" in by_case
+    quoted = {row["case"]: row for row in run["results"] if row["section"] == quotes.SECTION}
+    assert quoted["writing 300 quotes (COPY)"]["extra"]["versions"] == "300"  # as many as orders, on first use
+    pages = [row for row in quoted.values() if "queries" in row["extra"]]
+    assert len(pages) == 10
+    for row in pages:  # each page within its query limit
+        assert row["extra"]["queries"] <= int(re.search(r"<= (\d+) queries", row["target"])[1]), row["case"]
+    assert any(re.fullmatch(r"cart with \d+ lines, each product with live reservations", case) for case in quoted)
     priced = [row for case, row in by_case.items() if "price-table customer" in case]
     assert len(priced) == 4 and len({row["extra"]["queries"] for row in priced if "cart" in row["case"]}) == 1
     assert by_case["tax lookup for a destination (US/WA: Bench Washington)"]["extra"]["queries"] == 1

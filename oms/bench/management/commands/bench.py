@@ -28,6 +28,7 @@ from oms.bench import (
     placing,
     pricing,
     queueing,
+    quotes,
     returns,
     stock,
 )
@@ -38,7 +39,7 @@ from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use
 FULL = {"repeats": 15, "service_orders": 200, "rounds": 3, "worker_orders": 100, "clients": 8, "seconds": 20.0}
 QUICK = {"repeats": 3, "service_orders": 10, "rounds": 2, "worker_orders": 5, "clients": 2, "seconds": 2.0}
 SIZES = ("customers", "products", "orders")
-SECTIONS = ("1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "10")  # the table's section numbers, for --sections
+SECTIONS = ("1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "10", "11")  # the table's section numbers, for --sections
 PAGE_SECTIONS = {"1", "2", "3", "7"}  # what --pages-only keeps (of 7: the order page and the list's filters)
 
 
@@ -117,6 +118,8 @@ class Command(BaseCommand):
             rows += self.returns_rows(user, plan["repeats"])
         if "10" in sections:
             rows += self.stock_rows(user, plan["repeats"])
+        if "11" in sections:
+            rows += self.quote_rows(user, plan["repeats"])
         if "5-6" in sections:
             rows += self.load_rows(plan)
         return rows
@@ -213,6 +216,12 @@ class Command(BaseCommand):
         with self.page_settings():
             client = self.page_client(user)
             return stock.rows(client, pages.PageBench(client, repeats), user)
+
+    def quote_rows(self, user, repeats: int) -> list:
+        self.stdout.write("Quotes (written on first use) ...")
+        with self.page_settings():
+            client = self.page_client(user)
+            return quotes.rows(client, pages.PageBench(client, repeats), user)
 
     def load_rows(self, plan) -> list:
         if connection.vendor != "postgresql":
