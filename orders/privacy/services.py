@@ -16,12 +16,14 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from catalog.models import StockReservation
 from customers.models import Address, Customer
 from orders import lifecycle
 from orders.events import describe
 from orders.fulfilment.models import Shipment
 from orders.models import Order, OrderEvent, OrderLine
 from orders.payments.models import Payment, Refund, StoreCredit
+from orders.quotes.models import Quote
 from orders.returns.models import CreditMemo, CreditMemoLine, Return
 
 ERASED = "[erased]"
@@ -55,6 +57,10 @@ PERSONAL_DATA = {
                           "serialized_data": "cleared"},
     "admin.LogEntry": {"object_repr": "cleared"},  # change_message names the fields changed, not their values
     "django_tasks_database.DBTaskResult": {"traceback": "scrubbed", "return_value": "scrubbed"},  # a failed email
+    # a quote is a promise, not a record the books keep: erasing the customer deletes their quotes
+    "orders.Quote": {"withdrawn_reason": "deleted"},
+    "orders.QuoteVersion": {"store": "deleted", "lines": "deleted", "discount_reason": "deleted"},
+    "orders.QuoteEvent": {"text": "deleted", "data": "deleted"},
 }
 # Keys of an event's data that hold personal data (an address's parts, an email, a note's text); and per kind,
 # the free text staff typed (a cancel's, a return's or a credit's reason) or the addresses it changed between.
@@ -90,10 +96,22 @@ def customer_data_export(*, customer: Customer) -> dict:
         "returns": [_return_data(ret) for ret in customer.returns.order_by("number").prefetch_related("lines")],
         "store_credit": [model_to_dict(entry, exclude=["customer", "created_by"]) | {"created_at": entry.created_at}
                          for entry in StoreCredit.objects.filter(customer=customer).order_by("pk")],
+        "quotes": [_quote_data(quote) for quote in customer.quotes.order_by("number").prefetch_related("versions",
+                                                                                                      "events")],
     }
     LogEntry.objects.log_create(customer, action=LogEntry.Action.ACCESS, force_log=True,
                                 changes={"data": ["", "exported"]})
     return data
+
+
+def _quote_data(quote: Quote) -> dict:
+    return model_to_dict(quote, exclude=["customer", "created_by", "submission_token"]) | {
+        "number": quote.number, "created_at": quote.created_at,
+        "versions": [model_to_dict(version, exclude=["quote", "created_by"]) | {"created_at": version.created_at}
+                     for version in sorted(quote.versions.all(), key=lambda version: version.number)],
+        "events": [{"kind": event.kind, "text": event.text, "data": event.data, "at": event.created_at}
+                   for event in sorted(quote.events.all(), key=lambda event: event.pk)],
+    }
 
 
 def _order_data(order: Order) -> dict:
@@ -138,6 +156,7 @@ def customer_erase(*, customer: Customer) -> Customer:
             _erase_customer(customer)
             _erase_orders(orders, customer.name, mentions)
             _erase_returns(customer, orders, mentions)
+            _erase_quotes(customer)
         _redact_audit_entries(customer)
         _redact_admin_log(customer)
         _scrub_email_tasks(orders, mentions)
@@ -202,6 +221,14 @@ def _erase_returns(customer: Customer, orders: list[Order], mentions: re.Pattern
     refunds.update(email_to="", email_error="")
     _scrub_rows(CreditMemo.objects.filter(order__in=orders), ["reason"], mentions)
     _scrub_rows(CreditMemoLine.objects.filter(credit_memo__order__in=orders), ["name"], mentions)
+
+
+def _erase_quotes(customer: Customer) -> None:
+    """Their quotes, with their versions, timelines and the stock they held: deleted (an order converted from one
+    keeps its own lines and timeline)."""
+    quotes = Quote.objects.filter(customer=customer)
+    StockReservation.objects.filter(holder__in=[quote.holder for quote in quotes.only("pk")]).delete()
+    quotes.delete()
 
 
 def _scrub_rows(rows, fields: list[str], mentions: re.Pattern | None) -> None:

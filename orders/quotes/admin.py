@@ -11,7 +11,7 @@ from orders.quotes.models import Quote, QuoteVersion
 
 class QuoteVersionInline(ReadOnlyAdmin, admin.TabularInline):
     model = QuoteVersion
-    fields = ["number", "created_at", "created_by", "valid_until", "total"]
+    fields = readonly_fields = ["number", "created_at", "created_by", "valid_until", "total"]
 
 
 @admin.register(Quote)

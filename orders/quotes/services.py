@@ -14,6 +14,7 @@ from django.utils.dateformat import format as date_format
 
 from catalog.models import StockReservation
 from catalog.services import products_locked
+from oms.core.money import format_money
 from oms.core.queue import enqueue_in_transaction
 from oms.core.requestid import current_request_id
 from orders.lifecycle import OrderRefused
@@ -193,8 +194,8 @@ def _version(quote: Quote, review, priced: dict, actor) -> QuoteVersion:
 
 def _summary(quote: Quote, priced: dict) -> str:
     held = ", stock reserved" if quote.reserve_stock else ""
-    return (f"Version {quote.version}: {len(priced['lines'])} line(s), total {priced['total']}, valid until "
-            f"{date_format(quote.valid_until, 'M j, Y')}{held}.")
+    total, day = format_money(priced["total"]), date_format(quote.valid_until, "M j, Y")
+    return f"Version {quote.version}: {len(priced['lines'])} line(s), total {total}, valid until {day}{held}."
 
 
 def _event(quote: Quote, kind: str, actor, text: str, data: dict | None = None) -> QuoteEvent:

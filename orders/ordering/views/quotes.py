@@ -117,7 +117,7 @@ def quote_edit_discard(request, quote_number: int, revision_id: str):
     if edit := QuoteEdit.get(request.session, revision_id, quote_number):
         edit.discard()
     messages.info(request, "The changes to the quote were discarded.")
-    return redirect("orders:quote", number=quote_number)
+    return redirect("orders:quote", quote_number=quote_number)
 
 def _load_quote_edit(request, quote_number: int, revision_id: str) -> Lines | HttpResponse:
     """The quote and this session's revision of it named in the URL; else, with a message, the quote's page."""

@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.models import StockReservation
 from customers.models import Address, Customer
 from customers.services import customer_update
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
@@ -24,12 +25,15 @@ from orders.changes.services import order_cancel, order_cancel_remaining, order_
 from orders.events import describe
 from orders.fulfilment.models import Carrier, Shipment
 from orders.fulfilment.services import ShipmentRequest, shipment_record
-from orders.models import CreditMemo, Order, Refund, Return
+from orders.models import CreditMemo, Order, Quote, Refund, Return
 from orders.notifications.services import order_email_change
 from orders.ordering.checkout import DraftCustomLine
+from orders.ordering.selectors import new_lines_review
+from orders.ordering.stores import Cart
 from orders.payments.models import Payment
 from orders.payments.services import payment_record, refund_record
 from orders.privacy.services import PERSONAL_DATA, customer_data_export
+from orders.quotes.services import QuoteTerms, quote_create, quote_withdraw
 from orders.returns.services import credit_memo_issue
 from orders.services import order_note_add
 from tests.factories import OrderFactory, ProductFactory, customer_with_address
@@ -411,3 +415,20 @@ def test_every_field_that_looks_personal_is_in_the_erasure_inventory_or_judged_n
         if apps.is_installed(apps.get_app_config(label.split(".")[0]).name):
             model_fields = {field.name for field in apps.get_model(label)._meta.concrete_fields}
             assert set(fields) <= model_fields, label
+
+
+def test_a_customer_s_quotes_are_exported_and_deleted_with_their_reservations_when_erased(customer):
+    lamp = ProductFactory(sku="QLMP-1", stock=10)
+    cart = Cart({}, "q", {"lines": [{"product_id": lamp.pk, "quantity": 4, "price_seen": ""}]})
+    quote, _ = quote_create(review=new_lines_review(cart, customer), actor=None, token="privacy",
+                            terms=QuoteTerms(valid_until=timezone.localdate(), reserve_stock=True))
+    client, _ = logged_in(ADMINISTRATOR)
+    [exported] = json.loads(client.post(reverse("customer_data:export", args=[customer.pk])).content)["quotes"]
+    assert exported["number"] == quote.number and exported["versions"][0]["lines"][0]["sku"] == "QLMP-1"
+    quote_withdraw(quote=quote, reason="Rosa Delgado changed her mind", actor=None)
+    StockReservation.objects.create(product=lamp, quantity=1, until=timezone.now(), holder=quote.holder)
+
+    assert client.post(reverse("customer_data:erase", args=[customer.pk])).status_code == 302
+
+    assert not Quote.objects.filter(pk=quote.pk).exists()
+    assert not StockReservation.objects.filter(holder=quote.holder).exists()

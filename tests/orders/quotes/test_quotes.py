@@ -215,6 +215,7 @@ def test_after_validity_today_s_prices_apply_and_the_review_shows_the_change(ent
     response = client.post(reverse("orders:quote_convert", args=[quote.number]), follow=True)
     page = response.content.decode()
     assert "expired on" in page and "today&#x27;s prices and stock apply" in page
+    assert "LAMP-1 was $40.00, now $45.00" in page  # each difference, before Submit order
     cart_id = response.redirect_chain[-1][0].split("/cart/")[1].split("/")[0]
     assert place_from(client, cart_id).status_code == 302
     order = Order.objects.get()
@@ -326,6 +327,18 @@ def test_the_quotes_list_finds_by_customer_and_status(entry, customer, lamp):
     assert listed("?status=expired") == []
     refused = client.get(reverse("orders:quotes") + "?status=bogus")
     assert refused.status_code == 400 and "Choose one of the options in the list." in refused.content.decode()
+
+
+def test_the_admin_lists_quotes_read_only(admin_client, entry, customer, lamp):
+    client, _ = entry
+    save_quote(client, customer, [("LAMP-1", 1)])
+    quote = Quote.objects.get()
+
+    listed = admin_client.get(reverse("admin:orders_quote_changelist") + f"?q=Q{quote.number}")
+    assert listed.status_code == 200 and list(listed.context["cl"].result_list) == [quote]
+    assert admin_client.get(reverse("admin:orders_quote_add")).status_code == 403
+    shown = admin_client.get(reverse("admin:orders_quote_change", args=[quote.number]))
+    assert shown.status_code == 200 and not shown.context["has_change_permission"]
 
 
 def test_a_withdrawn_or_converted_quote_offers_no_actions_and_a_forged_one_changes_nothing(entry, customer, lamp):
