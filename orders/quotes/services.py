@@ -124,7 +124,7 @@ def quote_send(*, quote: Quote, actor) -> str:
     from orders.quotes.tasks import quote_email_send
 
     with transaction.atomic():
-        current = Quote.objects.select_for_update().select_related("customer").get(pk=quote.pk)
+        current = Quote.objects.select_for_update(of=("self",)).select_related("customer").get(pk=quote.pk)
         to = current.customer.email
         if not current.can_change or not to:
             raise OrderRefused([f"Quote {current} cannot be sent: "
