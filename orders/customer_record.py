@@ -1,13 +1,15 @@
 """What the orders app shows on a customer's record (customers.record): `Place Order`, their credit (`Credit
-limit`, `Available credit`), the order history with `Reorder`, their returns and store credit, and, for those
-allowed, `Return items`, `Export data` and `Erase customer`."""
+limit`, `Available credit`), the order history with `Reorder`, their quotes, their returns and store credit, and,
+for those allowed, `Return items`, `Export data` and `Erase customer`."""
 
 from customers.record import record_section
 from orders.models import Order
 from orders.payments.selectors import credit_exposure, store_credit_balance
+from orders.quotes.models import Quote
 from orders.returns.selectors import customer_returnable_orders, customer_returns
 
 HISTORY_LIMIT = 50
+QUOTES_LIMIT = 10
 
 
 @record_section(place="actions", template="orders/privacy/_customer_data.html")
@@ -39,6 +41,16 @@ def order_history(request, customer) -> dict:
                   [:HISTORY_LIMIT])
     return {"customer": customer, "orders": orders, "more": len(orders) == HISTORY_LIMIT,
             "can_reorder": request.user.has_perm("orders.place_order")}
+
+
+@record_section(place="main", template="orders/quotes/_customer_quotes.html")
+def quotes(request, customer) -> dict | None:
+    """The customer's newest quotes (one query over quote_customer_newest), when they have any."""
+    if not request.user.has_perm("orders.view_quote"):
+        return None
+    found = list(Quote.objects.filter(customer=customer).only(
+        "number", "customer", "created_at", "status", "valid_until", "total", "order")[:QUOTES_LIMIT])
+    return {"customer": customer, "quotes": found, "more": len(found) == QUOTES_LIMIT} if found else None
 
 
 @record_section(place="actions", template="orders/returns/_customer_return_items.html")

@@ -72,9 +72,9 @@ def test_customer_page_query_budget_does_not_grow_with_orders(staff_client, chec
     customer = customer_with_address()
     product = ProductFactory(stock=1000)
     OrderFactory.create_batch(60, customer=customer, lines=[(product, 1)], shipping=checkout_setup[0])
-    # session, user, device, perms (2), customer, addresses, credit (order_customer_exposure), orders, whether any
-    # may come back, returns, store credit (+1)
-    with django_assert_max_num_queries(13):
+    # session, user, device, perms (2), customer, addresses, credit (order_customer_exposure), orders, quotes,
+    # whether any may come back, returns, store credit (+1)
+    with django_assert_max_num_queries(14):
         response = staff_client.get(customer.get_absolute_url())
     assert len(response.context["orders"]) == 50
 

@@ -355,3 +355,14 @@ def test_a_withdrawn_or_converted_quote_offers_no_actions_and_a_forged_one_chang
     client.post(reverse("orders:quote_revise", args=[quote.number]))
     assert not mail.outbox
     assert quote.events.count() == 2  # saved, withdrawn
+
+
+def test_the_customer_record_lists_their_quotes(entry, customer, lamp):
+    client, _ = entry
+    save_quote(client, customer, [("LAMP-1", 1)])
+    quote = Quote.objects.get()
+
+    page = client.get(customer.get_absolute_url()).content.decode()
+    assert f'<a href="{quote.get_absolute_url()}">Q{quote.number}</a>' in page
+    other = customer_with_address(last_name="Without", email="w@example.com")
+    assert 'id="quotes-heading"' not in client.get(other.get_absolute_url()).content.decode()
