@@ -156,6 +156,8 @@ def test_converting_inside_validity_keeps_the_quoted_prices_and_uses_the_reserve
     response = client.post(reverse("orders:quote_convert", args=[quote.number]))
     cart_id = response.url.split("/cart/")[1].split("/")[0]
     assert response.url == reverse("orders:checkout", args=[cart_id])
+    assert f"Converting <a href=\"{quote.get_absolute_url()}\">quote {quote}</a>" in client.get(
+        response.url).content.decode()
     placed = place_from(client, cart_id)
 
     assert placed.status_code == 302, placed.content.decode()[:2000]
