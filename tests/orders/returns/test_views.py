@@ -454,9 +454,9 @@ def test_the_customer_record_lists_returns_in_a_fixed_number_of_queries(staff_cl
         return_create(customer=order.customer, request=ReturnRequest(quantities={order.lines.get().pk: 1},
                                                                      reason=reason, reason_text="Flickers"))
 
-    # session, user, device, perms (2), customer, addresses, credit exposure, orders, whether any may come back,
-    # returns, store credit
-    with django_assert_max_num_queries(12):
+    # session, user, device, perms (2), customer, addresses, credit exposure, orders, quotes, whether any may come
+    # back, returns, store credit
+    with django_assert_max_num_queries(13):
         page = staff_client.get(order.customer.get_absolute_url()).content.decode()
 
     assert page.count("/orders/returns/") == 3 and page.count("Defective: Flickers") == 3
