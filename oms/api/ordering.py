@@ -1,0 +1,107 @@
+"""An order as the API receives it (JSON), made into the OrderDraft that ``order_place`` takes, through checkout's
+own forms: the cart's line form for each SKU and quantity, CheckoutForm for shipping, payment, channel and notes,
+AddressForm for the addresses (the customer's defaults when none is sent)."""
+
+import uuid
+
+from django.forms import Form
+
+from catalog.selectors import products_by_skus
+from customers.forms import AddressForm
+from customers.models import Customer
+from oms.core.forms import parse_id
+from orders.ordering.checkout import DraftLine, OrderDraft
+from orders.ordering.forms import AddLineForm, CheckoutForm
+from orders.ordering.paste import MAX_PASTE_LINES
+from orders.pricing.selectors import shipping_methods
+
+from .inputs import form_data, form_errors, invalid
+
+# The namespace of the checkout tokens that Idempotency-Keys name: one key of one user is one token.
+IDEMPOTENCY = uuid.UUID("6b8a64a4-0d58-4f4e-9a4e-2c1b1b3c5e11")
+CHECKOUT_FIELDS = ("shipping_method", "payment_method", "payment_reference", "channel", "staff_note", "customer_note",
+                   "send_confirmation")
+
+
+def idempotency_token(user, key: str) -> uuid.UUID:
+    """The checkout token of ``user``'s Idempotency-Key ``key``: the same key twice is the same order."""
+    return uuid.uuid5(IDEMPOTENCY, f"{user.pk}:{key}")
+
+
+def order_draft(data: dict, *, token: uuid.UUID) -> OrderDraft:
+    """The draft ``data`` describes; raises ValidationError with every field's errors at once."""
+    customer = Customer.objects.select_related("customer_type", "default_billing_address",
+                                               "default_shipping_address").filter(
+        pk=parse_id(data.get("customer"))).first()
+    if customer is None:
+        raise invalid({"customer": ["Choose an existing customer (its id)."]})
+    lines, line_errors = _lines(data.get("lines"))
+    methods = shipping_methods()
+    form = CheckoutForm(form_data(_checkout_values(data, customer, methods, token)), methods=methods,
+                        customer_email=customer.email, customer_type=customer.customer_type)
+    billing = _address_form(data.get("billing_address"), customer, customer.default_billing_address)
+    shipping = _address_form(data.get("shipping_address"), customer, customer.default_shipping_address
+                             or customer.default_billing_address)
+    if not (form.is_valid() & billing.is_valid() & shipping.is_valid()) or line_errors:
+        raise invalid(line_errors, form_errors(form), form_errors(billing, "billing_address."),
+                      form_errors(shipping, "shipping_address."))
+    checkout = form.cleaned_data
+    return OrderDraft(
+        token=token, customer_id=customer.pk, lines=lines,
+        billing_address=_snapshot(billing), shipping_address=_snapshot(shipping),
+        shipping_method_id=checkout["shipping_method"].pk, payment_method=checkout["payment_method"],
+        payment_reference=checkout["payment_reference"], channel=checkout["channel"],
+        staff_note=checkout["staff_note"], customer_note=checkout["customer_note"],
+        send_confirmation=checkout["send_confirmation"],
+    )
+
+
+def _lines(given) -> tuple[tuple[DraftLine, ...], dict[str, list[str]]]:
+    """Each {"sku", "quantity"} checked by the cart's line form and found by SKU (any case)."""
+    if not isinstance(given, list) or not given:
+        return (), {"lines": ["Send the order's lines: a list of {\"sku\": ..., \"quantity\": ...}."]}
+    if len(given) > MAX_PASTE_LINES:
+        return (), {"lines": [f"At most {MAX_PASTE_LINES} lines an order through the API."]}
+    forms, errors = [], {}
+    for index, line in enumerate(given):
+        line = line if isinstance(line, dict) else {}
+        form = AddLineForm(form_data({"query": line.get("sku"), "quantity": line.get("quantity")}))
+        if form.is_valid():
+            forms.append((index, form))
+        for field, messages in form.errors.items():
+            errors[f"lines.{index}.{'sku' if field == 'query' else field}"] = list(messages)
+    products = products_by_skus(form.cleaned_data["query"] for _, form in forms)
+    lines = []
+    for index, form in forms:
+        product = products.get(form.cleaned_data["query"].strip().lower())
+        if product is None:
+            errors[f"lines.{index}.sku"] = [f"No product has the SKU {form.cleaned_data['query'][:64]}."]
+        else:
+            lines.append(DraftLine(product.pk, form.cleaned_data["quantity"]))
+    return tuple(lines), errors
+
+
+def _checkout_values(data: dict, customer: Customer, methods, token: uuid.UUID) -> dict:
+    """What checkout's form would hold: the page's defaults (the first shipping method, the customer type's first
+    payment method, confirmation to customers with an email), then what ``data`` says."""
+    defaults = CheckoutForm(methods=methods, customer_email=customer.email, customer_type=customer.customer_type)
+    values = {"token": token, "fingerprint": "api", "channel": defaults.fields["channel"].initial,
+              "shipping_method": methods[0].pk if methods else "",
+              "payment_method": defaults.fields["payment_method"].initial,
+              "send_confirmation": bool(customer.email)}
+    values |= {name: data[name] for name in CHECKOUT_FIELDS if name in data}
+    if values["send_confirmation"] in (False, "false", "False", "0", "", None):
+        values["send_confirmation"] = ""  # a checkbox left unticked
+    return values
+
+
+def _address_form(given, customer: Customer, default) -> Form:
+    """The address sent (name, company and phone the customer's unless given), else the customer's default."""
+    if isinstance(given, dict):
+        return AddressForm(form_data({"name": customer.name, "company": customer.company, "phone": customer.phone}
+                                     | given))
+    return AddressForm(form_data(default.as_snapshot() if default is not None else {}))
+
+
+def _snapshot(form: Form) -> dict:
+    return form.cleaned_data | {"country": str(form.cleaned_data["country"])}
