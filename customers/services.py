@@ -1,4 +1,8 @@
+import uuid
+
 from django.db import transaction
+
+from oms.webhooks.services import webhook_emit
 
 from .models import Address, Customer
 
@@ -9,7 +13,15 @@ def customer_create(*, customer: dict, address: dict | None = None) -> Customer:
     created = Customer.objects.create(**customer)
     if address:
         address_add(customer=created, address=address, default_billing=True, default_shipping=True)
+    _webhook_emit("customer.created", created)
     return created
+
+
+def _webhook_emit(event_type: str, customer: Customer) -> None:
+    """Tell the webhook endpoints that want it, in the change's transaction; one event id per call."""
+    webhook_emit(event_type=event_type, event_id=f"evt_customer_{uuid.uuid4().hex}", data={
+        "id": customer.pk, "number": customer.number, "name": customer.name, "company": customer.company,
+        "email": customer.email})
 
 
 def address_add(
@@ -38,4 +50,5 @@ def customer_update(*, customer: Customer, changes: dict) -> Customer:
     for field, value in changes.items():
         setattr(customer, field, value)
     customer.save(update_fields=[*changes, "updated_at"])
+    _webhook_emit("customer.changed", customer)
     return customer

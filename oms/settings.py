@@ -60,12 +60,17 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "oms.core",
+    "oms.webhooks",
     "customers",
     "catalog",
     "orders",
     "oms.accounts",
     "auditlog",
     "oms.audit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our static files (no CDN: the CSP allows none)
+    "oms.api",
 ]
 # Tooling (scale seeding, the benchmark, demo data, the migration linter) for development, tests and `make bench`;
 # never in production. On with DEBUG unless OMS_TOOLING says otherwise; OMS_TOOLING=0 leaves it out even then.
@@ -267,6 +272,41 @@ EMAIL_TRIES = int(os.environ.get("EMAIL_TRIES", "5"))
 # A new quote's `Valid until`: this many days from today (staff may change it).
 QUOTE_VALID_DAYS = int(os.environ.get("QUOTE_VALID_DAYS", "30"))
 EMAIL_RETRY_SECONDS = float(os.environ.get("EMAIL_RETRY_SECONDS", "30"))
+
+# Webhooks (oms.webhooks): connecting and each read wait at most WEBHOOK_TIMEOUT_SECONDS; a failed delivery is
+# tried again after WEBHOOK_RETRY_SECONDS, then twice that and so on (with jitter) for a day; at most
+# WEBHOOK_CONCURRENCY deliveries to one endpoint are in flight at once. Endpoints that resolve to private, loopback
+# or link-local addresses are refused unless WEBHOOKS_ALLOW_PRIVATE (a receiver on the same network; the tests).
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_RETRY_SECONDS = float(os.environ.get("WEBHOOK_RETRY_SECONDS", "30"))
+WEBHOOK_CONCURRENCY = int(os.environ.get("WEBHOOK_CONCURRENCY", "4"))
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE")
+
+# The REST API (oms.api, under /api/v1/): personal tokens only (no session, so no CSRF), JSON in and out, errors as
+# RFC 9457 problem details; API_RATE requests per token (the cache: Redis with REDIS_URL).
+API_RATE = os.environ.get("API_RATE", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["oms.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],  # each view names its own
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "oms.api.problems.problem_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Order management API",
+    "DESCRIPTION": "Customers, products and orders of the back office, with a personal token from the API tokens "
+                   "page (Authorization: Bearer <token>). Errors are RFC 9457 problem details.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "orders.lifecycle.Status",
+                            "ReturnStatusEnum": "orders.lifecycle.ReturnStatus"},
+    # <id:...> in our URLs (oms.core.converters): a key, 0 to 2^63-1
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
+}
 
 # Content-Security-Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {

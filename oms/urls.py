@@ -8,6 +8,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orders:list"), name="home"),
     path("accounts/", include("oms.accounts.auth_urls")),
     path("accounts/", include("oms.accounts.urls")),
+    path("accounts/api-tokens/", include("oms.api.token_urls")),  # personal tokens for the API
+    path("api/", include("oms.api.urls")),  # the REST API (/api/v1/), its schema and docs page
     path("customers/", include("customers.urls")),
     path("customers/", include("orders.privacy.urls")),  # a customer's data: export and erasure
     path("products/", include("catalog.urls")),

@@ -14,13 +14,37 @@ from functools import partial
 from django.utils import timezone
 
 from oms.core.money import format_money
+from oms.core.via import current_via
+from oms.webhooks.services import webhook_emit
 from orders.models import Order, OrderEvent, Payment, Shipment
 
 Kind = OrderEvent.Kind
 
 
 def _create(order: Order, kind: str, actor, data: dict) -> OrderEvent:
-    return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data)
+    if via := current_via():  # not through the pages: e.g. "API token Warehouse sync"
+        data = data | {"via": via}
+    event = OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data)
+    if kind in WEBHOOK_EVENT_TYPES:
+        _webhook_emit(event)
+    return event
+
+
+# The timeline events that receivers hear of (oms.webhooks), and as which event type.
+WEBHOOK_EVENT_TYPES = {
+    Kind.PLACED: "order.placed", Kind.EDITED: "order.edited", Kind.CANCELLED: "order.cancelled",
+    Kind.HELD: "order.held", Kind.RELEASED: "order.released", Kind.SHIPMENT_RECORDED: "order.shipped",
+    Kind.PAYMENT_RECORDED: "order.paid", Kind.RETURN_RECEIVED: "order.returned", Kind.REFUND: "order.refunded",
+}
+
+
+def _webhook_emit(event: OrderEvent) -> None:
+    """Queue the event for the endpoints that want it, in the change's transaction; its id is the timeline row's."""
+    order = event.order
+    webhook_emit(event_type=WEBHOOK_EVENT_TYPES[event.kind], event_id=f"evt_order_{event.pk}",
+                 timestamp=event.created_at, data={"order": order.number, "status": order.status,
+                                                   "total": str(order.total), "customer": order.customer_id,
+                                                   "details": event.data})
 
 
 def order_placed_event(*, order: Order, actor, total: Decimal, lines: int, quote: int | None = None) -> OrderEvent:
@@ -304,7 +328,7 @@ def sentence(kind: str, data: dict, message: str = "") -> str:
     """What the timeline says for an event of ``kind`` with ``data``; ``message``: the row's stored (legacy)
     sentence, shown when the data cannot say it (the kind's name when neither can)."""
     try:
-        return SENTENCES[kind](data)
+        return SENTENCES[kind](data) + (f" (via {data['via']})" if data.get("via") else "")
     except (KeyError, TypeError, ValueError, AttributeError):
         if message:
             return message

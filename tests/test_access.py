@@ -15,6 +15,12 @@ ANY_USER = {"accounts:verify", "accounts:setup", "accounts:recovery_codes"}
 URLS = [(name, parameters) for name, parameters in our_url_names() if name not in PUBLIC]
 
 
+def is_api(name: str) -> bool:
+    """The REST API, its schema and docs: no login page; a request without a token (or, for the schema and docs,
+    a staff session) is answered 401 or 403 (tests/api/test_access.py checks each endpoint with tokens)."""
+    return name.startswith("api:")
+
+
 def test_the_url_conf_is_covered():
     names = {name for name, _ in URLS}
     assert {"orders:list", "orders:checkout", "customers:detail", "catalog:list"} <= names
@@ -26,6 +32,9 @@ def test_anonymous_users_are_sent_to_log_in(client, name, parameters):
     url = sample_url(name, parameters)
     for method in (client.get, client.post):
         response = method(url)
+        if is_api(name):
+            assert response.status_code in (401, 403), f"{method.__name__} {url}"
+            continue
         assert response.status_code == 302, f"{method.__name__} {url}"
         assert response.url.startswith(reverse("login"))
 
@@ -37,8 +46,9 @@ def test_users_who_are_not_staff_are_refused(client, name, parameters):
         pytest.skip("open to every logged-in user")
     client.force_login(UserFactory(username="outsider", is_staff=False))
     url = sample_url(name, parameters)
-    assert client.get(url).status_code == 403
-    assert client.post(url).status_code == 403
+    refused = (401, 403) if is_api(name) else (403,)
+    assert client.get(url).status_code in refused
+    assert client.post(url).status_code in refused
 
 
 @pytest.mark.django_db
@@ -68,7 +78,7 @@ def test_login_page_is_open_and_logs_staff_in(client):
 
 # Who may use each URL: the permission its view checks (GET and POST alike). A new URL without a rule
 # here fails test_every_url_has_a_rule. OPEN: no login; LOGGED_IN: any logged-in user.
-OPEN, LOGGED_IN = "open", "logged in"
+OPEN, LOGGED_IN, API = "open", "logged in", "API token"
 RULES = {
     "home": LOGGED_IN, "login": OPEN, "logout": OPEN, "healthz": OPEN, "password_change": LOGGED_IN,
     "password_change_done": LOGGED_IN, "accounts:verify": LOGGED_IN, "accounts:setup": LOGGED_IN,
@@ -124,6 +134,13 @@ RULES = {
     "orders:quote_edit_line": "orders.change_quote", "orders:quote_edit_paste": "orders.change_quote",
     "orders:quote_edit_custom": "orders.change_quote", "orders:quote_edit_products": "orders.change_quote",
     "orders:quote_edit_price": "orders.change_price", "orders:quote_edit_discount": "orders.change_price",
+    # The REST API (issue 26): personal tokens on the API tokens page (any staff member, their own tokens only);
+    # the schema and docs for staff. Each endpoint's permission per method, as its page checks it, is the table of
+    # tests/api/test_access.py, which calls them with tokens (sessions do not reach the API).
+    "api_tokens:list": LOGGED_IN, "api_tokens:revoke": LOGGED_IN, "api:schema": LOGGED_IN, "api:docs": LOGGED_IN,
+    **{f"api:{name}": API for name in ("customers", "customer", "products", "product", "orders", "order",
+                                       "order_cancel", "order_hold", "order_release", "order_payments",
+                                       "order_shipments")},
 }
 ROLE_NAMES = ["", ORDER_ENTRY, MANAGER, ADMINISTRATOR]  # "" is staff with no role
 
@@ -148,7 +165,7 @@ def test_each_role_reaches_exactly_what_its_permissions_allow(role):
     wrong = []
     for name, parameters in our_url_names():
         rule, url = RULES[name], sample_url(name, parameters)
-        if rule in (OPEN, LOGGED_IN) or name == "logout":
+        if rule in (OPEN, LOGGED_IN, API) or name == "logout":
             continue
         for method in ("get", "post"):
             status = getattr(client, method)(url).status_code

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from catalog.models import Product, StockReservation
 from customers.models import Address, Customer
 from oms.accounts.roles import ADMINISTRATOR, MANAGER, ORDER_ENTRY
+from oms.webhooks.models import Delivery, Endpoint
 from orders.fulfilment.models import Carrier
 from orders.fulfilment.services import ShipmentRequest, shipment_record
 from orders.models import (
@@ -78,7 +79,7 @@ def database_state() -> list:
     """Every row a request could change (sessions, second-factor throttling and login attempts aside)."""
     models = [Customer, Address, Product, Order, OrderLine, OrderEvent, ShippingMethod, TaxRate, User, Group,
               LogEntry, Return, ReturnLine, CreditMemo, Refund, StoreCredit, Quote, QuoteVersion, QuoteEvent,
-              StockReservation]
+              StockReservation, Endpoint, Delivery]
     return [sorted(model.objects.values_list(), key=repr) for model in models] + [
         sorted(User.groups.through.objects.values_list("user_id", "group_id"))]
 
@@ -192,3 +193,83 @@ def test_no_input_gives_a_server_error_or_changes_data_when_refused(role):
             if os.environ.get("OMS_FUZZ_VERBOSE"):
                 print(role, target.name, method, flush=True)
             fuzz(world, target, method)
+
+
+# The REST API (oms.api): hostile JSON values (and the JSON types a form never sees: null, numbers, lists, objects)
+# in every field of every write endpoint, and in the Idempotency-Key, with a Manager's token.
+JSON_HOSTILE = st.one_of(HOSTILE, st.none(), st.booleans(), st.integers(min_value=-(10**40), max_value=10**40),
+                         st.lists(st.sampled_from(NASTY), max_size=2), st.just({"x": "\x00"}))
+
+
+def api_targets(world: World) -> list[tuple[str, str, dict]]:
+    """(method, url, {field: a good value}) of each write endpoint; dotted names are nested objects."""
+    number, carrier = world.order.number, Carrier.objects.get(name="UPS").pk
+    today = str(timezone.localdate())
+    address = {"address.line1": "1 Main", "address.city": "Town", "address.region": "", "address.postal_code": "1",
+               "address.country": "US"}
+    return [
+        ("post", reverse("api:customers"), {"first_name": "Pat", "last_name": "Doe", "email": "", **address}),
+        ("patch", reverse("api:customer", args=[world.customer.pk]), {"company": "Acme", "phone": "1"}),
+        ("post", reverse("api:orders"), {"customer": world.customer.pk, "lines.sku": "FUZZ-1", "lines.quantity": 1,
+                                         "shipping_method": "", "payment_method": "check", "channel": "phone",
+                                         "staff_note": "", "send_confirmation": False, "billing_address.line1": "1"}),
+        ("post", reverse("api:order_hold", args=[number]), {"reason": "Check"}),
+        ("post", reverse("api:order_release", args=[number]), {"note": ""}),
+        ("post", reverse("api:order_payments", args=[number]), {"amount": "1.00", "method": "check",
+                                                                "received_on": today, "reference": ""}),
+        ("post", reverse("api:order_shipments", args=[number]), {"carrier": carrier, "shipped_on": today,
+                                                                 "tracking_numbers": "1Z999", "quantities": {}}),
+        ("post", reverse("api:order_cancel", args=[number]), {"reason": "Asked"}),
+        ("get", reverse("api:orders"), {"q": "", "after": "", "status": "", "date_from": "", "taken_by": ""}),
+        ("get", reverse("api:products"), {"q": "", "after": "", "price_for": ""}),
+    ]
+
+
+def nested(flat: dict) -> dict:
+    """{"a.b": 1} as {"a": {"b": 1}}; "lines.x" as a list of one line."""
+    body: dict = {}
+    for name, value in flat.items():
+        head, _, rest = name.partition(".")
+        if rest:
+            body.setdefault(head, {})[rest] = value
+        else:
+            body[name] = value
+    if "lines" in body:
+        body["lines"] = [body["lines"]]
+    return body
+
+
+def api_fuzz(client, method: str, url: str, fields: dict) -> None:
+    values = st.fixed_dictionaries({name: st.one_of(JSON_HOSTILE, st.just(good)) for name, good in fields.items()})
+
+    @settings(max_examples=max(FUZZ_EXAMPLES, 5), deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
+              derandomize=not os.environ.get("OMS_FUZZ_EXAMPLES"), suppress_health_check=list(HealthCheck))
+    @given(values, st.sampled_from(NASTY))
+    def request(data, key):
+        before = database_state()
+        if method == "get":
+            response = client.get(url, {name: str(value) for name, value in data.items()})
+        else:
+            response = getattr(client, method)(url, nested(data), content_type="application/json",
+                                               HTTP_IDEMPOTENCY_KEY=key)
+        assert response.status_code < 500, f"{method.upper()} {url} {data!r:.500}"
+        if response.status_code >= 400:
+            assert database_state() == before, f"refused {method.upper()} {url} changed data: {data!r:.500}"
+
+    request()
+
+
+@pytest.mark.django_db
+def test_no_input_to_the_api_gives_a_server_error_or_changes_data_when_refused():
+    from django.test import Client
+
+    from oms.api.services import api_token_create
+    from tests.helpers import verified
+
+    world = World(MANAGER)
+    user = User.objects.get(username="fuzzer")
+    verified(Client(), user)  # a Manager's token needs an authenticator
+    _, key = api_token_create(user=user, name="Fuzz")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}", raise_request_exception=False)
+    for method, url, fields in api_targets(world):
+        api_fuzz(client, method, url, fields)

@@ -70,6 +70,10 @@ _ADMINISTRATOR = [
     *_crud("otp_static", "staticdevice", ("view", "delete")),
     # the audit trail, read-only in the admin (Log entries)
     "auditlog.view_logentry",
+    # webhooks: the endpoints, and the delivery log (read-only) with Resend
+    *_crud("webhooks", "endpoint"),
+    "webhooks.view_delivery",
+    "webhooks.resend_delivery",
 ]
 
 ROLES: dict[str, list[str]] = {

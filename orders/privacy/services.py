@@ -13,11 +13,13 @@ from django.apps import apps
 from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from catalog.models import StockReservation
 from customers.models import Address, Customer
+from oms.webhooks.models import Delivery
 from orders import lifecycle
 from orders.events import describe
 from orders.fulfilment.models import Shipment
@@ -61,6 +63,8 @@ PERSONAL_DATA = {
     "orders.Quote": {"withdrawn_reason": "deleted"},
     "orders.QuoteVersion": {"store": "deleted", "lines": "deleted", "discount_reason": "deleted"},
     "orders.QuoteEvent": {"text": "deleted", "data": "deleted"},
+    # a webhook delivery is a copy sent to another system (which erases its own): the log's rows about them deleted
+    "webhooks.Delivery": {"payload": "deleted", "last_error": "deleted"},
 }
 # Keys of an event's data that hold personal data (an address's parts, an email, a note's text); and per kind,
 # the free text staff typed (a cancel's, a return's or a credit's reason) or the addresses it changed between.
@@ -157,6 +161,7 @@ def customer_erase(*, customer: Customer) -> Customer:
             _erase_orders(orders, customer.name, mentions)
             _erase_returns(customer, orders, mentions)
             _erase_quotes(customer)
+            _erase_webhook_deliveries(customer)
         _redact_audit_entries(customer)
         _redact_admin_log(customer)
         _scrub_email_tasks(orders, mentions)
@@ -229,6 +234,13 @@ def _erase_quotes(customer: Customer) -> None:
     quotes = Quote.objects.filter(customer=customer)
     StockReservation.objects.filter(holder__in=[quote.holder for quote in quotes.only("pk")]).delete()
     quotes.delete()
+
+
+def _erase_webhook_deliveries(customer: Customer) -> None:
+    """The webhook deliveries of events about them or their orders (oms.webhooks): deleted, unsent ones too."""
+    about_them = (Q(event_type__startswith="customer.", payload__data__id=customer.pk)
+                  | Q(event_type__startswith="order.", payload__data__customer=customer.pk))
+    Delivery.objects.filter(about_them).delete()
 
 
 def _scrub_rows(rows, fields: list[str], mentions: re.Pattern | None) -> None:

@@ -136,8 +136,10 @@ def test_saving_a_customer_costs_one_read_and_one_audit_row():
     with CaptureQueriesContext(connection) as captured:
         customer_update(customer=customer, changes={"last_name": "After"})
     sql = [query["sql"] for query in captured if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(sql) == 3  # the row as it was, the UPDATE, the audit row
+    # the row as it was, the UPDATE, the audit row, the webhook endpoints that want customer.changed (none here)
+    assert len(sql) == 4
     assert sum("auditlog_logentry" in statement for statement in sql) == 1
+    assert sum("webhooks_endpoint" in statement for statement in sql) == 1
 
 
 def test_a_changed_password_is_recorded_as_changed_with_nothing_of_the_hash(client):

@@ -366,6 +366,7 @@ NOT_PERSONAL = {
     "axes.AccessLog.ip_address": "staff",
     "axes.AccessLog.user_agent": "staff",
     "otp_totp.TOTPDevice.name": "a staff member's authenticator",
+    "api.ApiToken.name": "a staff member's name for their API token (\"Warehouse sync\")",
     "otp_static.StaticDevice.name": "staff",
     "auditlog.LogEntry.actor_email": "staff",
     "auditlog.LogEntry.additional_data": "whether the change was made in the admin or our pages",
@@ -390,6 +391,7 @@ NOT_PERSONAL = {
     "orders.MerchantSettings.email": "the merchant",
     "orders.MerchantSettings.phone": "the merchant",
     "orders.MerchantSettings.invoice_footer": "the merchant",
+    "webhooks.Endpoint.description": "the receiving system, named by an Administrator",
 }
 
 LOOKS_PERSONAL = re.compile(r"name|email|phone|address|line\d|city|postal|note|text|reference|message|data|company|"
