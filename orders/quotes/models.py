@@ -9,18 +9,6 @@ from customers.models import Customer
 from oms.core.money import MAX_AMOUNT
 
 
-class QuoteQuerySet(models.QuerySet):
-    def in_state(self, state: str):
-        """Quotes whose shown status (Quote.state) is ``state``: Expired is read from the date, never stored."""
-        today = timezone.localdate()
-        live = [Quote.Status.OPEN, Quote.Status.SENT]
-        if state == Quote.EXPIRED:
-            return self.filter(status__in=live, valid_until__lt=today)
-        if state in live:
-            return self.filter(status=state, valid_until__gte=today)
-        return self.filter(status=state)
-
-
 class Quote(models.Model):
     """A price promised to a customer until ``valid_until``: its lines are its newest version's."""
 
@@ -31,6 +19,7 @@ class Quote(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     EXPIRED = "expired"
+    LIVE = (Status.OPEN, Status.SENT)  # may still be sent, revised, converted or withdrawn; Expired past its day
     STATES = [("open", "Open"), ("sent", "Sent"), (EXPIRED, "Expired"), ("converted", "Converted"),
               ("withdrawn", "Withdrawn")]
 
@@ -47,8 +36,6 @@ class Quote(models.Model):
     order = models.OneToOneField("orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="quote")
     withdrawn_reason = models.CharField(max_length=200, blank=True)
     submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-
-    objects = QuoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -76,7 +63,7 @@ class Quote(models.Model):
 
     @property
     def expired(self) -> bool:
-        return self.status in (self.Status.OPEN, self.Status.SENT) and self.valid_until < timezone.localdate()
+        return self.status in self.LIVE and self.valid_until < timezone.localdate()
 
     @property
     def state(self) -> str:
@@ -88,12 +75,12 @@ class Quote(models.Model):
     @property
     def is_live(self) -> bool:
         """Open or sent and still valid: its prices stand, its reservation holds, it may be converted at them."""
-        return self.status in (self.Status.OPEN, self.Status.SENT) and not self.expired
+        return self.status in self.LIVE and not self.expired
 
     @property
     def can_change(self) -> bool:
         """Not converted or withdrawn: it may be sent, revised, converted or withdrawn."""
-        return self.status in (self.Status.OPEN, self.Status.SENT)
+        return self.status in self.LIVE
 
 
 class QuoteVersion(models.Model):

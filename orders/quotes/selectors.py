@@ -16,7 +16,7 @@ from orders.quotes.models import Quote, QuoteVersion
 
 QUOTE_NUMBER = re.compile(r"[Qq]?([0-9]{1,18})", re.ASCII)
 CUSTOMER_QUOTES = "customers_customer c JOIN orders_quote q ON q.customer_id = c.id"
-LIVE = ("open", "sent")
+LIVE = tuple(Quote.LIVE)  # as Quote.expired and Quote.is_live read them
 
 
 def quote_search_page(query: str, *, state: str = "", valid_from=None, valid_to=None, after: str | None = None,

@@ -184,10 +184,16 @@ def _reserve(quote: Quote, quantities: dict[int, int]) -> None:
         for product in products])
 
 
+STORE_KEYS = ("lines", "prices", "custom", "discount")  # what a version keeps of the line editor's store
+
+
+def store_of(data: dict) -> dict:
+    """The parts of a line store's data that a quote version keeps (and a revision or a conversion reopens)."""
+    return {"lines": [], **{key: data[key] for key in STORE_KEYS if data.get(key)}}
+
+
 def _version(quote: Quote, review, priced: dict, actor) -> QuoteVersion:
-    store = {key: review.store.data.get(key) for key in ("lines", "prices", "custom", "discount")
-             if review.store.data.get(key)}
-    store.setdefault("lines", [])
+    store = store_of(review.store.data)
     return QuoteVersion.objects.create(quote=quote, number=quote.version, store=store, valid_until=quote.valid_until,
                                        created_by=actor, **priced)
 

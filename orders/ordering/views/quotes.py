@@ -17,7 +17,7 @@ from orders.ordering.views.lines import KINDS, Lines, StoreKind, render_lines
 from orders.quotes.forms import QuoteTermsForm, quote_terms_form
 from orders.quotes.models import Quote
 from orders.quotes.selectors import quote_cart_lines, quote_for_page, quote_version
-from orders.quotes.services import QuoteTerms, quote_create, quote_revise
+from orders.quotes.services import QuoteTerms, quote_create, quote_revise, store_of
 from orders.quotes.views import quote_not_found
 
 
@@ -87,8 +87,8 @@ def quote_revise_start(request, quote_number: int):
         messages.error(request, f"Quote {quote} is {quote.get_state_display().lower()}: it cannot be revised.")
         return redirect(quote)
     version = quote_version(quote)
-    store = {key: version.store[key] for key in ("lines", "prices", "custom", "discount") if key in version.store}
-    edit = QuoteEdit.create(request.session, quote_number=quote.number, version=quote.version, store=store)
+    edit = QuoteEdit.create(request.session, quote_number=quote.number, version=quote.version,
+                            store=store_of(version.store))
     return redirect("orders:quote_edit", quote_number=quote.number, revision_id=edit.id)
 
 @permission_required("orders.change_quote", raise_exception=True)
