@@ -127,6 +127,8 @@ def test_the_ledger_always_sums_to_the_stock():
     REACHED.clear()
     run_state_machine_as_test(LedgerWalk, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=25, deadline=None, database=None,
+        # the same walk every run of `make test` (a random one missed shipping once); a longer run explores
+        derandomize=not os.environ.get("OMS_LEDGER_EXAMPLES"),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     # a walk that never got anything done would prove nothing
     assert {"place", "receive", "edit", "cancel", "ship", "return"} <= set(REACHED), REACHED
