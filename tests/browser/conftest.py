@@ -36,7 +36,9 @@ def browser_type_launch_args():
 
 @pytest.fixture(scope="session")
 def browser_context_args():
-    return {"viewport": {"width": 1280, "height": 900}, "locale": "en-US"}
+    # Reduced motion: Bootstrap then drops its button transitions, so axe reads a button's settled
+    # colours, not a blend caught mid-fade under the pointer that just clicked next to it.
+    return {"viewport": {"width": 1280, "height": 900}, "locale": "en-US", "reduced_motion": "reduce"}
 
 
 class Problems(list):
