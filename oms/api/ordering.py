@@ -10,8 +10,10 @@ from catalog.selectors import products_by_skus
 from customers.forms import AddressForm
 from customers.models import Customer
 from oms.core.forms import parse_id
+from orders.changes.editing import OrderChange
+from orders.models import Order
 from orders.ordering.checkout import DraftLine, OrderDraft
-from orders.ordering.forms import AddLineForm, CheckoutForm
+from orders.ordering.forms import KEEP_SHIPPING, AddLineForm, CheckoutForm, OrderEditForm
 from orders.ordering.paste import MAX_PASTE_LINES
 from orders.pricing.selectors import shipping_methods
 
@@ -54,6 +56,48 @@ def order_draft(data: dict, *, token: uuid.UUID) -> OrderDraft:
         staff_note=checkout["staff_note"], customer_note=checkout["customer_note"],
         send_confirmation=checkout["send_confirmation"],
     )
+
+
+def order_change(data: dict, order: Order, *, token: str) -> tuple[OrderChange, bool]:
+    """The edit ``data`` describes of ``order`` (as the order page's `Save changes` takes it) and whether to send
+    the updated confirmation; raises ValidationError with every field's errors at once. ``lines`` is every product
+    line the order is to have (one left out is removed; none sent keeps them); an address or shipping method not
+    sent is kept; custom items, prices and the discount stay as they are (they change on the order's page)."""
+    errors = {}
+    version = parse_id(data.get("version"))
+    if version is None:
+        errors["version"] = ["Send the order's version as you read it (its version field)."]
+    if "lines" in data:
+        lines, line_errors = _lines(data["lines"])
+        errors |= line_errors
+        quantities = {}
+        for line in lines:
+            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    else:
+        quantities = {line.product_id: line.quantity for line in order.lines.all() if line.product_id is not None}
+    form = OrderEditForm(form_data({"shipping_method": data.get("shipping_method") or KEEP_SHIPPING,
+                                    "send_confirmation": data.get("send_confirmation")}),
+                         order=order, methods=shipping_methods())
+    addresses = {}
+    for name in ("billing_address", "shipping_address"):
+        given = data.get(name)
+        if given is not None and not isinstance(given, dict):
+            errors[name] = ["Send the address as an object, or leave it out to keep the order's."]
+        elif given is not None:
+            addresses[name] = _address_form(given, order.customer, None)
+    valid = form.is_valid()
+    for name, address in addresses.items():
+        if not address.is_valid():
+            errors |= form_errors(address, f"{name}.")
+    if not valid or errors:
+        raise invalid(errors, form_errors(form))
+    change = OrderChange(version=version, token=token, quantities=quantities,
+                         billing_address=_snapshot(addresses["billing_address"]) if "billing_address" in addresses
+                         else None,
+                         shipping_address=_snapshot(addresses["shipping_address"]) if "shipping_address" in addresses
+                         else None,
+                         shipping_method_id=form.shipping_method_id())
+    return change, form.cleaned_data["send_confirmation"]
 
 
 def _lines(given) -> tuple[tuple[DraftLine, ...], dict[str, list[str]]]:

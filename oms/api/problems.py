@@ -4,6 +4,7 @@ errors a form would give ({field: [messages]}; refusals of a service under "prob
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
+from orders.changes.editing import OrderEditConflict
 from orders.lifecycle import OrderRefused
 
 PROBLEM_JSON = "application/problem+json"
@@ -20,6 +21,13 @@ class Refused(exceptions.APIException):
         self.problems = problems
 
 
+class Conflict(Refused):
+    """The order changed since the version the client read (another person, another system): 409, nothing done."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The order changed since you read it: read it again."
+
+
 def _errors(data) -> dict[str, list[str]]:
     if isinstance(data, dict):
         return {str(key): [str(item) for item in (value if isinstance(value, list) else [value])]
@@ -30,7 +38,7 @@ def _errors(data) -> dict[str, list[str]]:
 def problem_handler(exc, context):
     """DRF's handler, its answer reshaped as a problem; anything it does not know stays an error (a 500)."""
     if isinstance(exc, OrderRefused):
-        exc = Refused(exc.problems)
+        exc = (Conflict if isinstance(exc, OrderEditConflict) else Refused)(exc.problems)
     response = exception_handler(exc, context)
     if response is None:
         return None

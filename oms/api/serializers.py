@@ -135,11 +135,11 @@ class OrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = ["number", "created_at", "customer_id", "customer_name", "customer_email", "channel", "status",
-                  "payment_method", "payment_reference", "payment_status", "billing_address", "shipping_address",
-                  "shipping_method", "subtotal", "discount", "shipping", "tax", "total", "amount_paid",
-                  "amount_credited", "amount_refunded", "due_date", "on_hold", "hold_reason", "backordered",
-                  "staff_note", "customer_note", "lines", "payments", "shipments", "returns", "timeline"]
+        fields = ["number", "version", "created_at", "customer_id", "customer_name", "customer_email", "channel",
+                  "status", "payment_method", "payment_reference", "payment_status", "billing_address",
+                  "shipping_address", "shipping_method", "subtotal", "discount", "shipping", "tax", "total",
+                  "amount_paid", "amount_credited", "amount_refunded", "due_date", "on_hold", "hold_reason",
+                  "backordered", "staff_note", "customer_note", "lines", "payments", "shipments", "returns", "timeline"]
         read_only_fields = fields  # answers only; no column limits of one database in the schema
 
 
@@ -163,6 +163,17 @@ class OrderInput(serializers.Serializer):
     send_confirmation = serializers.BooleanField(required=False)
     billing_address = AddressInput(required=False)
     shipping_address = AddressInput(required=False)
+
+
+class OrderEditInput(serializers.Serializer):
+    """An edit as the order page's `Save changes` takes it: what is not sent is kept."""
+
+    version = serializers.IntegerField(help_text="The order's version as read; a newer one refuses the edit.")
+    lines = LineInput(many=True, required=False, help_text="Every product line the order is to have.")
+    shipping_method = serializers.IntegerField(required=False)
+    billing_address = AddressInput(required=False)
+    shipping_address = AddressInput(required=False)
+    send_confirmation = serializers.BooleanField(required=False)
 
 
 class ReasonInput(serializers.Serializer):

@@ -189,3 +189,94 @@ def test_the_tokens_name_ends_with_its_request(manager_api, world):
     client.get(reverse("api:schema"))
 
     assert current_via() == ""  # the next request on this thread (a page, say) is not "via API token"
+
+
+def edit(client, number, body, key=None):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.patch(reverse("api:order", args=[number]), body, content_type="application/json", **headers)
+
+
+def test_editing_changes_the_lines_moves_the_stock_and_writes_the_timeline(manager_api, world):
+    client, _ = manager_api
+    customer, lamp = world
+    ProductFactory(sku="SHADE-2", stock=5)
+    placed = place(client, customer).json()
+
+    response = edit(client, placed["number"], {"version": placed["version"],
+                                               "lines": [{"sku": "LAMP-1", "quantity": 5}, {"sku": "shade-2",
+                                                                                           "quantity": 1}]})
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert sorted((line["sku"], line["quantity"]) for line in body["lines"]) == [("LAMP-1", 5), ("SHADE-2", 1)]
+    assert body["version"] == placed["version"] + 1
+    assert Decimal(body["total"]) > Decimal(placed["total"])
+    lamp.refresh_from_db()
+    assert lamp.stock == 5
+    assert body["timeline"][0]["message"].endswith("(via API token Warehouse sync)")
+    assert "LAMP-1" in body["timeline"][0]["message"]
+
+
+def test_an_edit_of_an_old_version_is_refused_with_409_and_changes_nothing(manager_api, world):
+    client, _ = manager_api
+    customer, lamp = world
+    placed = place(client, customer).json()
+    edit(client, placed["number"], {"version": placed["version"], "lines": [{"sku": "LAMP-1", "quantity": 3}]})
+
+    stale = edit(client, placed["number"], {"version": placed["version"], "lines": [{"sku": "LAMP-1", "quantity": 9}]})
+
+    assert stale.status_code == 409
+    assert stale["Content-Type"] == "application/problem+json"
+    lamp.refresh_from_db()
+    assert lamp.stock == 7
+
+
+def test_the_same_edit_sent_twice_is_saved_once(manager_api, world):
+    client, _ = manager_api
+    customer, lamp = world
+    placed = place(client, customer).json()
+    body = {"version": placed["version"], "lines": [{"sku": "LAMP-1", "quantity": 4}]}
+
+    first, again = edit(client, placed["number"], body, key="e-1"), edit(client, placed["number"], body, key="e-1")
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json()["version"] == first.json()["version"]
+    lamp.refresh_from_db()
+    assert lamp.stock == 6
+
+
+def test_an_edit_keeps_what_it_does_not_send_and_checks_what_it_does(manager_api, world):
+    client, _ = manager_api
+    customer, lamp = world
+    placed = place(client, customer).json()
+    number = placed["number"]
+
+    bad = edit(client, number, {"version": "²", "lines": [{"sku": "NOPE", "quantity": 0}], "shipping_method": 999,
+                                "billing_address": "somewhere"})
+    moved = edit(client, number, {"version": placed["version"],
+                                  "shipping_address": {"line1": "9 Quay Street", "city": "Cork",
+                                                       "postal_code": "T12", "country": "IE"}})
+
+    assert bad.status_code == 400
+    assert {"version", "lines.0.quantity", "shipping_method", "billing_address"} <= set(bad.json()["errors"])
+    assert moved.status_code == 200, moved.json()
+    order = moved.json()
+    assert order["shipping_address"]["line1"] == "9 Quay Street"
+    assert order["billing_address"] == placed["billing_address"]
+    assert [(line["sku"], line["quantity"]) for line in order["lines"]] == [("LAMP-1", 2)]
+    lamp.refresh_from_db()
+    assert lamp.stock == 8
+
+
+def test_short_stock_refuses_an_edit_in_the_services_words(manager_api, world):
+    client, _ = manager_api
+    customer, lamp = world
+    placed = place(client, customer).json()
+
+    response = edit(client, placed["number"], {"version": placed["version"], "lines": [{"sku": "LAMP-1",
+                                                                                        "quantity": 50}]})
+
+    assert response.status_code == 422
+    assert "in stock" in " ".join(response.json()["errors"]["problems"])
+    lamp.refresh_from_db()
+    assert lamp.stock == 8

@@ -13,8 +13,9 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from oms.api.inputs import form_data, form_errors, invalid, json_object
-from oms.api.ordering import idempotency_token, order_draft
+from oms.api.ordering import idempotency_token, order_change, order_draft
 from oms.api.serializers import (
+    OrderEditInput,
     OrderInput,
     OrderPage,
     OrderRowSerializer,
@@ -28,6 +29,7 @@ from oms.api.serializers import (
 )
 from oms.core.search import search_capped
 from orders import lifecycle
+from orders.changes.editing import order_edit_save
 from orders.changes.forms import CancelOrderForm, HoldForm
 from orders.changes.services import order_cancel, order_hold, order_hold_release
 from orders.forms import _filter_form
@@ -103,13 +105,29 @@ class OrderListView(ApiView):
 
 
 class OrderDetailView(ApiView):
-    """An order with its lines, payments, shipments, returns and timeline (newest first)."""
+    """An order with its lines, payments, shipments, returns and timeline (newest first); editing it as `Save
+    changes` on its page does."""
 
-    permissions = {"GET": "orders.view_order"}
+    permissions = {"GET": "orders.view_order", "PATCH": "orders.edit_order"}
 
     @extend_schema(responses=OrderSerializer, operation_id="orders_read", summary="Read an order")
     def get(self, request, number: int):
         return Response(OrderSerializer(order_read(number)).data)
+
+    @extend_schema(request=OrderEditInput, responses=OrderSerializer, parameters=[ONCE_KEY],
+                   operation_id="orders_edit", summary="Edit an order",
+                   description="Lines (each product line the order is to have), addresses and the shipping method, "
+                               "with the order's version as read: a version that moved on is refused with 409. When "
+                               "the updated confirmation cannot be queued the edit still stands and the "
+                               "Confirmation-Problem header says why.")
+    def patch(self, request, number: int):
+        order = get_object_or_404(Order, number=number)
+        change, send_confirmation = order_change(json_object(request), order, token=_once_token(request).hex)
+        saved = order_edit_save(order=order, change=change, actor=request.user, send_confirmation=send_confirmation)
+        response = Response(OrderSerializer(order_read(number)).data)
+        if saved.confirmation_problem:  # the edit stands; the email was not queued (e.g. the resend limit)
+            response["Confirmation-Problem"] = saved.confirmation_problem
+        return response
 
 
 class OrderCancelView(ApiView):
