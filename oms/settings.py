@@ -306,6 +306,7 @@ SPECTACULAR_SETTINGS = {
                             "ReturnStatusEnum": "orders.lifecycle.ReturnStatus"},
     # <id:...> in our URLs (oms.core.converters): a key, 0 to 2^63-1
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "oms.api.schema.problem_responses"],
 }
 
 # Content-Security-Policy: nothing inline, nothing from elsewhere.
