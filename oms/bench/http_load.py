@@ -67,14 +67,14 @@ def server_environment() -> dict:
 
 
 class Server:
-    def __init__(self, *, workers: int, log: Path):
+    def __init__(self, *, workers: int, log: Path, env: dict | None = None):
         self.port = free_port()
         self.log = log
         log.parent.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "gunicorn", "oms.wsgi:application", "--workers", str(workers),
                    "--bind", f"{HOST}:{self.port}", "--log-level", "warning", "--timeout", "60"]
         with log.open("wb") as output:
-            self.process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=server_environment(),
+            self.process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env or server_environment(),
                                             stdout=output, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 30) -> None:

@@ -24,7 +24,7 @@ def test_bench_quick_run_measures_every_part(tmp_path):
 
     run = json.loads((tmp_path / "bench-custom.json").read_text())
     sections = {row["section"].split(".")[0] for row in run["results"]}
-    assert {"1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "11"} <= sections
+    assert {"1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "11", "12"} <= sections
     by_case = {row["case"]: row for row in run["results"]}
     assert any(case.startswith("PEER stock admin") for case in by_case)
     assert by_case["now / before"]["value"].endswith("%")

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oms.accounts.roles import MANAGER
 from oms.bench import (
+    api,
     changes,
     datasets,
     fulfilment,
@@ -36,10 +37,13 @@ from oms.bench.curve import results_path, scale_curve
 from oms.bench.measure import report, write_json
 from oms.bench.scales import DEFAULT, SCALES, database_bytes, database_name, use_database
 
-FULL = {"repeats": 15, "service_orders": 200, "rounds": 3, "worker_orders": 100, "clients": 8, "seconds": 20.0}
-QUICK = {"repeats": 3, "service_orders": 10, "rounds": 2, "worker_orders": 5, "clients": 2, "seconds": 2.0}
+FULL = {"repeats": 15, "service_orders": 200, "rounds": 3, "worker_orders": 100, "clients": 8, "seconds": 20.0,
+        "deliveries": 200}
+QUICK = {"repeats": 3, "service_orders": 10, "rounds": 2, "worker_orders": 5, "clients": 2, "seconds": 2.0,
+         "deliveries": 10}
 SIZES = ("customers", "products", "orders")
-SECTIONS = ("1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "10", "11")  # the table's section numbers, for --sections
+# the table's section numbers, for --sections
+SECTIONS = ("1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "10", "11", "12")
 PAGE_SECTIONS = {"1", "2", "3", "7"}  # what --pages-only keeps (of 7: the order page and the list's filters)
 
 
@@ -122,6 +126,8 @@ class Command(BaseCommand):
             rows += self.quote_rows(user, plan["repeats"])
         if "5-6" in sections:
             rows += self.load_rows(plan)
+        if "12" in sections:  # after 5-6: its HTTP load is set beside the browser checkout's
+            rows += self.api_rows(user, plan, rows)
         return rows
 
     @staticmethod
@@ -222,6 +228,14 @@ class Command(BaseCommand):
         with self.page_settings():
             client = self.page_client(user)
             return quotes.rows(client, pages.PageBench(client, repeats), user)
+
+    def api_rows(self, user, plan, rows: list) -> list:
+        self.stdout.write(f"The API and webhooks (orders over HTTP for {plan['seconds']:g} s) ...")
+        checkout = next((row.value for row in rows if row.section.startswith("5-6.")
+                         and row.case == "orders placed per second"), None)
+        with self.page_settings():
+            return api.rows(user, repeats=plan["repeats"], clients=plan["clients"], seconds=plan["seconds"],
+                            deliveries=plan["deliveries"], log_dir=settings.BASE_DIR / "var", checkout=checkout)
 
     def load_rows(self, plan) -> list:
         if connection.vendor != "postgresql":
