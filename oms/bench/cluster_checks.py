@@ -1,5 +1,5 @@
 """What `make cluster` does to the cluster and what it checks afterwards: the kills, the one-worker email rate,
-the reconciliation of orders, stock, emails and tasks, and the printed figures."""
+the reconciliation of orders, stock, emails, webhooks and tasks, and the printed figures."""
 
 import time
 from collections import Counter
@@ -11,12 +11,14 @@ from django.db.models import Max, Min
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from oms.webhooks.models import Delivery, EventType
 from orders.models import Order
 from orders.notifications.tasks import order_email_enqueue
 
 from .cluster import ClusterError, Process, read_access_log
 from .http_load import _reconcile, percentile
 from .smtp_sink import read_log
+from .webhook_receiver import Receiver
 
 
 @dataclass
@@ -91,7 +93,7 @@ def explain_failures(tallies, chaos: Chaos, run, node_address: str) -> tuple[int
 
 def email_figures(problems: list[str], sink_log) -> dict:
     """Every email asked for reached the sink; twice only from a task that ran twice (its worker killed)."""
-    tasks = list(DBTaskResult.objects.all())
+    tasks = list(DBTaskResult.objects.filter(task_path__endswith=".order_email_send"))
     requested = {task.args_kwargs["args"][2]: task for task in tasks}
     claims = Counter()
     for task in tasks:
@@ -99,7 +101,7 @@ def email_figures(problems: list[str], sink_log) -> dict:
     received = Counter(entry["key"] for entry in read_log(sink_log))
     duplicates = {key: n for key, n in received.items() if n > 1}
     unexplained_duplicates = [key for key in duplicates if claims[key] < 2]
-    states = Counter(task.status for task in tasks)
+    states = Counter(task.status for task in DBTaskResult.objects.all())  # every task: emails, webhooks
     _check(problems, not (set(requested) - set(received)), f"{len(set(requested) - set(received))} email(s) never "
            "reached the sink")
     _check(problems, not (set(received) - set(requested)), "the sink got emails nobody asked for")
@@ -116,12 +118,39 @@ def email_figures(problems: list[str], sink_log) -> dict:
             "tasks": ", ".join(f"{status.lower()} {n}" for status, n in states.items())}
 
 
+def webhook_figures(problems: list[str], received: list[str]) -> dict:
+    """Every order placed produced exactly one order.placed event id, and the receiver got each id; more than
+    once only from a delivery whose task ran on two workers (its first worker killed mid-delivery)."""
+    placed = Counter(Delivery.objects.filter(event_type=EventType.ORDER_PLACED)
+                     .values_list("payload__data__order", flat=True))
+    orders = set(Order.objects.values_list("number", flat=True))
+    deliveries = dict(Delivery.objects.filter(event_type=EventType.ORDER_PLACED).values_list("pk", "event_id"))
+    claims = Counter()
+    for task in DBTaskResult.objects.filter(task_path__endswith=".webhook_deliver"):
+        claims[deliveries.get(task.args_kwargs["args"][0])] += len(task.worker_ids)
+    got = Counter(received)
+    emitted = set(deliveries.values())
+    duplicates = {event_id for event_id, n in got.items() if n > 1}
+    unexplained = [event_id for event_id in duplicates if claims[event_id] < 2]
+    _check(problems, set(placed) == orders, f"{len(orders - set(placed))} order(s) with no order.placed event, "
+           f"{len(set(placed) - orders)} event(s) of no order")
+    _check(problems, max(placed.values(), default=1) == 1, "an order produced more than one order.placed event")
+    _check(problems, emitted <= set(got), f"{len(emitted - set(got))} order.placed event(s) never reached the receiver")
+    _check(problems, set(got) <= emitted, "the receiver got events nobody sent")
+    _check(problems, not unexplained, f"{len(unexplained)} event(s) received twice from a delivery that ran once")
+    undelivered = Delivery.objects.exclude(status=Delivery.Status.SUCCEEDED).count()
+    _check(problems, undelivered == 0, f"{undelivered} webhook delivery(ies) not succeeded")
+    return {"order.placed events (one per order)": len(emitted), "webhooks received": len(received),
+            "webhooks received twice (worker killed mid-delivery)": len(duplicates)}
+
+
 def _check(problems: list[str], ok: bool, problem: str) -> None:
     if not ok:
         problems.append(problem)
 
 
-def reconcile(*, before, products, tallies, chaos: Chaos, run, node_address: str) -> tuple[dict, list[str]]:
+def reconcile(*, before, products, tallies, chaos: Chaos, run, node_address: str,
+              webhooks: Receiver) -> tuple[dict, list[str]]:
     problems: list[str] = []
     drained = wait_drained()
     orders = _reconcile(before, products, tallies)
@@ -141,6 +170,8 @@ def reconcile(*, before, products, tallies, chaos: Chaos, run, node_address: str
                "worker killed while sending an email": _killed_task(chaos),
                "queue drained after the load": f"{drained:.1f} s"}
     figures |= email_figures(problems, run / "sink.jsonl")
+    with webhooks.lock:  # read once the queue has drained
+        figures |= webhook_figures(problems, list(webhooks.ids))
     return figures, problems
 
 

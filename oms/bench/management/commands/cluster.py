@@ -2,8 +2,9 @@
 Measures HTTP checkout through nginx on one node and on two (with and without REDIS_URL) and emails per second
 through one worker; then runs the checkout load while one app node and one worker are SIGKILLed and restarted,
 and checks that every order was placed once, stock moved exactly, every confirmation reached the sink (twice
-only where the README says it can), no task was lost or stuck, and the only client errors were requests in
-flight on the killed node. Prints the figures; exits non-zero when anything does not reconcile."""
+only where the README says it can), every order's signed order.placed webhook reached a receiver (twice only from
+a killed worker), no task was lost or stuck, and the only client errors were requests in flight on the killed
+node. Prints the figures; exits non-zero when anything does not reconcile."""
 
 import logging
 import time
@@ -31,6 +32,8 @@ from oms.bench.cluster import (
 from oms.bench.cluster_checks import Chaos, email_rate, reconcile, report
 from oms.bench.cluster_load import run_chaos_clients
 from oms.bench.scales import use_database
+from oms.bench.webhook_receiver import Receiver
+from oms.webhooks.models import Endpoint, EventType, new_secret
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
@@ -54,7 +57,7 @@ class Command(BaseCommand):
             raise CommandError(f"Refusing to drop and recreate {name!r}: name the cluster's database *cluster*.")
         self.run = settings.BASE_DIR / "var" / "cluster" / time.strftime("%Y%m%d-%H%M%S")
         self.run.mkdir(parents=True)
-        self.processes = {}
+        self.processes, self.receiver = {}, None
         started = time.monotonic()
         self.fresh_database(name)
         try:
@@ -62,6 +65,8 @@ class Command(BaseCommand):
         finally:
             for process in self.processes.values():
                 process.stop()
+            if self.receiver is not None:
+                self.receiver.close()
             if not options["keep"]:
                 connection.close()
                 with connection._nodb_cursor() as cursor:
@@ -88,6 +93,11 @@ class Command(BaseCommand):
                          .values_list("pk", flat=True))
         self.credentials = http_load._http_user()
         before = http_load._snapshot(products)
+        secret = new_secret()
+        self.receiver = Receiver(secret)  # closed with the processes
+        # Registered as an Administrator would, over http (the admin asks for https unless DEBUG).
+        Endpoint.objects.create(url=self.receiver.url, secret=secret, events=[EventType.ORDER_PLACED],
+                                description="make cluster's receiver")
         self.start_cluster()
         rows = self.throughput(products, customers, options)
         rows.append(email_rate(self.processes, options["emails"]))
@@ -97,7 +107,10 @@ class Command(BaseCommand):
                                              clients=options["clients"], seconds=options["seconds"],
                                              during=lambda began: self.kill_and_restart(chaos, began, options))
         figures, problems = reconcile(before=before, products=products, tallies=self.calm_tallies + tallies,
-                                      chaos=chaos, run=self.run, node_address=f"127.0.0.1:{self.ports.nodes[0]}")
+                                      chaos=chaos, run=self.run, node_address=f"127.0.0.1:{self.ports.nodes[0]}",
+                                      webhooks=self.receiver)
+        if self.receiver.bad_signatures:
+            problems.append(f"{self.receiver.bad_signatures} webhook(s) whose signature did not verify")
         self.stdout.write(report(rows, figures, tallies, elapsed))
         return problems
 
