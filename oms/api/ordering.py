@@ -15,6 +15,7 @@ from orders.models import Order
 from orders.ordering.checkout import DraftLine, OrderDraft
 from orders.ordering.forms import KEEP_SHIPPING, AddLineForm, CheckoutForm, OrderEditForm
 from orders.ordering.paste import MAX_PASTE_LINES
+from orders.ordering.stores import CustomLine
 from orders.pricing.selectors import shipping_methods
 
 from .inputs import form_data, form_errors, invalid
@@ -67,14 +68,18 @@ def order_change(data: dict, order: Order, *, token: str) -> tuple[OrderChange, 
     version = parse_id(data.get("version"))
     if version is None:
         errors["version"] = ["Send the order's version as you read it (its version field)."]
-    if "lines" in data:
+    custom = tuple(CustomLine(f"o{line.pk}", line.name, str(line.unit_price), line.quantity, line.taxable, line.pk)
+                   for line in order.lines.all() if line.is_custom)  # kept as they are
+    if "lines" not in data:
+        quantities = {line.product_id: line.quantity for line in order.lines.all() if not line.is_custom}
+    elif data["lines"] == [] and custom:  # only its custom items left
+        quantities = {}
+    else:
         lines, line_errors = _lines(data["lines"])
         errors |= line_errors
         quantities = {}
         for line in lines:
             quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
-    else:
-        quantities = {line.product_id: line.quantity for line in order.lines.all() if line.product_id is not None}
     form = OrderEditForm(form_data({"shipping_method": data.get("shipping_method") or KEEP_SHIPPING,
                                     "send_confirmation": data.get("send_confirmation")}),
                          order=order, methods=shipping_methods())
@@ -91,7 +96,7 @@ def order_change(data: dict, order: Order, *, token: str) -> tuple[OrderChange, 
             errors |= form_errors(address, f"{name}.")
     if not valid or errors:
         raise invalid(errors, form_errors(form))
-    change = OrderChange(version=version, token=token, quantities=quantities,
+    change = OrderChange(version=version, token=token, quantities=quantities, custom=custom or None,
                          billing_address=_snapshot(addresses["billing_address"]) if "billing_address" in addresses
                          else None,
                          shipping_address=_snapshot(addresses["shipping_address"]) if "shipping_address" in addresses

@@ -280,3 +280,25 @@ def test_short_stock_refuses_an_edit_in_the_services_words(manager_api, world):
     assert "in stock" in " ".join(response.json()["errors"]["problems"])
     lamp.refresh_from_db()
     assert lamp.stock == 8
+
+
+def test_an_edit_keeps_the_orders_custom_items_and_may_leave_it_only_those(manager_api, world):
+    from orders.models import OrderLine
+
+    client, _ = manager_api
+    customer, lamp = world
+    placed = place(client, customer).json()
+    order = Order.objects.get(number=placed["number"])
+    OrderLine.objects.create(order=order, product=None, is_custom=True, sku="", name="Engraving",
+                             unit_price=Decimal("5.00"), quantity=1, line_total=Decimal("5.00"))
+
+    moved = edit(client, order.number, {"version": order.version, "shipping_address": {
+        "line1": "9 Quay Street", "city": "Cork", "postal_code": "T12", "country": "IE"}})
+    only_custom = edit(client, order.number, {"version": moved.json()["version"], "lines": []})
+
+    assert moved.status_code == 200, moved.json()
+    assert sorted(line["name"] for line in moved.json()["lines"])[0] == "Engraving"
+    assert only_custom.status_code == 200, only_custom.json()
+    assert [line["name"] for line in only_custom.json()["lines"]] == ["Engraving"]
+    lamp.refresh_from_db()
+    assert lamp.stock == 10
