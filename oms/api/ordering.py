@@ -70,16 +70,7 @@ def order_change(data: dict, order: Order, *, token: str) -> tuple[OrderChange, 
         errors["version"] = ["Send the order's version as you read it (its version field)."]
     custom = tuple(CustomLine(f"o{line.pk}", line.name, str(line.unit_price), line.quantity, line.taxable, line.pk)
                    for line in order.lines.all() if line.is_custom)  # kept as they are
-    if "lines" not in data:
-        quantities = {line.product_id: line.quantity for line in order.lines.all() if not line.is_custom}
-    elif data["lines"] == [] and custom:  # only its custom items left
-        quantities = {}
-    else:
-        lines, line_errors = _lines(data["lines"])
-        errors |= line_errors
-        quantities = {}
-        for line in lines:
-            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    quantities = _edited_quantities(data, order, errors, has_custom=bool(custom))
     form = OrderEditForm(form_data({"shipping_method": data.get("shipping_method") or KEEP_SHIPPING,
                                     "send_confirmation": data.get("send_confirmation")}),
                          order=order, methods=shipping_methods())
@@ -103,6 +94,21 @@ def order_change(data: dict, order: Order, *, token: str) -> tuple[OrderChange, 
                          else None,
                          shipping_method_id=form.shipping_method_id())
     return change, form.cleaned_data["send_confirmation"]
+
+
+def _edited_quantities(data: dict, order: Order, errors: dict, *, has_custom: bool) -> dict[int, int]:
+    """Product id -> quantity the edit asks for: the order's when ``lines`` is not sent, none when it is [] and the
+    order has custom items to keep; adds the lines' errors to ``errors``."""
+    if "lines" not in data:
+        return {line.product_id: line.quantity for line in order.lines.all() if not line.is_custom}
+    if data["lines"] == [] and has_custom:
+        return {}
+    lines, line_errors = _lines(data["lines"])
+    errors |= line_errors
+    quantities: dict[int, int] = {}
+    for line in lines:
+        quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    return quantities
 
 
 def _lines(given) -> tuple[tuple[DraftLine, ...], dict[str, list[str]]]:

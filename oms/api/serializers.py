@@ -169,7 +169,8 @@ class OrderEditInput(serializers.Serializer):
     """An edit as the order page's `Save changes` takes it: what is not sent is kept."""
 
     version = serializers.IntegerField(help_text="The order's version as read; a newer one refuses the edit.")
-    lines = LineInput(many=True, required=False, help_text="Every product line the order is to have (custom items are kept).")
+    lines = LineInput(many=True, required=False,
+                      help_text="Every product line the order is to have (custom items are kept).")
     shipping_method = serializers.IntegerField(required=False)
     billing_address = AddressInput(required=False)
     shipping_address = AddressInput(required=False)
