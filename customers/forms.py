@@ -45,6 +45,10 @@ class AddressForm(forms.ModelForm):
         fields = ["name", "company", "line1", "line2", "city", "region", "postal_code", "country", "phone"]
         widgets = {"country": CountrySelect}
 
+    def snapshot(self) -> dict[str, str]:
+        """The valid address as an order keeps it (Address.as_snapshot's shape)."""
+        return {field: str(self.cleaned_data.get(field) or "") for field in Address.SNAPSHOT_FIELDS}
+
 
 class NewCustomerAddressForm(AddressForm):
     """The address part of a new customer: name, company and phone come from the customer."""

@@ -10,8 +10,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import ProhibitNullCharactersValidator
+from django import forms
 from rest_framework.exceptions import ValidationError
 
 from customers.selectors import customers_with_email
@@ -25,6 +24,11 @@ from .ordering import CHECKOUT_FIELDS, order_draft
 # The namespace of imported orders' checkout tokens: one reference is one token, whoever imports the file.
 IMPORTED = uuid.UUID("0f2cfa1e-5d87-4a55-9a1c-6a7f3a5d2c40")
 MAX_REFERENCE_LENGTH = 100
+REFERENCE = forms.CharField(max_length=MAX_REFERENCE_LENGTH, error_messages={
+    "required": "Give each order its reference in the other system (the reference column or key).",
+    "max_length": "A reference is at most %(limit_value)d characters (this one has %(show_value)d).",
+    "null_characters_not_allowed": "A reference cannot contain a NUL character.",
+})
 CSV_COLUMNS = ("reference", "customer", "sku", "quantity")  # a row each line; the order's fields from its first row
 
 
@@ -88,11 +92,13 @@ def orders_from_csv(lines: Iterable[str]) -> Iterator[dict]:
 def order_import(data: dict, *, user, check_only: bool = False) -> Imported:
     """Place the order ``data`` describes, once per reference, acting as ``user``. With ``check_only`` the order
     is checked as the API checks it (customer, lines, shipping, payment, addresses) and nothing is placed."""
-    reference = data.get("reference")
-    reference = str(reference).strip() if isinstance(reference, str | int) else ""
-    result = Imported(reference=reference[:MAX_REFERENCE_LENGTH])
-    if problem := _reference_problem(reference):
-        result.errors = {"reference": [problem]}
+    given = data.get("reference")
+    given = str(given).strip() if isinstance(given, str | int) else ""
+    result = Imported(reference=given[:MAX_REFERENCE_LENGTH])
+    try:
+        reference = REFERENCE.clean(given)
+    except forms.ValidationError as error:
+        result.errors = {"reference": error.messages}
     else:
         customer, problem = _customer_id(data.get("customer"))
         result.errors = {"customer": [problem]} if problem else {}
@@ -113,18 +119,6 @@ def order_import(data: dict, *, user, check_only: bool = False) -> Imported:
     else:
         result.order, result.created = placed.order, placed.created
     return result
-
-
-def _reference_problem(reference: str) -> str:
-    if not reference:
-        return "Give each order its reference in the other system (the reference column or key)."
-    if len(reference) > MAX_REFERENCE_LENGTH:
-        return f"A reference is at most {MAX_REFERENCE_LENGTH} characters (this one has {len(reference)})."
-    try:
-        ProhibitNullCharactersValidator()(reference)
-    except DjangoValidationError:
-        return "A reference cannot contain a NUL character."
-    return ""
 
 
 def _customer_id(given) -> tuple[object, str]:

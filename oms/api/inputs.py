@@ -25,6 +25,19 @@ def form_errors(form, prefix: str = "") -> dict[str, list[str]]:
     return errors
 
 
+def cleaned(form) -> dict:
+    """A bound form's cleaned data; its errors as the API's 400 when it is not valid."""
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    return form.cleaned_data
+
+
+def checkbox(value) -> str:
+    """A JSON value as a checkbox posts it: "on" when ticked, nothing when not (false, "false", "0", null, absent;
+    Django's CheckboxInput would read the text "0" as ticked)."""
+    return "" if value in (False, "false", "False", "0", "", None) else "on"
+
+
 def invalid(*errors: dict) -> exceptions.ValidationError:
     merged: dict[str, list[str]] = {}
     for part in errors:

@@ -4,8 +4,6 @@ AddressForm for the addresses (the customer's defaults when none is sent)."""
 
 import uuid
 
-from django.forms import Form
-
 from catalog.selectors import products_by_skus
 from customers.forms import AddressForm
 from customers.models import Customer
@@ -18,7 +16,7 @@ from orders.ordering.paste import MAX_PASTE_LINES
 from orders.ordering.stores import CustomLine
 from orders.pricing.selectors import shipping_methods
 
-from .inputs import form_data, form_errors, invalid
+from .inputs import checkbox, form_data, form_errors, invalid
 
 # The namespace of the checkout tokens that Idempotency-Keys name: one key of one user is one token.
 IDEMPOTENCY = uuid.UUID("6b8a64a4-0d58-4f4e-9a4e-2c1b1b3c5e11")
@@ -51,7 +49,7 @@ def order_draft(data: dict, *, token: uuid.UUID) -> OrderDraft:
     checkout = form.cleaned_data
     return OrderDraft(
         token=token, customer_id=customer.pk, lines=lines,
-        billing_address=_snapshot(billing), shipping_address=_snapshot(shipping),
+        billing_address=billing.snapshot(), shipping_address=shipping.snapshot(),
         shipping_method_id=checkout["shipping_method"].pk, payment_method=checkout["payment_method"],
         payment_reference=checkout["payment_reference"], channel=checkout["channel"],
         staff_note=checkout["staff_note"], customer_note=checkout["customer_note"],
@@ -72,7 +70,7 @@ def order_change(data: dict, order: Order, *, token: str) -> tuple[OrderChange, 
                    for line in order.lines.all() if line.is_custom)  # kept as they are
     quantities = _edited_quantities(data, order, errors, has_custom=bool(custom))
     form = OrderEditForm(form_data({"shipping_method": data.get("shipping_method") or KEEP_SHIPPING,
-                                    "send_confirmation": data.get("send_confirmation")}),
+                                    "send_confirmation": checkbox(data.get("send_confirmation"))}),
                          order=order, methods=shipping_methods())
     addresses = {}
     for name in ("billing_address", "shipping_address"):
@@ -88,9 +86,9 @@ def order_change(data: dict, order: Order, *, token: str) -> tuple[OrderChange, 
     if not valid or errors:
         raise invalid(errors, form_errors(form))
     change = OrderChange(version=version, token=token, quantities=quantities, custom=custom or None,
-                         billing_address=_snapshot(addresses["billing_address"]) if "billing_address" in addresses
+                         billing_address=addresses["billing_address"].snapshot() if "billing_address" in addresses
                          else None,
-                         shipping_address=_snapshot(addresses["shipping_address"]) if "shipping_address" in addresses
+                         shipping_address=addresses["shipping_address"].snapshot() if "shipping_address" in addresses
                          else None,
                          shipping_method_id=form.shipping_method_id())
     return change, form.cleaned_data["send_confirmation"]
@@ -145,18 +143,14 @@ def _checkout_values(data: dict, customer: Customer, methods, token: uuid.UUID) 
               "payment_method": defaults.fields["payment_method"].initial,
               "send_confirmation": bool(customer.email)}
     values |= {name: data[name] for name in CHECKOUT_FIELDS if name in data}
-    if values["send_confirmation"] in (False, "false", "False", "0", "", None):
-        values["send_confirmation"] = ""  # a checkbox left unticked
+    values["send_confirmation"] = checkbox(values["send_confirmation"])
     return values
 
 
-def _address_form(given, customer: Customer, default) -> Form:
+def _address_form(given, customer: Customer, default) -> AddressForm:
     """The address sent (name, company and phone the customer's unless given), else the customer's default."""
     if isinstance(given, dict):
         return AddressForm(form_data({"name": customer.name, "company": customer.company, "phone": customer.phone}
                                      | given))
     return AddressForm(form_data(default.as_snapshot() if default is not None else {}))
 
-
-def _snapshot(form: Form) -> dict:
-    return form.cleaned_data | {"country": str(form.cleaned_data["country"])}

@@ -58,10 +58,10 @@ def order_edit(request, order: Order, edit: OrderEdit):
     if not all([form.is_valid(), billing_form.is_valid(), same or shipping_form.is_valid()]):
         return render_lines(request, lines, form=form, billing_form=billing_form, shipping_form=shipping_form,
                             status=400)
-    billing = _snapshot(billing_form)
+    billing = billing_form.snapshot()
     discount = edit.discount
     change = OrderChange(version=edit.version, token=edit.id, quantities=edit.quantities, billing_address=billing,
-                         shipping_address=billing if same else _snapshot(shipping_form),
+                         shipping_address=billing if same else shipping_form.snapshot(),
                          shipping_method_id=form.shipping_method_id(),
                          prices={pk: (Decimal(o.price), o.reason, o.by) for pk, o in edit.overrides.items()},
                          discount=(discount.text, discount.reason, discount.by) if discount else None,
@@ -76,10 +76,6 @@ def order_edit(request, order: Order, edit: OrderEdit):
     edit.discard()
     _report(request, saved)
     return redirect(order)
-
-
-def _snapshot(form: AddressForm) -> dict:
-    return {key: str(value or "") for key, value in form.cleaned_data.items()}
 
 
 def _report(request, saved) -> None:

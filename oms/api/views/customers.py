@@ -12,7 +12,7 @@ from customers.forms import CustomerForm, NewCustomerAddressForm
 from customers.models import Customer
 from customers.selectors import customer_search_page
 from customers.services import customer_create, customer_update
-from oms.api.inputs import form_data, form_errors, invalid, json_object
+from oms.api.inputs import cleaned, form_data, form_errors, invalid, json_object
 from oms.api.serializers import CUSTOMER_FIELDS, CustomerInput, CustomerPage, CustomerSerializer
 from oms.core.search import search_capped
 
@@ -64,8 +64,6 @@ class CustomerDetailView(ApiView):
     def patch(self, request, pk: int):
         customer = _customer(pk)
         given = {key: value for key, value in json_object(request).items() if key in CUSTOMER_FIELDS}
-        form = CustomerForm(form_data(model_to_dict(customer, CUSTOMER_FIELDS) | given), instance=customer)
-        if not form.is_valid():
-            raise invalid(form_errors(form))
-        customer_update(customer=customer, changes=form.cleaned_data)
+        changes = cleaned(CustomerForm(form_data(model_to_dict(customer, CUSTOMER_FIELDS) | given), instance=customer))
+        customer_update(customer=customer, changes=changes)
         return Response(CustomerSerializer(_customer(pk)).data)

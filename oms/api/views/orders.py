@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from oms.api.inputs import form_data, form_errors, invalid, json_object
+from oms.api.inputs import checkbox, cleaned, form_data, form_errors, invalid, json_object
 from oms.api.ordering import idempotency_token, order_change, order_draft
 from oms.api.serializers import (
     OrderEditInput,
@@ -121,7 +121,7 @@ class OrderDetailView(ApiView):
                                "the updated confirmation cannot be queued the edit still stands and the "
                                "Confirmation-Problem header says why.")
     def patch(self, request, number: int):
-        order = get_object_or_404(Order, number=number)
+        order = get_object_or_404(Order.objects.select_related("customer").prefetch_related("lines"), number=number)
         change, send_confirmation = order_change(json_object(request), order, token=_once_token(request).hex)
         saved = order_edit_save(order=order, change=change, actor=request.user, send_confirmation=send_confirmation)
         response = Response(OrderSerializer(order_read(number)).data)
@@ -139,10 +139,8 @@ class OrderCancelView(ApiView):
                    operation_id="orders_cancel", summary="Cancel an order")
     def post(self, request, number: int):
         order = get_object_or_404(Order, number=number)
-        form = CancelOrderForm(form_data(json_object(request)))
-        if not form.is_valid():
-            raise invalid(form_errors(form))
-        order_cancel(order=order, reason=form.cleaned_data["reason"], actor=request.user)
+        reason = cleaned(CancelOrderForm(form_data(json_object(request))))["reason"]
+        order_cancel(order=order, reason=reason, actor=request.user)
         return Response(OrderSerializer(order_read(number)).data)
 
 
@@ -155,10 +153,8 @@ class OrderHoldView(ApiView):
                    operation_id="orders_hold", summary="Put an order on hold")
     def post(self, request, number: int):
         order = get_object_or_404(Order, number=number)
-        form = HoldForm(form_data(json_object(request)))
-        if not form.is_valid():
-            raise invalid(form_errors(form))
-        order_hold(order=order, reason=form.cleaned_data["reason"], actor=request.user)
+        reason = cleaned(HoldForm(form_data(json_object(request))))["reason"]
+        order_hold(order=order, reason=reason, actor=request.user)
         return Response(OrderSerializer(order_read(number)).data)
 
 
@@ -188,10 +184,7 @@ class PaymentCreateView(ApiView):
                    operation_id="payments_create", summary="Record a payment")
     def post(self, request, number: int):
         order = get_object_or_404(Order, number=number)
-        form = PaymentForm(form_data(json_object(request) | {"token": _once_token(request)}))
-        if not form.is_valid():
-            raise invalid(form_errors(form))
-        data = form.cleaned_data
+        data = cleaned(PaymentForm(form_data(json_object(request) | {"token": _once_token(request)})))
         payment = payment_record(order=order, amount=data["amount"], method=data["method"],
                                  reference=data["reference"], received_on=data["received_on"],
                                  allow_overpayment=data["accept_overpayment"], actor=request.user,
@@ -214,21 +207,18 @@ class ShipmentCreateView(ApiView):
         data = json_object(request)
         form = ShipmentForm(form_data(_shipment_values(order, data) | {"token": _once_token(request)}),
                             lines=list(order.lines.all()), customer_email=order.customer_email)
-        if not form.is_valid():
-            raise invalid(form_errors(form))
-        cleaned = form.cleaned_data
-        shipment = shipment_record(order=order, actor=request.user, token=cleaned["token"], request=ShipmentRequest(
-            carrier=cleaned["carrier"], tracking_numbers=cleaned["tracking_numbers"], shipped_on=cleaned["shipped_on"],
-            quantities=form.quantities(), send_email=cleaned["send_email"]))
+        data = cleaned(form)
+        shipment = shipment_record(order=order, actor=request.user, token=data["token"], request=ShipmentRequest(
+            carrier=data["carrier"], tracking_numbers=data["tracking_numbers"], shipped_on=data["shipped_on"],
+            quantities=form.quantities(), send_email=data["send_email"]))
         return Response(ShipmentSerializer(shipment).data, status=status.HTTP_201_CREATED)
 
 
 def _shipment_values(order: Order, data: dict) -> dict:
     """The Mark shipped form's fields: each line's quantity as ``quantities`` says ({line id: quantity}), else
     everything that can ship (as the form starts)."""
-    values = {key: data[key] for key in ("carrier", "tracking_numbers", "shipped_on", "send_email") if key in data}
-    if values.get("send_email") in (False, "false", "False", "0", None):
-        values["send_email"] = ""
+    values = {key: data[key] for key in ("carrier", "tracking_numbers", "shipped_on") if key in data}
+    values["send_email"] = checkbox(data.get("send_email"))
     quantities = data.get("quantities")
     for line in order.lines.all():
         wanted = quantities.get(str(line.pk), 0) if isinstance(quantities, dict) else line.quantity_shippable
