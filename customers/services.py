@@ -2,6 +2,7 @@ import uuid
 
 from django.db import transaction
 
+from oms.webhooks.models import EventType
 from oms.webhooks.services import webhook_emit
 
 from .models import Address, Customer
@@ -13,7 +14,7 @@ def customer_create(*, customer: dict, address: dict | None = None) -> Customer:
     created = Customer.objects.create(**customer)
     if address:
         address_add(customer=created, address=address, default_billing=True, default_shipping=True)
-    _webhook_emit("customer.created", created)
+    _webhook_emit(EventType.CUSTOMER_CREATED, created)
     return created
 
 
@@ -50,5 +51,5 @@ def customer_update(*, customer: Customer, changes: dict) -> Customer:
     for field, value in changes.items():
         setattr(customer, field, value)
     customer.save(update_fields=[*changes, "updated_at"])
-    _webhook_emit("customer.changed", customer)
+    _webhook_emit(EventType.CUSTOMER_CHANGED, customer)
     return customer

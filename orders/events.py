@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from oms.core.money import format_money
 from oms.core.via import current_via
+from oms.webhooks.models import EventType
 from oms.webhooks.services import webhook_emit
 from orders.models import Order, OrderEvent, Payment, Shipment
 
@@ -32,9 +33,10 @@ def _create(order: Order, kind: str, actor, data: dict) -> OrderEvent:
 
 # The timeline events that receivers hear of (oms.webhooks), and as which event type.
 WEBHOOK_EVENT_TYPES = {
-    Kind.PLACED: "order.placed", Kind.EDITED: "order.edited", Kind.CANCELLED: "order.cancelled",
-    Kind.HELD: "order.held", Kind.RELEASED: "order.released", Kind.SHIPMENT_RECORDED: "order.shipped",
-    Kind.PAYMENT_RECORDED: "order.paid", Kind.RETURN_RECEIVED: "order.returned", Kind.REFUND: "order.refunded",
+    Kind.PLACED: EventType.ORDER_PLACED, Kind.EDITED: EventType.ORDER_EDITED, Kind.CANCELLED: EventType.ORDER_CANCELLED,
+    Kind.HELD: EventType.ORDER_HELD, Kind.RELEASED: EventType.ORDER_RELEASED,
+    Kind.SHIPMENT_RECORDED: EventType.ORDER_SHIPPED, Kind.PAYMENT_RECORDED: EventType.ORDER_PAID,
+    Kind.RETURN_RECEIVED: EventType.ORDER_RETURNED, Kind.REFUND: EventType.ORDER_REFUNDED,
 }
 
 

@@ -121,10 +121,11 @@ def email_figures(problems: list[str], sink_log) -> dict:
 def webhook_figures(problems: list[str], received: list[str]) -> dict:
     """Every order placed produced exactly one order.placed event id, and the receiver got each id; more than
     once only from a delivery whose task ran on two workers (its first worker killed mid-delivery)."""
-    placed = Counter(Delivery.objects.filter(event_type=EventType.ORDER_PLACED)
-                     .values_list("payload__data__order", flat=True))
+    rows = list(Delivery.objects.filter(event_type=EventType.ORDER_PLACED)
+                .values_list("pk", "event_id", "payload__data__order"))
+    placed = Counter(order for _, _, order in rows)
     orders = set(Order.objects.values_list("number", flat=True))
-    deliveries = dict(Delivery.objects.filter(event_type=EventType.ORDER_PLACED).values_list("pk", "event_id"))
+    deliveries = {pk: event_id for pk, event_id, _ in rows}
     claims = Counter()
     for task in DBTaskResult.objects.filter(task_path__endswith=".webhook_deliver"):
         claims[deliveries.get(task.args_kwargs["args"][0])] += len(task.worker_ids)

@@ -71,9 +71,8 @@ def delivery_claim(*, delivery_id: int, attempt: int) -> Delivery | str:
         if not endpoint.is_active:
             _finish(delivery, Delivery.Status.GAVE_UP, error="Endpoint disabled")
             return "endpoint disabled"
-        stale = now - timedelta(seconds=settings.TASK_STUCK_SECONDS)  # a try that long in flight lost its worker
         in_flight = (Delivery.objects.filter(endpoint=endpoint, status=Delivery.Status.SENDING,
-                                             sending_since__gte=stale).exclude(pk=delivery.pk).count())
+                                             sending_since__gte=_lost_before(now)).exclude(pk=delivery.pk).count())
         if in_flight >= settings.WEBHOOK_CONCURRENCY:
             retry_at = now + timedelta(seconds=BUSY_WAIT_SECONDS * _random.uniform(1, 2))
             enqueue_in_transaction(webhook_deliver, delivery.pk, attempt, request_id=current_request_id(),
@@ -90,9 +89,14 @@ def _due(delivery: Delivery, attempt: int, now: datetime) -> bool:
     if delivery.status in (Delivery.Status.PENDING, Delivery.Status.FAILED):
         return delivery.attempts == attempt - 1
     if delivery.status == Delivery.Status.SENDING:
-        stale = now - timedelta(seconds=settings.TASK_STUCK_SECONDS)
-        return delivery.attempts == attempt and delivery.sending_since is not None and delivery.sending_since < stale
+        return (delivery.attempts == attempt and delivery.sending_since is not None
+                and delivery.sending_since < _lost_before(now))
     return False
+
+
+def _lost_before(now: datetime) -> datetime:
+    """A try in flight since before this lost its worker (the queue gives its task back after as long)."""
+    return now - timedelta(seconds=settings.TASK_STUCK_SECONDS)
 
 
 def delivery_record(*, delivery: Delivery, outcome: Outcome) -> str:
