@@ -10,7 +10,6 @@ the figure at the limit, not at what the server does."""
 
 import json
 import random
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -24,8 +23,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-from catalog.models import Product
-from customers.models import Customer
 from oms.api.models import ApiToken
 from oms.api.services import api_token_create, api_token_revoke
 
@@ -110,29 +107,16 @@ def create_load_rows(key: str, *, clients: int, seconds: float, workers: int, lo
     case = f"API order create over HTTP: gunicorn ({workers} workers), {clients} clients, {seconds:g} s"
     if connection.vendor != "postgresql":
         return [Row(SECTION, case, "skipped: needs PostgreSQL (SQLite test databases live in memory)", unit="")]
-    products = list(Product.objects.filter(is_active=True, track_inventory=True, stock__gte=100)
-                    .order_by("-stock", "pk")[:200])
-    customers = list(Customer.objects.exclude(default_billing_address=None).order_by("-pk")
-                     .values_list("pk", flat=True)[:500])
+    products, customers = http_load.load_catalogue()
     before = http_load._snapshot(products)
     since = timezone.now()
     server = http_load.Server(workers=workers, log=log, env=http_load.server_environment() | {"API_RATE": LOAD_RATE})
-    tallies = [http_load.Tally() for _ in range(clients)]
     try:
         server.wait_ready()
         cpu_before = server.cpu_seconds()
-        start = threading.Barrier(clients + 1)
-        threads = [threading.Thread(target=api_client_loop, daemon=True,
-                                    args=(server.port, key, products, customers, seconds, start, tally, index))
-                   for index, tally in enumerate(tallies)]
-        for thread in threads:
-            thread.start()
-        start.wait(timeout=120)
-        began, cpu = time.perf_counter(), time.process_time()
-        for thread in threads:
-            thread.join(timeout=seconds + 120)
-        elapsed = time.perf_counter() - began
-        client_cpu = (time.process_time() - cpu) / elapsed
+        tallies, elapsed = http_load._run_clients(server.port, key, products, customers, clients, seconds,
+                                                  loop=api_client_loop)
+        client_cpu = tallies[0].client_cpu
         server_cpu = server.cpu_seconds() - cpu_before
     finally:
         server.stop()

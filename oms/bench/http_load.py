@@ -199,12 +199,18 @@ def percentile(samples: list[float], share: float) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[int(share) - 1]
 
 
-def load_rows(*, clients: int, seconds: float, workers: int, log: Path) -> list[Row]:
-    section = f"5-6. Checkout over HTTP: gunicorn ({workers} workers), {clients} clients, {seconds:g} s"
+def load_catalogue() -> tuple[list[Product], list[int]]:
+    """What the load's clients order: 200 well-stocked products, for 500 customers with an address."""
     products = list(Product.objects.filter(is_active=True, track_inventory=True, stock__gte=100)
                     .order_by("-stock", "pk")[:200])
     customers = list(Customer.objects.exclude(default_billing_address=None).order_by("-pk")
                      .values_list("pk", flat=True)[:500])
+    return products, customers
+
+
+def load_rows(*, clients: int, seconds: float, workers: int, log: Path) -> list[Row]:
+    section = f"5-6. Checkout over HTTP: gunicorn ({workers} workers), {clients} clients, {seconds:g} s"
+    products, customers = load_catalogue()
     credentials = _http_user()
     before = _snapshot(products)
     server = Server(workers=workers, log=log)
@@ -219,10 +225,12 @@ def load_rows(*, clients: int, seconds: float, workers: int, log: Path) -> list[
     return _load_report(section, tallies, elapsed, peak, _reconcile(before, products, tallies))
 
 
-def _run_clients(port, credentials, products, customers, clients, seconds):
+def _run_clients(port, credentials, products, customers, clients, seconds, loop=client_loop):
+    """``clients`` threads running ``loop`` (checkout's client_loop, or another with its arguments) together for
+    ``seconds``; their tallies and the time they took."""
     tallies = [Tally() for _ in range(clients)]
     start = threading.Barrier(clients + 1)
-    threads = [threading.Thread(target=client_loop, daemon=True,
+    threads = [threading.Thread(target=loop, daemon=True,
                                 args=(port, credentials, products, customers, seconds, start, tally, index))
                for index, tally in enumerate(tallies)]
     for thread in threads:
