@@ -7,11 +7,11 @@ costs the same at 1M orders as at 1,000. ``sales_rebuild`` recomputes it from th
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum, Value
+from django.db.models import Count, F, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -113,14 +113,51 @@ def _upsert(model, rows: list[dict], *, after: str = "") -> tuple[str, list]:
 def sales_rebuild() -> None:
     """Recompute the whole summary from the orders that are not cancelled and every credit memo (on the day it was
     issued, under its order's channel and staff member, as sales_credit counts it), in the database
-    (INSERT ... SELECT: a million orders never pass through Python). After seeding, a bulk load, or upgrading to
-    the summary."""
-    live = Order.objects.filter(status__in=lifecycle.ordered(lifecycle.IN_SALES))
+    (INSERT ... SELECT: millions of orders never pass through Python). After seeding, a bulk load, or upgrading to
+    the summary.
+
+    A month at a time, each in a transaction of its own: placing an order waits for its day's summary row, so a
+    rebuild holds that row only while it recomputes one month, never for the whole run (test_sales_rebuild.py).
+    An order placed meanwhile is counted once: by the month's INSERT ... SELECT if committed before it, else by
+    its own upsert after it."""
+    months = _months_to_rebuild()
+    with transaction.atomic():  # days outside every month rebuilt: nothing sold then any more
+        outside = ~Q(day__range=(months[0][0], months[-1][1] - timedelta(days=1))) if months else Q()
+        DailySales.objects.filter(outside).delete()
+        DailyProductSales.objects.filter(outside).delete()
+    for first, after in months:
+        with transaction.atomic():
+            _rebuild_days(first, after)
+
+
+def _months_to_rebuild() -> list[tuple[date, date]]:
+    """[first day, first day after) of each month from the first sale, credit memo or summary row to today's."""
+    found = [Order.objects.aggregate(first=Min("created_at"))["first"],
+             CreditMemo.objects.aggregate(first=Min("created_at"))["first"]]
+    days = [timezone.localdate(moment) for moment in found if moment]
+    days += [day for day in (DailySales.objects.aggregate(first=Min("day"))["first"],
+                             DailyProductSales.objects.aggregate(first=Min("day"))["first"]) if day]
+    if not days:
+        return []
+    month, today, months = min(days).replace(day=1), max([timezone.localdate(), *days]), []
+    while month <= today:
+        after = (month + timedelta(days=32)).replace(day=1)
+        months.append((month, after))
+        month = after
+    return months
+
+
+def _rebuild_days(first: date, after: date) -> None:
+    """The summary rows of the days first <= day < after, recomputed; in the caller's transaction."""
+    start, end = _day_start(first), _day_start(after)
+    live = Order.objects.filter(status__in=lifecycle.ordered(lifecycle.IN_SALES), created_at__gte=start,
+                                created_at__lt=end)
     days = (live.annotate(sales_day=TruncDate("created_at"), staff=Coalesce("placed_by_id", Value(0)))
             .values("sales_day", "channel", "staff").annotate(n=Count("pk"), money=Sum("total")).order_by()
             .values_list("sales_day", "channel", "staff", "n", "money"))
-    credits = (CreditMemo.objects.annotate(sales_day=TruncDate("created_at"), sales_channel=F("order__channel"),
-                                           staff=Coalesce("order__placed_by_id", Value(0)))
+    credits = (CreditMemo.objects.filter(created_at__gte=start, created_at__lt=end)
+               .annotate(sales_day=TruncDate("created_at"), sales_channel=F("order__channel"),
+                         staff=Coalesce("order__placed_by_id", Value(0)))
                .values("sales_day", "sales_channel", "staff")
                .annotate(n=Value(0), money=Value(Decimal("0")), credited=Sum("total")).order_by()
                .values_list("sales_day", "sales_channel", "staff", "n", "money", "credited"))
@@ -128,14 +165,17 @@ def sales_rebuild() -> None:
     products = (lines.annotate(sales_day=TruncDate("order__created_at"))
                 .values("sales_day", "product_id").annotate(n=Sum("quantity"), money=Sum("line_total")).order_by()
                 .values_list("sales_day", "product_id", "n", "money"))
-    with transaction.atomic():
-        DailySales.objects.all().delete()
-        DailyProductSales.objects.all().delete()
-        _insert_from(DailySales, ("day", "channel", "staff_id", "orders", "revenue"), days)
-        # a day's credit memos go in its sales' row when it has one, a row of their own when not
-        _insert_from(DailySales, ("day", "channel", "staff_id", "orders", "revenue", "credited"), credits,
-                     merge="credited")
-        _insert_from(DailyProductSales, ("day", "product_id", "quantity", "revenue"), products)
+    DailySales.objects.filter(day__gte=first, day__lt=after).delete()
+    DailyProductSales.objects.filter(day__gte=first, day__lt=after).delete()
+    _insert_from(DailySales, ("day", "channel", "staff_id", "orders", "revenue"), days)
+    # a day's credit memos go in its sales' row when it has one, a row of their own when not
+    _insert_from(DailySales, ("day", "channel", "staff_id", "orders", "revenue", "credited"), credits,
+                 merge="credited")
+    _insert_from(DailyProductSales, ("day", "product_id", "quantity", "revenue"), products)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _insert_from(model, columns: tuple[str, ...], rows, *, merge: str = "") -> None:

@@ -1,0 +1,57 @@
+"""sales_rebuild at scale: a month at a time, so that placing an order never waits for the whole rebuild."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from orders.models import Order
+from orders.reporting import sales
+from tests.factories import CustomerFactory, ProductFactory
+from tests.helpers import place, postgres_only, sales_summary
+
+pytestmark = [pytest.mark.django_db(transaction=True), postgres_only]
+
+
+def test_placing_an_order_goes_ahead_while_a_rebuild_recomputes_an_earlier_month(checkout_setup, monkeypatch):
+    shipping = checkout_setup[0]
+    customer, lamp = CustomerFactory(), ProductFactory(sku="LMP", price=Decimal("10.00"), stock=100)
+    old = place(customer, [(lamp.pk, 1)], shipping).order
+    Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=75))
+    place(customer, [(lamp.pk, 2)], shipping)  # today's summary rows exist: the next order updates them
+    # given a rebuild paused inside the transaction of its first month, two months and more ago
+    paused, go_on = threading.Event(), threading.Event()
+    inserting = sales._insert_from
+
+    def pausing_insert(*args, **kwargs):
+        if not paused.is_set():
+            paused.set()
+            go_on.wait(timeout=30)
+        return inserting(*args, **kwargs)
+
+    monkeypatch.setattr(sales, "_insert_from", pausing_insert)
+    rebuild = threading.Thread(target=lambda: (sales.sales_rebuild(), connections.close_all()))
+    rebuild.start()
+    try:
+        assert paused.wait(timeout=30)
+        # then an order placed now neither waits for it nor fails (a lock held for the whole rebuild would)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        try:
+            placed = place(customer, [(lamp.pk, 3)], shipping).order
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+    finally:
+        go_on.set()
+        rebuild.join(timeout=60)
+    assert placed.pk
+    # and once the rebuild is done, each of the three orders is counted once
+    today = timezone.localdate()
+    days = {row[0]: row[3] for row in sales_summary()[0]}
+    assert days == {timezone.localdate(Order.objects.get(pk=old.pk).created_at): 1, today: 2}
+    assert {(row[0], row[2]) for row in sales_summary()[1]} == {
+        (timezone.localdate(Order.objects.get(pk=old.pk).created_at), 1), (today, 5)}
