@@ -30,6 +30,9 @@ from .scale_data import ScaleData
 SEEDED_MODELS = [Customer, Address, Product, TypePrice, Order, OrderLine, OrderEvent, Payment, Shipment,
                  ShipmentLine, Return, ReturnLine, CreditMemo, CreditMemoLine, Refund, StoreCredit, DailySales,
                  DailyProductSales, StockMovement, StockReceipt, Quote, QuoteVersion, QuoteEvent, StockReservation]
+# What seed_scale writes, so that data of an older shape is seeded again: 1, customers, products, orders and
+# lines; 2, and what followed each order (its events, shipment and payment: oms.bench.scale_data.History).
+SHAPE = 2
 TABLE = "bench_dataset"
 # Bench tooling only: a table no model owns, the same statement on PostgreSQL and SQLite.
 CREATE_TABLE = ("CREATE TABLE IF NOT EXISTS bench_dataset (description varchar(200) NOT NULL, "
@@ -46,11 +49,12 @@ class Dataset:
     @property
     def sizes(self) -> dict[str, int]:
         """The seed and sizes describe() wrote: seed, customers, products, orders."""
-        return {name: int(value) for name, value in (part.split("=") for part in self.description.split())}
+        parts = dict(part.split("=") for part in self.description.split())
+        return {name: int(parts[name]) for name in ("seed", "customers", "products", "orders")}
 
 
 def describe(*, customers: int, products: int, orders: int, seed: int) -> str:
-    return f"customers={customers} products={products} orders={orders} seed={seed}"
+    return f"customers={customers} products={products} orders={orders} seed={seed} shape={SHAPE}"
 
 
 def current() -> Dataset | None:

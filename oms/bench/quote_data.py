@@ -157,16 +157,21 @@ class QuoteData:
             f'"taxable": true}}' for product_id, quantity, cents, unit, reason in lines) + "]"
 
 
+# A merchant quotes far less than it sells: a million quotes stand beside a million orders and beside ten million.
+MAX_QUOTES = 1_000_000
+
+
 def quotes_topped_up(hot: list[int]) -> Quotes:
-    """The bench database holding as many quotes as its scale data has orders: the missing ones written now (into
-    empty tables with their indexes and keys rebuilt after, as seed_scale loads; else appended)."""
+    """The bench database holding as many quotes as its scale data has orders, up to MAX_QUOTES: the missing ones
+    written now (into empty tables with their indexes and keys rebuilt after, as seed_scale loads; else appended)."""
     dataset = datasets.current()
     sizes = dataset.sizes if dataset else {"seed": 1, "customers": 0, "products": 0, "orders": 0}
+    wanted = min(sizes["orders"], MAX_QUOTES)
     present = Quote.objects.count()
-    if present >= sizes["orders"] or not sizes["customers"] or not sizes["products"]:
+    if present >= wanted or not sizes["customers"] or not sizes["products"]:
         return Quotes(present, QuoteVersion.objects.count(), StockReservation.objects.count(), None)
     started = time.perf_counter()
-    data = QuoteData(ScaleData(vendor=connection.vendor, **sizes), count=sizes["orders"], end=timezone.now(),
+    data = QuoteData(ScaleData(vendor=connection.vendor, **sizes), count=wanted, end=timezone.now(),
                      hot=hot)
     written = [0, 0, 0]
     with transaction.atomic():

@@ -2,7 +2,9 @@
 
 A customer's or a product's attributes are a pure function of (seed, id): an order can snapshot
 its customer's name and address, or a line its product's price, without keeping a million
-customers in memory. Orders and lines come from one sequential random stream.
+customers in memory. Orders and lines come from one sequential random stream; what happened to an
+order after it was placed (its shipment, payment and timeline) is a pure function of its number and
+status, so adding it left the orders and lines as they were.
 Every value is plain ASCII without tabs, backslashes or quotes, so rows go into COPY and into
 hand-built JSON as they are.
 """
@@ -10,7 +12,7 @@ hand-built JSON as they are.
 import bisect
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 MASK64 = (1 << 64) - 1
@@ -93,6 +95,15 @@ TAX_RATE = "7.250"
 TAX_MILLI_PERCENT = 7250  # the same rate, as an integer for exact cent arithmetic
 LINE_COUNT_WEIGHTS = [30, 22, 16, 11, 8, 6, 4, 3]  # 1..8 lines, mean about 2.9
 LINE_COUNT_CDF = [sum(LINE_COUNT_WEIGHTS[: index + 1]) / 100 for index in range(8)]
+# What became of a seeded order, by status: shipped and completed orders went out in one shipment with every
+# unit, and completed ones were paid in full, by the order's method (account and PO orders by bank transfer).
+# Every order's timeline says it was placed; a shipment, a payment or a cancellation adds an event each.
+CARRIER = "Bench Freight"  # seed_scale.prepare makes it
+SHIPPED = ("shipped", "completed")
+PAID_BY = {"check": "check", "card_by_phone": "card_by_phone", "on_account": "bank_transfer",
+           "purchase_order": "bank_transfer"}
+SHIP_AFTER_DAYS = 3  # shipped orders are at least 5 days old (status)
+PAID_AFTER_DAYS = 12
 CHANNELS = ["phone"] * 12 + ["email"] * 5 + ["fax"] + ["other"] * 2
 PAYMENTS = ["check", "on_account", "on_account", "purchase_order", "card_by_phone"]
 
@@ -258,20 +269,23 @@ class ScaleData:
                    (h >> 32) % 100 >= 2, created, created)
 
     # --- orders and lines ----------------------------------------------------------------
-    def order_chunks(self, *, size: int = 5000) -> Iterator[tuple[list, list]]:
-        """(order rows, line rows) a chunk at a time, orders numbered 1..N oldest first."""
+    def order_chunks(self, *, size: int = 5000) -> Iterator["OrderChunk"]:
+        """Orders numbered 1..N oldest first, with their lines and what followed, a chunk at a time."""
         rng = random.Random(self.seed)
+        after = History()
         line_id = 0
         for start in range(1, self.orders + 1, size):
-            orders, lines = [], []
+            chunk = OrderChunk()
             for number in range(start, min(start + size, self.orders + 1)):
                 order_lines = self.lines_of(rng, number, line_id)
                 line_id += len(order_lines)
-                lines += order_lines
-                orders.append(self.order_row(rng, number, sum(line[7] for line in order_lines)))
-            for line in lines:
-                line[7] = money(line[7])  # line totals were kept in cents for the order's sum
-            yield orders, [tuple(line) for line in lines]
+                subtotal = sum(line[7] for line in order_lines)
+                for line in order_lines:
+                    line[7] = money(line[7])  # line totals were kept in cents for the order's sum
+                order = self.order_row(rng, number, subtotal)
+                chunk.orders.append(order + after.add(chunk, self, order, order_lines))
+                chunk.lines += map(tuple, order_lines)
+            yield chunk
 
     def lines_of(self, rng: random.Random, number: int, line_id: int) -> list[list]:
         count = 1 + bisect.bisect_left(LINE_COUNT_CDF, rng.random())
@@ -327,3 +341,71 @@ class ScaleData:
 
     def timestamp(self, seconds: int) -> str:
         return timestamp(seconds, self.days, self.utc_suffix)
+
+
+@dataclass
+class OrderChunk:
+    """Rows of one chunk of orders, each list in its model's field order (seed_scale's *_FIELDS)."""
+
+    orders: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    payments: list = field(default_factory=list)
+    shipments: list = field(default_factory=list)
+    shipment_lines: list = field(default_factory=list)
+
+
+class History:
+    """What followed each order's placing: its events, its shipment and lines shipped, its payment; the ids of
+    each kind of row count on from one chunk to the next."""
+
+    def __init__(self):
+        self.event_id = self.payment_id = self.shipment_id = self.shipment_line_id = 0
+
+    def add(self, chunk: OrderChunk, data: ScaleData, order: tuple, lines: list[list]) -> tuple:
+        """Append the order's history to ``chunk``; return the order row's tail: amount_paid, payment_status."""
+        number, status, payment_method, email, total, created = (order[0], order[3], order[11], order[7],
+                                                                  order[17], order[23])
+        placed = int(datetime.fromisoformat(created[:19]).replace(tzinfo=UTC).timestamp())
+        self._event(chunk, number, "placed", created, f'{{"total": "{total}", "lines": {len(lines)}}}')
+        for line in lines:
+            line.append(line[6] if status in SHIPPED else 0)  # quantity_shipped
+        if status == "cancelled":
+            self._event(chunk, number, "cancelled", created,
+                        '{"reason": "Customer changed their mind", "restocked": {}}')
+        if status in SHIPPED:
+            self._shipment(chunk, data, number, email, placed + SHIP_AFTER_DAYS * DAY, lines)
+        if status != "completed":
+            return "0.00", "unpaid"
+        self.payment_id += 1
+        paid_at = data.timestamp(placed + PAID_AFTER_DAYS * DAY)
+        method = PAID_BY[payment_method]
+        chunk.payments.append((self.payment_id, number, total, method, "", paid_at[:10], paid_at))
+        self._event(chunk, number, "payment_recorded", paid_at,
+                    f'{{"payment": {self.payment_id}, "amount": "{total}", "method": "{method}", "reference": "", '
+                    f'"status": "paid", "balance": "0.00"}}')
+        return total, "paid"
+
+    def _shipment(self, chunk: OrderChunk, data: ScaleData, number: int, email: str, seconds: int,
+                  lines: list[list]) -> None:
+        self.shipment_id += 1
+        shipped_at = data.timestamp(seconds)
+        tracking = f"1ZB{mix64(data.seed ^ number) % 10**12:012d}"
+        chunk.shipments.append((self.shipment_id, number, tracking_json(tracking), shipped_at[:10], shipped_at,
+                                email, "sent" if email else "not_requested", shipped_at if email else None))
+        shipped = []
+        for line in lines:
+            self.shipment_line_id += 1
+            chunk.shipment_lines.append((self.shipment_line_id, self.shipment_id, line[0], line[6]))
+            shipped.append(f'"{line[3]}": {line[6]}')
+        self._event(chunk, number, "shipment_recorded", shipped_at,
+                    f'{{"shipment": {self.shipment_id}, "lines": {{{", ".join(shipped)}}}, "carrier": "{CARRIER}", '
+                    f'"tracking": {tracking_json(tracking)}, "status": "shipped"}}')
+
+    def _event(self, chunk: OrderChunk, number: int, kind: str, created: str, data: str) -> None:
+        self.event_id += 1
+        chunk.events.append((self.event_id, number, kind, created, "", data))
+
+
+def tracking_json(number: str) -> str:
+    return f'["{number}"]'

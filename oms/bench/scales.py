@@ -26,7 +26,7 @@ class Scale:
 SCALES = {scale.name: scale for scale in (
     Scale("100k", customers=100_000, products=10_000, orders=100_000),
     Scale("1m", customers=1_000_000, products=100_000, orders=1_000_000),
-    Scale("10m", customers=10_000_000, products=100_000, orders=1_000_000),
+    Scale("10m", customers=10_000_000, products=100_000, orders=10_000_000),
 )}
 DEFAULT = "1m"
 

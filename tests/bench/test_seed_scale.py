@@ -11,7 +11,8 @@ from catalog.models import Product
 from customers.models import RETAIL, Address, Customer
 from oms.bench import datasets
 from oms.bench.bulk_load import Loader
-from orders.models import Order, OrderLine
+from orders.events import describe
+from orders.models import Order, OrderEvent, OrderLine
 from orders.pricing.totals import TaxRule, order_totals
 from tests.factories import CustomerFactory, UserFactory
 
@@ -92,7 +93,7 @@ def test_seed_scale_records_the_data_set_it_wrote():
     seed(seed=5)
     seed(seed=6)
     dataset = datasets.current()
-    assert dataset.description == "customers=120 products=40 orders=150 seed=6"
+    assert dataset.description == "customers=120 products=40 orders=150 seed=6 shape=2"
     assert dataset.load_seconds > 0
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM bench_dataset")
@@ -126,19 +127,57 @@ def test_data_marked_by_the_old_seed_user_is_seed_data():
     # then it is seed data, reused by the benchmark and replaced without --force
     assert datasets.current().description == "customers=120 products=40 orders=150 seed=1"
     seed(seed=2)
-    assert datasets.current().description == "customers=120 products=40 orders=150 seed=2"
+    assert datasets.current().description == "customers=120 products=40 orders=150 seed=2 shape=2"
+
+
+def test_data_of_an_older_shape_is_seeded_again_by_the_benchmark():
+    # given data seeded before orders had their history (the description without a shape)
+    seed()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE bench_dataset SET description = 'customers=120 products=40 orders=150 seed=1'")
+    assert datasets.current().sizes == {"seed": 1} | SIZES
+    # then the benchmark's description differs, so it seeds again rather than reuse the data
+    assert datasets.current().description != datasets.describe(seed=1, **SIZES)
 
 
 def test_seeded_rows_hold_their_fields_defaults_in_the_columns_the_seed_leaves_out():
     seed()
     assert set(Customer.objects.values_list("customer_type__name", "tax_exempt", "tax_exemption_number")) == {
         (RETAIL, False, "")}
-    assert set(Order.objects.values_list("customer_type", "discount", "tax_exempt", "amount_paid", "payment_status",
-                                         "version", "due_date")) == {("", Decimal("0"), False, Decimal("0"),
-                                                                      Order.PaymentStatus.UNPAID, 1, None)}
+    assert set(Order.objects.values_list("customer_type", "discount", "tax_exempt", "amount_credited", "version",
+                                         "due_date")) == {("", Decimal("0"), False, Decimal("0"), 1, None)}
     assert set(OrderLine.objects.values_list("is_custom", "discount", "price_reason", "taxable",
-                                             "quantity_shipped", "list_price")) == {
+                                             "quantity_returned", "list_price")) == {
         (False, Decimal("0"), "", True, 0, None)}
+
+
+def test_seeded_orders_have_the_history_their_status_implies():
+    seed(orders=400)
+    orders = Order.objects.prefetch_related("lines", "events", "payments", "shipments__lines")
+    statuses = set()
+    for order in orders:
+        statuses.add(order.status)
+        kinds = [event.kind for event in order.events.all()]
+        lines = order.lines.all()
+        assert kinds[-1] == OrderEvent.Kind.PLACED  # the oldest: the timeline is newest first
+        assert describe(order.events.all()[len(kinds) - 1]).startswith("Placed")
+        shipped = order.status in (Order.Status.SHIPPED, Order.Status.COMPLETED)
+        # a shipped order went out in one shipment of every unit, and its timeline says so
+        assert [line.quantity_shipped for line in lines] == [line.quantity if shipped else 0 for line in lines]
+        assert order.shipments.count() == int(shipped)
+        assert (OrderEvent.Kind.SHIPMENT_RECORDED in kinds) is shipped
+        if shipped:
+            shipment = order.shipments.get()
+            assert {line.order_line_id: line.quantity for line in shipment.lines.all()} == {
+                line.pk: line.quantity for line in lines}
+            assert shipment.shipped_on > order.created_at.date()
+        # a completed order was paid in full, once
+        paid = order.status == Order.Status.COMPLETED
+        assert [payment.amount for payment in order.payments.all()] == ([order.total] if paid else [])
+        assert (order.amount_paid, order.payment_status, order.balance_due) == (
+            (order.total, Order.PaymentStatus.PAID, 0) if paid else (0, Order.PaymentStatus.UNPAID, order.total))
+        assert (OrderEvent.Kind.CANCELLED in kinds) is (order.status == Order.Status.CANCELLED)
+    assert {Order.Status.PLACED, Order.Status.SHIPPED, Order.Status.COMPLETED} <= statuses
 
 
 def test_the_loader_refuses_rows_that_leave_out_a_column_with_no_default():

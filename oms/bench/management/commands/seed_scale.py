@@ -18,8 +18,10 @@ from catalog.models import Product
 from customers.models import Address, Customer
 from oms.bench import datasets
 from oms.bench.bulk_load import Loader
-from oms.bench.scale_data import SHIPPING, TAX_RATE, ScaleData
-from orders.models import Order, OrderLine
+from oms.bench.scale_data import CARRIER, SHIPPING, TAX_RATE, ScaleData
+from orders.fulfilment.models import Carrier, Shipment, ShipmentLine
+from orders.models import Order, OrderEvent, OrderLine
+from orders.payments.models import Payment
 from orders.pricing.models import ShippingMethod, TaxRate
 from orders.reporting.sales import sales_rebuild
 
@@ -32,8 +34,17 @@ PRODUCT_FIELDS = ["id", "sku", "name", "description", "price", "stock", "track_i
 ORDER_FIELDS = ["number", "checkout_token", "customer", "status", "channel", "placed_by", "customer_name",
                 "customer_email", "billing_address", "shipping_address", "shipping_method", "payment_method",
                 "payment_reference", "subtotal", "shipping", "tax_rate", "tax", "total", "staff_note",
-                "customer_note", "confirmation_state", "confirmation_sent_at", "confirmation_error", "created_at"]
-LINE_FIELDS = ["id", "order", "product", "sku", "name", "unit_price", "quantity", "line_total"]
+                "customer_note", "confirmation_state", "confirmation_sent_at", "confirmation_error", "created_at",
+                "amount_paid", "payment_status"]
+LINE_FIELDS = ["id", "order", "product", "sku", "name", "unit_price", "quantity", "line_total", "quantity_shipped"]
+# What followed the orders (oms.bench.scale_data.History), in the order the chunk's lists hold them.
+HISTORY = [
+    ("events", OrderEvent, ["id", "order", "kind", "created_at", "message", "data"]),
+    ("payments", Payment, ["id", "order", "amount", "method", "reference", "received_on", "created_at"]),
+    ("shipments", Shipment, ["id", "order", "tracking_numbers", "shipped_on", "created_at", "email_to",
+                             "email_state", "email_sent_at", "carrier"]),
+    ("shipment_lines", ShipmentLine, ["id", "shipment", "order_line", "quantity"]),
+]
 
 
 class Command(BaseCommand):
@@ -77,6 +88,7 @@ class Command(BaseCommand):
                                                                       "position": position})
         if not TaxRate.objects.filter(is_active=True).exists():
             TaxRate.objects.create(name="State sales tax", rate=Decimal(TAX_RATE))
+        Carrier.objects.get_or_create(name=CARRIER, defaults={"tracking_url": "https://carrier.example/track?n={number}"})
 
     def load(self, loader: Loader, data: ScaleData) -> dict[str, tuple[int, float]]:
         counts = {}
@@ -85,7 +97,7 @@ class Command(BaseCommand):
         second = self.table(loader, Address, ADDRESS_FIELDS, data.second_address_rows(), None, "addresses (2nd)")
         counts["addresses"] = (primary[0] + second[0], primary[1] + second[1])
         counts["products"] = self.table(loader, Product, PRODUCT_FIELDS, data.product_rows(), data.products)
-        counts["orders + lines"] = self.orders(loader, data)
+        counts["orders and what followed"] = self.orders(loader, data)
         return counts
 
     def table(self, loader, model, fields, rows, total, label=None) -> tuple[int, float]:
@@ -95,12 +107,19 @@ class Command(BaseCommand):
         return count, time.perf_counter() - started
 
     def orders(self, loader: Loader, data: ScaleData) -> tuple[int, float]:
+        """Orders, lines, events, payments, shipments and their lines; the carrier column is the one carrier's."""
         started = time.perf_counter()
+        carrier = Carrier.objects.get(name=CARRIER).pk
         count = 0
-        with self.bar("orders", data.orders) as order_bar, self.bar("order lines", None, position=1) as line_bar:
-            for orders, lines in data.order_chunks():
-                count += loader.write(Order, ORDER_FIELDS, orders, order_bar)
-                count += loader.write(OrderLine, LINE_FIELDS, lines, line_bar)
+        with self.bar("orders", data.orders) as order_bar, self.bar("other rows", None, position=1) as other_bar:
+            for chunk in data.order_chunks():
+                count += loader.write(Order, ORDER_FIELDS, chunk.orders, order_bar)
+                count += loader.write(OrderLine, LINE_FIELDS, chunk.lines, other_bar)
+                for name, model, fields in HISTORY:
+                    rows = getattr(chunk, name)
+                    if model is Shipment:
+                        rows = (row + (carrier,) for row in rows)
+                    count += loader.write(model, fields, rows, other_bar)
         return count, time.perf_counter() - started
 
     def bar(self, label: str, total: int | None, position: int = 0):
