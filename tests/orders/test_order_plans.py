@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from customers.models import Customer
+from orders.models import Order
 from orders.ordering.selectors import last_ordered
 from orders.selectors import OrderFilters, order_search_page
 from tests.factories import UserFactory
@@ -90,7 +91,10 @@ def days_ago(days: int):
      ({"backordered": True}, "order_backordered"),
      ({"date_from": 10}, "orders_order_pkey"),
      ({"date_to": 10}, "orders_order_pkey"),
-     ({"date_from": 12, "date_to": 10}, "orders_order_pkey")],
+     ({"date_from": 12, "date_to": 10}, "orders_order_pkey"),
+     # combined: along the rarer filter's index, the others checked on the rows it reads
+     ({"status": "completed", "channel": "fax"}, "order_channel_newest"),
+     ({"status": "cancelled", "channel": "fax", "date_from": 12}, None)],
 )
 def test_each_filters_first_page_reads_about_a_page(plans, filters, index):
     filters = {key: days_ago(value) if key.startswith("date") else value for key, value in filters.items()}
@@ -126,3 +130,38 @@ def test_last_ordered_reads_one_batch_of_the_customers_newest_lines(plans):
     assert "Sort" not in {node["Node Type"] for node, _ in nodes(plan)}, plan
     assert "order_customer_newest" in {node.get("Index Name") for node in scans(plan)}, plan
     assert all(rows_read(node) <= 400 for node in scans(plan)), plan
+
+
+def test_a_months_sales_rebuild_reads_that_months_orders_along_their_date(plans):
+    from orders.reporting.sales import _rebuild_days
+
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    month = list(explained_statements(lambda: _rebuild_days(first, today + timezone.timedelta(days=1))))
+    in_month = Order.objects.filter(created_at__date__gte=first).count()
+    read = []
+    for sql, plan in month:  # the sales' and the products' statements read the month's orders by date, no more
+        if "orders_creditmemo" in sql:  # a month's credit memos, each joined to its order by key
+            continue
+        assert "Seq Scan" not in {node["Node Type"] for node in scans(plan)}, plan
+        read += [rows_read(node) for node in scans(plan) if node.get("Relation Name") == "orders_order"]
+    assert len(read) == 2 and all(in_month <= rows <= in_month + 1_500 for rows in read), read
+
+
+def explained_statements(call):
+    """(sql, executed plan) of each statement ``call`` runs that reads orders, run again under EXPLAIN ANALYZE in
+    a savepoint (the inserts among them are undone)."""
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        call()
+        transaction.set_rollback(True)
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if "orders_order" not in sql or not sql.lstrip().upper().startswith(("SELECT", "INSERT", "WITH")):
+            continue
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            yield sql, cursor.fetchone()[0][0]["Plan"]
+            transaction.set_rollback(True)
