@@ -161,14 +161,47 @@ def order_page_rows(bench: PageBench, terms: list[Term], cart_ids: dict[str, str
         (f"order search by customer name '{common}'", f"{orders}?{urlencode({'q': common})}", 25),
         (f"order search by customer name '{rare}'", f"{orders}?{urlencode({'q': rare})}", 25),
     ]
-    if customer_id := _customer_with_most_orders():
-        count = Order.objects.filter(customer_id=customer_id).count()
-        cases.append((f"customer page, {count} orders", reverse("customers:detail", args=[customer_id]), 25))
+    if middle := Order.objects.filter(number=Order.objects.count() // 2).values_list("number", flat=True).first():
+        cases.append(("order search by order number", f"{orders}?{urlencode({'q': f'#{middle}'})}", 25))
+    busy = []
+    if customer := Customer.objects.filter(pk=_customer_with_most_orders()).first():
+        count = Order.objects.filter(customer_id=customer.pk).count()
+        cases.append((f"customer page, {count} orders", reverse("customers:detail", args=[customer.pk]), 25))
+        if customer.company:
+            cases.append((f"order search by company '{customer.company}'",
+                          f"{orders}?{urlencode({'q': customer.company})}", 25))
+        if customer.email:
+            fragment = customer.email.split("@")[0][:12]
+            cases.append((f"order search by email fragment '{fragment}'", f"{orders}?{urlencode({'q': fragment})}",
+                          25))
+        # their cart (Last ordered reads their latest orders' lines), and Reorder of their latest order
+        session = bench.client.session
+        cart = Cart.create(session, customer_id=customer.pk)
+        session.save()
+        cases.append((f"cart of the customer with {count} orders (Last ordered)",
+                      reverse("orders:cart", args=[cart.id]), 25))
+        busy = [reorder_row(section, bench, customer.pk, count)]
     cases += [
         (f"cart with {cart_ids['lines']} lines", reverse("orders:cart", args=[cart_ids["full"]]), 30),
         (f"checkout review with {cart_ids['lines']} lines", reverse("orders:checkout", args=[cart_ids["full"]]), 30),
     ]
-    return [page_row(section, bench, case, url, limit) for case, url, limit in cases]
+    return [page_row(section, bench, case, url, limit) for case, url, limit in cases] + busy
+
+
+def reorder_row(section: str, bench: PageBench, customer_id: int, count: int) -> Row:
+    """Reorder of a customer's latest order: the POST that fills a new cart with its lines (answered by a
+    redirect to that cart)."""
+    number = Order.objects.filter(customer_id=customer_id).order_by("-number").values_list("number", flat=True)[0]
+    url = reverse("orders:reorder", args=[number])
+
+    def reorder():
+        response = bench.client.post(url)
+        if response.status_code != 302:
+            raise RuntimeError(f"POST {url} answered {response.status_code}")
+
+    timing = time_ms(reorder, repeats=bench.repeats)
+    return Row(section, f"Reorder, the latest of {count} orders of one customer", timing, target="<= 25 ms",
+               met=within(timing, 25))
 
 
 def page_row(section: str, bench: PageBench, case: str, url: str, limit: float = 25, headers=None, *,

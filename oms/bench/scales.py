@@ -41,9 +41,10 @@ def database_name(base: str, scale: str) -> str:
     return f"{base}_{scale}"
 
 
-def use_database(name: str) -> bool:
+def use_database(name: str, *, migrate: bool = True) -> bool:
     """Point the default connection (and every thread's, and gunicorn's) at database ``name``,
-    creating and migrating it first when it does not exist; True when it was created."""
+    creating it first when it does not exist, and migrate it (unless ``migrate`` is False: the
+    caller migrates); True when it was created."""
     created = False
     if connection.vendor == "postgresql":
         # A connection without a database, as Django uses to create test databases.
@@ -57,7 +58,8 @@ def use_database(name: str) -> bool:
     connection.close()
     # The connection handler shares this dict with every connection it opens later, in any thread.
     connection.settings_dict["NAME"] = name
-    call_command("migrate", interactive=False, verbosity=0)
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
     return created
 
 

@@ -24,11 +24,12 @@ def test_bench_quick_run_measures_every_part(tmp_path):
 
     run = json.loads((tmp_path / "bench-custom.json").read_text())
     sections = {row["section"].split(".")[0] for row in run["results"]}
-    assert {"1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "11", "12"} <= sections
+    assert {"1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "11", "12", "13"} <= sections
     by_case = {row["case"]: row for row in run["results"]}
     assert any(case.startswith("PEER stock admin") for case in by_case)
     assert by_case["now / before"]["value"].endswith("%")
-    assert run["meta"]["data"] == "customers=300 products=60 orders=300 seed=1"
+    assert run["meta"]["data"] == "customers=300 products=60 orders=300 seed=1 shape=2"
+    assert any(re.fullmatch(r"sales_rebuild of [0-9,]+ orders", case) for case in by_case)
     assert run["meta"]["load_seconds"] > 0 and run["meta"]["database_bytes"] > 0
     assert "Scale curve" in output.getvalue()
     assert by_case["order page, 200-event timeline"]["extra"]["queries"] < 20
@@ -51,6 +52,8 @@ def test_bench_quick_run_measures_every_part(tmp_path):
         assert by_case["errors"]["value"] == "0"
         assert by_case["stock and order counts reconcile"]["value"] == "exact"
         assert by_case["ours / floor, 4 worker threads"]["value"].endswith("%")
+        beside = by_case["placing an order during sales_rebuild: the slowest"]
+        assert beside["met"] and beside["extra"]["orders placed"] >= 1
 
     # The same results filed as two scales: the curve lists every search row with its growth.
     for scale in ("100k", "10m"):

@@ -22,6 +22,7 @@ from oms.bench import (
     api,
     changes,
     datasets,
+    decade,
     fulfilment,
     http_load,
     pages,
@@ -43,7 +44,7 @@ QUICK = {"repeats": 3, "service_orders": 10, "rounds": 2, "worker_orders": 5, "c
          "deliveries": 10}
 SIZES = ("customers", "products", "orders")
 # the table's section numbers, for --sections
-SECTIONS = ("1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "10", "11", "12")
+SECTIONS = ("1", "2", "3", "4", "4b", "5-6", "7", "8", "9", "10", "11", "12", "13")
 PAGE_SECTIONS = {"1", "2", "3", "7"}  # what --pages-only keeps (of 7: the order page and the list's filters)
 
 
@@ -72,6 +73,9 @@ class Command(BaseCommand):
                                  f"({' '.join(SECTIONS)}), or those --pages-only keeps.")
         parser.add_argument("--http-clients", type=int)
         parser.add_argument("--http-seconds", type=float)
+        parser.add_argument("--migrations-since", metavar="APP.NAME",
+                            help="Take the scale's database back to this migration first, so that every migration "
+                                 "after it is applied again and timed (section 13).")
         parser.add_argument("--results", type=Path, default=settings.BASE_DIR / "var",
                             help="Folder of the bench-<scale>.json files (written and read for the curve).")
 
@@ -81,8 +85,9 @@ class Command(BaseCommand):
             if options[option] is not None:
                 plan[key] = options[option]
         scale, sizes = self.scale_and_sizes(options)
+        migration_rows = []
         if scale != "custom":
-            self.use_scale_database(scale)
+            migration_rows = self.use_scale_database(scale, since=options["migrations_since"])
         dataset = self.ensure_data(sizes | {"seed": options["seed"]}, options)
         size_bytes = database_bytes()
         user = self.bench_user()
@@ -93,6 +98,9 @@ class Command(BaseCommand):
         rows = self.page_rows(user, plan["repeats"], plan["peer_repeats"], sections)
         if not options["pages_only"]:
             rows += self.other_rows(user, plan, sections)
+            if "13" in sections:
+                self.stdout.write("sales_rebuild beside placing ...")
+                rows += migration_rows + decade.rebuild_rows(user)
         meta = self.meta(scale, plan, dataset, size_bytes)
         self.stdout.write(report(rows, self.header(meta)))
         # Some sections only: saved beside the whole table's file (which the scale curve reads), and no curve.
@@ -141,10 +149,17 @@ class Command(BaseCommand):
         scale = options["scale"] or DEFAULT
         return scale, SCALES[scale].sizes()
 
-    def use_scale_database(self, scale: str) -> None:
+    def use_scale_database(self, scale: str, *, since: str | None) -> list:
+        """Switch to the scale's database; a new one is migrated at once, an existing one (its data set) one
+        migration at a time beside a probe of orders (section 13's rows)."""
         name = database_name(connection.settings_dict["NAME"], scale)
-        created = use_database(name)
+        created = use_database(name, migrate=False)
         self.stdout.write(f"Scale {scale}: database {name}{' (created)' if created else ''}.")
+        if created:
+            call_command("migrate", interactive=False, verbosity=0)
+            return []
+        self.stdout.write("Migrating, each migration timed beside reads and writes of orders ...")
+        return decade.migrate_timed(since)
 
     def ensure_data(self, sizes: dict[str, int], options) -> datasets.Dataset:
         description = datasets.describe(**sizes)
