@@ -1,5 +1,6 @@
-"""The scale curve: each search row at every scale that has a results file, with its growth from
-the scale before (the smaller data set), read from var/bench-<scale>.json."""
+"""The scale curve: each row at every scale that has a results file, with its growth from the scale before
+(the smaller data set), read from var/bench-<scale>.json. Rows are matched by name across scales, without
+what the data set names in them: search terms by their kind, counts of orders as N."""
 
 import json
 import re
@@ -8,6 +9,7 @@ from pathlib import Path
 from .measure import table
 
 QUOTED = re.compile(r" '(.*)'")
+ORDERS = re.compile(r"\b\d[\d,]* (orders|lines)\b")
 
 
 def results_path(folder: Path, scale: str) -> Path:
@@ -28,26 +30,27 @@ def scale_curve(folder: Path, scales: list[str]) -> str:
             cells.append(_cell(value, previous))
             previous = value
         rows.append(cells)
-    headers = ["search (median ms) / data", *(_header(scale, runs) for scale in runs)]
+    headers = ["row (median ms unless said) / data", *(_header(scale, runs) for scale in runs)]
     return "\n".join(["", "Scale curve (×: growth from the scale to its left)", table(headers, rows)])
 
 
 def _figures(run: dict) -> dict[str, tuple[float, str]]:
-    """(value, unit) of each search row, named without the term (terms come from each data set),
-    then the data set's own figures."""
+    """(value, unit) of each row with a figure, named without what the data set put in it (search terms become
+    their kind, numbers of orders N), then the data set's own figures."""
     meta = run["meta"]
     kinds = {}  # search term -> its kind, from section 1's "<surface>: <kind> '<term>'"
     figures = {}
     for row in run["results"]:
-        if not isinstance(row["value"], dict) or not _is_search(row):
+        value = _value(row)
+        if value is None:
             continue
         case, match = row["case"], QUOTED.search(row["case"])
         if match and row["section"].startswith("1."):
             kinds.setdefault(match[1], case[:match.start()].split(": ", 1)[-1])
             case = case[:match.start()]
         elif match:
-            case = f"{case[:match.start()]}, {kinds.get(match[1], match[1])}"
-        figures[case] = (row["value"]["median"], "ms")
+            case = f"{case[:match.start()]}, {kinds.get(match[1], 'term')}{case[match.end():]}"
+        figures.setdefault(ORDERS.sub(r"N \1", case), value)
     if meta.get("database_bytes"):
         figures["database size"] = (meta["database_bytes"] / 2**30, "GiB")
     if meta.get("load_seconds"):
@@ -55,8 +58,14 @@ def _figures(run: dict) -> dict[str, tuple[float, str]]:
     return figures
 
 
-def _is_search(row: dict) -> bool:
-    return row["section"].startswith("1.") or " search " in f" {row['case']} "
+def _value(row: dict) -> tuple[float, str] | None:
+    """A timed row's median in ms, or a row's figure in its own unit; None for a row without a number."""
+    if isinstance(row["value"], dict):
+        return row["value"]["median"], "ms"
+    try:
+        return float(str(row["value"]).rstrip("%").replace(",", "")), row["unit"] or "%"
+    except ValueError:
+        return None
 
 
 def _cell(value: tuple[float, str] | None, previous: tuple[float, str] | None) -> str:
