@@ -4,7 +4,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from oms.bench import decade
 from tests.factories import OrderFactory
