@@ -87,13 +87,13 @@ def migrate_timed(since: str | None = None) -> list[Row]:
     if since:
         app, name = since.split(".", 1)
         call_command("migrate", app, name, interactive=False, verbosity=0)
-    rows = []
+    rows, orders = [], Order.objects.count()
     for app, name in pending_migrations():
         with OrderProbe() as probe:
             started = time.perf_counter()
             call_command("migrate", app, name, interactive=False, verbosity=0)
             seconds = time.perf_counter() - started
-        rows.append(_wait_row(f"migration {app}.{name} on {Order.objects.count():,} orders", seconds, probe.waits))
+        rows.append(_wait_row(f"migration {app}.{name} on {orders:,} orders", seconds, probe.waits))
     return rows or [Row(SECTION, "migrations", "none to apply: the data set is migrated", unit="",
                         extra={"to time again": "manage.py bench --migrations-since APP.NAME"})]
 

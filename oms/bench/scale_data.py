@@ -269,10 +269,11 @@ class ScaleData:
                    (h >> 32) % 100 >= 2, created, created)
 
     # --- orders and lines ----------------------------------------------------------------
-    def order_chunks(self, *, size: int = 5000) -> Iterator["OrderChunk"]:
-        """Orders numbered 1..N oldest first, with their lines and what followed, a chunk at a time."""
+    def order_chunks(self, *, carrier: int, size: int = 5000) -> Iterator["OrderChunk"]:
+        """Orders numbered 1..N oldest first, with their lines and what followed (shipped by ``carrier``, the
+        CARRIER's id), a chunk at a time."""
         rng = random.Random(self.seed)
-        after = History()
+        after = History(carrier)
         line_id = 0
         for start in range(1, self.orders + 1, size):
             chunk = OrderChunk()
@@ -359,7 +360,8 @@ class History:
     """What followed each order's placing: its events, its shipment and lines shipped, its payment; the ids of
     each kind of row count on from one chunk to the next."""
 
-    def __init__(self):
+    def __init__(self, carrier: int):
+        self.carrier = carrier
         self.event_id = self.payment_id = self.shipment_id = self.shipment_line_id = 0
 
     def add(self, chunk: OrderChunk, data: ScaleData, order: tuple, lines: list[list]) -> tuple:
@@ -392,7 +394,8 @@ class History:
         shipped_at = data.timestamp(seconds)
         tracking = f"1ZB{mix64(data.seed ^ number) % 10**12:012d}"
         chunk.shipments.append((self.shipment_id, number, tracking_json(tracking), shipped_at[:10], shipped_at,
-                                email, "sent" if email else "not_requested", shipped_at if email else None))
+                                email, "sent" if email else "not_requested", shipped_at if email else None,
+                                self.carrier))
         shipped = []
         for line in lines:
             self.shipment_line_id += 1

@@ -107,19 +107,16 @@ class Command(BaseCommand):
         return count, time.perf_counter() - started
 
     def orders(self, loader: Loader, data: ScaleData) -> tuple[int, float]:
-        """Orders, lines, events, payments, shipments and their lines; the carrier column is the one carrier's."""
+        """Orders, lines, events, payments, shipments and their lines."""
         started = time.perf_counter()
         carrier = Carrier.objects.get(name=CARRIER).pk
         count = 0
         with self.bar("orders", data.orders) as order_bar, self.bar("other rows", None, position=1) as other_bar:
-            for chunk in data.order_chunks():
+            for chunk in data.order_chunks(carrier=carrier):
                 count += loader.write(Order, ORDER_FIELDS, chunk.orders, order_bar)
                 count += loader.write(OrderLine, LINE_FIELDS, chunk.lines, other_bar)
                 for name, model, fields in HISTORY:
-                    rows = getattr(chunk, name)
-                    if model is Shipment:
-                        rows = (row + (carrier,) for row in rows)
-                    count += loader.write(model, fields, rows, other_bar)
+                    count += loader.write(model, fields, getattr(chunk, name), other_bar)
         return count, time.perf_counter() - started
 
     def bar(self, label: str, total: int | None, position: int = 0):
