@@ -6,6 +6,7 @@ import statistics
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.management import call_command
@@ -26,6 +27,52 @@ from .measure import Row, stats
 SECTION = "13. Ten million orders: migrations and rebuilds beside live orders"
 WAIT_LIMIT = 1.0  # seconds a read or a write of orders may wait on a migration or a rebuild
 PROBE_INTERVAL = 0.02
+SLOW = 0.1  # a statement running this long is looked at: what it waits on, and behind which statement
+
+
+class WaitWatcher:
+    """From a connection of its own, every 50 ms: while a watched backend's statement has run longer than SLOW,
+    what PostgreSQL says it waits on (pg_stat_activity) and the statement of whoever blocks it, counted. A long
+    wait is then a lock (and whose) or I/O, not a guess."""
+
+    def __init__(self):
+        self.pid: int | None = None
+        self.seen: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def watch(self) -> None:
+        """Called on the watched thread: its own connection's backend is the one watched."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.pid = cursor.fetchone()[0]
+
+    def __enter__(self) -> "WaitWatcher":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def commonest(self) -> str:
+        return "; ".join(f"{what} ({count})" for what, count in self.seen.most_common(2)) or "none"
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(0.05):
+                if self.pid is None:
+                    continue
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT a.wait_event_type, a.wait_event, (SELECT left(b.query, 60) FROM pg_stat_activity b"
+                        " WHERE b.pid = any(pg_blocking_pids(a.pid)) LIMIT 1) FROM pg_stat_activity a"
+                        " WHERE a.pid = %s AND a.state = 'active' AND now() - a.query_start > %s * interval '1 s'",
+                        [self.pid, SLOW])
+                    for kind, event, blocker in cursor.fetchall():
+                        self.seen[f"{kind or 'CPU'}:{event or '-'}" + (f" behind {blocker!r}" if blocker else "")] += 1
+        finally:
+            connections.close_all()
 
 
 @dataclass
@@ -45,21 +92,25 @@ class OrderProbe:
     def __init__(self):
         self.number = Order.objects.order_by("-number").values_list("number", flat=True).first()
         self.waits = Waits()
+        self.watcher = WaitWatcher()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> "OrderProbe":
         if self.number is not None:
+            self.watcher.__enter__()
             self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
-        if self._thread.is_alive():
+        if self.number is not None:
             self._thread.join(timeout=120)
+            self.watcher.__exit__()
 
     def _run(self) -> None:
         try:
+            self.watcher.watch()
             while not self._stop.is_set():
                 self._timed("read", lambda: (list(Order.objects.filter(number=self.number).values_list("number")),
                                              list(OrderLine.objects.filter(order_id=self.number).values_list("pk"))))
@@ -93,7 +144,7 @@ def migrate_timed(since: str | None = None) -> list[Row]:
             started = time.perf_counter()
             call_command("migrate", app, name, interactive=False, verbosity=0)
             seconds = time.perf_counter() - started
-        rows.append(_wait_row(f"migration {app}.{name} on {orders:,} orders", seconds, probe.waits))
+        rows.append(_wait_row(f"migration {app}.{name} on {orders:,} orders", seconds, probe))
     return rows or [Row(SECTION, "migrations", "none to apply: the data set is migrated", unit="",
                         extra={"to time again": "manage.py bench --migrations-since APP.NAME"})]
 
@@ -113,9 +164,11 @@ def rebuild_rows(user) -> list[Row]:
     address = customer.default_billing_address.as_snapshot()
     placing: list[float] = []
     done = threading.Event()
+    watcher = WaitWatcher()
 
     def place_orders() -> None:
         try:
+            watcher.watch()
             while not done.is_set():
                 draft = OrderDraft(token=uuid.uuid4(), customer_id=customer.pk, lines=(DraftLine(product.pk, 1),),
                                    billing_address=address, shipping_address=address,
@@ -128,14 +181,15 @@ def rebuild_rows(user) -> list[Row]:
             connections.close_all()
 
     placer = threading.Thread(target=place_orders, daemon=True)
-    placer.start()
-    started = time.perf_counter()
-    try:
-        sales_rebuild()
-    finally:
-        seconds = time.perf_counter() - started
-        done.set()
-        placer.join(timeout=120)
+    with watcher:
+        placer.start()
+        started = time.perf_counter()
+        try:
+            sales_rebuild()
+        finally:
+            seconds = time.perf_counter() - started
+            done.set()
+            placer.join(timeout=120)
     timing = stats([second * 1000 for second in placing]) if placing else None
     slowest = max(placing, default=0.0)
     return [
@@ -143,15 +197,18 @@ def rebuild_rows(user) -> list[Row]:
         Row(SECTION, "placing an order during sales_rebuild: the slowest", f"{slowest * 1000:.0f}", unit="ms",
             target=f"<= {WAIT_LIMIT * 1000:.0f} ms", met=bool(placing) and slowest <= WAIT_LIMIT,
             extra={"orders placed": len(placing),
-                   "median": f"{timing.median:.1f} ms" if timing else "none"}),
+                   "median": f"{timing.median:.1f} ms" if timing else "none",
+                   "slow statements waited on": watcher.commonest()}),
     ]
 
 
-def _wait_row(case: str, seconds: float, waits: Waits) -> Row:
+def _wait_row(case: str, seconds: float, probe: OrderProbe) -> Row:
+    waits = probe.waits
     read, write = waits.longest("read"), waits.longest("write")
     reads = waits.samples["read"]
     return Row(SECTION, case, f"{max(read, write) * 1000:.0f}", unit="ms longest wait",
                target=f"<= {WAIT_LIMIT * 1000:.0f} ms", met=max(read, write) <= WAIT_LIMIT,
                extra={"migration": f"{seconds:.1f} s", "longest read": f"{read * 1000:.0f} ms",
                       "longest write": f"{write * 1000:.0f} ms", "probes": len(reads),
-                      "median read": f"{statistics.median(reads) * 1000:.1f} ms" if reads else "none"})
+                      "median read": f"{statistics.median(reads) * 1000:.1f} ms" if reads else "none",
+                      "slow statements waited on": probe.watcher.commonest()})

@@ -1,4 +1,5 @@
-"""Section 13's instruments: migrations timed beside a probe of orders, and the probe itself seeing a lock."""
+"""Section 13's instruments: migrations timed beside a probe of orders, and the probe itself seeing a lock and
+whose it is."""
 
 import threading
 import time
@@ -39,6 +40,7 @@ def test_the_probe_reports_how_long_a_lock_on_orders_kept_it_waiting():
         time.sleep(0.1)
     assert min(probe.waits.samples["read"][:2]) < 0.5
     assert max(probe.waits.longest("read"), probe.waits.longest("write")) >= 1.0
+    assert "Lock:relation behind 'LOCK TABLE orders_order IN ACCESS EXCLUSIVE MODE'" in probe.watcher.commonest()
 
 
 def test_migrations_applied_again_since_one_are_each_timed_beside_the_probe():
