@@ -59,7 +59,7 @@ def rows(client: Client, bench: PageBench, user) -> list[Row]:
     order = fulfilled_order(user)
     results = [_page(bench, "invoice PDF, 50-line order", reverse("orders:invoice_pdf", args=[order.number]), 300)]
     results += _batch(client, bench.repeats)
-    results.append(_page(bench, "sales dashboard", reverse("orders:dashboard"), 50))
+    results.append(_page(bench, "sales dashboard", reverse("orders:dashboard"), 25))
     results.append(_page(bench, "order page with 2 shipments and 2 payments, 50 lines", order.get_absolute_url(), 25))
     return results
 
