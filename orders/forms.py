@@ -39,6 +39,12 @@ def email_checkbox(form: forms.Form, name: str, email: str) -> None:
         field.help_text = "The order has no email address."
 
 
+class TimelineForm(forms.Form):
+    """The order page's ``?before=<event>``: the timeline's events before that one (anything else: the newest)."""
+
+    before = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class NoteForm(forms.Form):
     token = submission_token_field()
     text = forms.CharField(label="Note", max_length=2000, validators=[validate_no_card_number],

@@ -9,7 +9,7 @@ from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -184,11 +184,38 @@ class TimelineEntry(TypedDict):
     quote: int | None  # the quote an order was converted from (its placed event links to it)
 
 
+TIMELINE_PAGE = 50  # events on the order page; earlier ones a link away, so a long history never slows the page
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    earlier: int | None  # the oldest event shown, when there are earlier ones: ?before=<it> shows them
+    newest: bool  # the page starts at the newest event
+
+
 def order_timeline(order: Order) -> list[TimelineEntry]:
     """The order's events newest first, ready to show (one query, only the columns shown): each sentence drawn
     from its kind and data (orders.events)."""
-    rows = (OrderEvent.objects.filter(order=order).order_by("-created_at", "-pk")
-            .values_list("kind", "data", "message", f"actor__{get_user_model().USERNAME_FIELD}", "created_at"))
-    return [TimelineEntry(message=sentence(kind, data, message), actor_name="system" if username is None else username,
-                          created_at=created_at, quote=data.get("quote") if kind == OrderEvent.Kind.PLACED else None)
-            for kind, data, message, username, created_at in rows]
+    return [entry for _, entry in _timeline_rows(OrderEvent.objects.filter(order=order))]
+
+
+def order_timeline_page(order: Order, *, before: int | None = None, size: int = TIMELINE_PAGE) -> TimelinePage:
+    """``size`` of the order's events newest first, from the one before event ``before`` (one of this order's;
+    any other id gives the newest), along the index order_event_newest."""
+    events = OrderEvent.objects.filter(order=order)
+    since = events.filter(pk=before).values_list("created_at", flat=True).first() if before else None
+    if since is not None:
+        events = events.filter(Q(created_at__lt=since) | Q(created_at=since, pk__lt=before))
+    rows = _timeline_rows(events, limit=size + 1)
+    return TimelinePage(entries=[entry for _, entry in rows[:size]],
+                        earlier=rows[size - 1][0] if len(rows) > size else None, newest=since is None)
+
+
+def _timeline_rows(events, *, limit: int | None = None) -> list[tuple[int, TimelineEntry]]:
+    rows = (events.order_by("-created_at", "-pk")
+            .values_list("pk", "kind", "data", "message", f"actor__{get_user_model().USERNAME_FIELD}", "created_at"))
+    return [(pk, TimelineEntry(message=sentence(kind, data, message),
+                               actor_name="system" if username is None else username, created_at=created_at,
+                               quote=data.get("quote") if kind == OrderEvent.Kind.PLACED else None))
+            for pk, kind, data, message, username, created_at in (rows[:limit] if limit else rows)]

@@ -11,7 +11,7 @@ from customers.models import Customer
 from oms.core.forms import SearchBoxForm
 from orders import lifecycle
 from orders.changes.services import order_status_change
-from orders.forms import NoteForm, OrderEmailForm, _filter_form, _query
+from orders.forms import NoteForm, OrderEmailForm, TimelineForm, _filter_form, _query
 from orders.fulfilment.views import fulfilment_context
 from orders.lifecycle import OrderRefused
 from orders.models import Order, OrderLine
@@ -19,7 +19,7 @@ from orders.notifications.services import order_confirmation_request, order_emai
 from orders.ordering.stores import Cart
 from orders.ordering.views.carts import report_email
 from orders.returns.views import returns_context
-from orders.selectors import OrderFilters, order_search_page, order_timeline
+from orders.selectors import OrderFilters, order_search_page, order_timeline_page
 from orders.services import order_note_add
 
 
@@ -30,10 +30,11 @@ def order_detail(request, number: int, *, email_form: OrderEmailForm | None = No
     order = get_object_or_404(Order.objects.select_related("customer", "placed_by", "discount_approved_by")
                               .prefetch_related(lines_with), number=number)
     lines = list(order.lines.all())  # prefetched: the lifecycle's questions about lines read them too
+    timeline = TimelineForm(request.GET)
     context = {
         "order": order,
         "lines": lines,
-        "events": order_timeline(order),
+        "timeline": order_timeline_page(order, before=timeline.cleaned_data["before"] if timeline.is_valid() else None),
         "next_statuses": lifecycle.next_statuses(order),
         "can_cancel": lifecycle.can_cancel(order),
         "can_hold": lifecycle.can_hold(order),

@@ -23,6 +23,7 @@ from orders.models import Order, OrderEvent
 from orders.ordering.checkout import DraftLine, OrderDraft
 from orders.ordering.placing import order_place
 from orders.pricing.models import ShippingMethod
+from orders.selectors import order_timeline_page
 
 from .measure import Row, stats
 from .pages import page_row
@@ -44,6 +45,12 @@ def page_rows(bench, user) -> list[Row]:
             OrderEvent(order=order, kind=OrderEvent.Kind.NOTE_ADDED, actor=user,
                        data={"text": f"bench {index}", "visible_to_customer": False}) for index in range(missing))
     rows = [_page(bench, f"order page, {order.events.count()}-event timeline", order.get_absolute_url())]
+    page, before = order_timeline_page(order), None
+    while page.earlier:  # the order page shows the newest events; Show earlier events leads to these
+        before, page = page.earlier, order_timeline_page(order, before=page.earlier)
+    if before:
+        earliest = f"{order.get_absolute_url()}?before={before}"
+        rows.append(_page(bench, "order page, the timeline's earliest events", earliest))
     orders = reverse("orders:list")
     year_ago = timezone.localdate() - timedelta(days=365)
     cases = [("Status cancelled", {"status": "cancelled"}), ("Channel fax", {"channel": "fax"}),

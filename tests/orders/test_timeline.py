@@ -1,5 +1,6 @@
 """Every change to a placed order is on its Timeline: what, who, when; resends go where the order says."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -168,14 +169,63 @@ def test_the_timeline_draws_typed_events_in_queries_that_do_not_grow_with_their_
         record_one_of_each(order, manager if index % 2 else None, index)
 
     with django_assert_num_queries(len(few)):
-        response = staff_client.get(order.get_absolute_url())
+        newest = staff_client.get(order.get_absolute_url()).content.decode()
+    earliest = show_every_earlier_page(staff_client, order, newest)[-1][0]  # 121 events: the third page
+
+    assert "Note for the customer: Note 29" in newest and "Staff note: Note 0" in earliest
+    assert "Edited: added 1 x SKU-29; total 10.00 → 12.00." in newest
+    assert "Email address changed from none to buyer23@example.com." in newest
+    assert "Confirmation email: try 1 of 5 failed, trying again at" in newest
+    assert newest.index("Note 29") < newest.index("Note 28")
+    assert earliest.index("Note 0") < earliest.index("Placed: 1 line(s)")
+
+
+EARLIER = re.compile(r'<a href="\?before=([0-9]+)#timeline-heading">Show earlier events</a>')
+
+
+def show_every_earlier_page(client, order, text: str) -> list[tuple[str, int]]:
+    """Follow Show earlier events from the page ``text`` to the order's first event: each page's text and the
+    number of queries it took."""
+    pages = []
+    while found := EARLIER.search(text):
+        with CaptureQueriesContext(connection) as queries:
+            text = client.get(f"{order.get_absolute_url()}?before={found[1]}").content.decode()
+        pages.append((text, len(queries)))
+    return pages
+
+
+def test_the_order_page_shows_the_newest_events_and_the_earlier_ones_a_page_at_a_time(staff_client, checkout_setup):
+    order = OrderFactory(shipping=checkout_setup[0])  # its Placed event, then 119 notes
+    start = timezone.now()
+    for index in range(1, 120):
+        OrderEvent.objects.create(order=order, kind="note_added", message=f"Staff note: number {index}.")
+    OrderEvent.objects.filter(order=order, kind="note_added").update(created_at=start)  # one moment: ties by id
+    with CaptureQueriesContext(connection) as first:
+        newest = staff_client.get(order.get_absolute_url()).content.decode()
+
+    pages = [text for text, _ in show_every_earlier_page(staff_client, order, newest)]
+
+    shown = [re.findall(r"number ([0-9]+)\.", page) for page in [newest, *pages]]
+    assert [len(numbers) for numbers in shown] == [50, 50, 19]  # and Placed last
+    assert [int(number) for numbers in shown for number in numbers] == list(range(119, 0, -1))  # each once
+    assert "Placed:" in pages[-1] and "Show earlier events" not in pages[-1]
+    assert "Show the newest events" in pages[0] and "Show the newest events" not in newest
+    queries = {count for _, count in show_every_earlier_page(staff_client, order, newest)}
+    assert len(queries) == 1 and queries.pop() <= len(first) + 1  # at most the event it starts before, more
+
+
+@pytest.mark.parametrize("before", ["²", "x\x00", "9" * 10_000, "-1", "99999999999999999999", "other order"])
+def test_a_bad_or_foreign_before_shows_the_newest_events(staff_client, checkout_setup, before):
+    order, other = OrderFactory(shipping=checkout_setup[0]), OrderFactory(shipping=checkout_setup[0])
+    OrderEvent.objects.create(order=other, kind="note_added", message="Staff note: not this order's.")
+    if before == "other order":
+        before = str(other.events.order_by("-pk").first().pk)
+
+    response = staff_client.get(order.get_absolute_url(), {"before": before})
 
     text = response.content.decode()
-    assert "Staff note: Note 0" in text and "Note for the customer: Note 29" in text
-    assert "Edited: added 1 x SKU-29; total 10.00 → 12.00." in text
-    assert "Email address changed from none to buyer17@example.com." in text
-    assert "Confirmation email: try 1 of 5 failed, trying again at" in text
-    assert text.index("Note 29") < text.index("Note 28") < text.index("Placed: 1 line(s)")
+    assert response.status_code == 200
+    assert "Placed:" in text and "not this order's" not in text and "Show the newest events" not in text
 
 
 def test_an_older_row_keeps_showing_its_stored_sentence_on_the_page(staff_client, checkout_setup):
