@@ -118,14 +118,16 @@ def sales_rebuild() -> None:
 
     A day at a time, each in a transaction of its own: placing, editing or cancelling an order waits for its day's
     summary rows, so a rebuild holds them only while it recomputes that one day (test_sales_rebuild.py; a month
-    at a time kept an order placed at 10M orders waiting 5 s). An order placed meanwhile is counted once: by the
-    day's INSERT ... SELECT if committed before it, else by its own upsert after it."""
+    at a time kept an order placed at 10M orders waiting 5 s). Newest day first: the days the dashboard shows are
+    right within seconds, and today's rows, which every order placed meanwhile waits for, are recomputed before
+    the years behind them fill the disk's queue. An order placed meanwhile is counted once: by the day's
+    INSERT ... SELECT if committed before it, else by its own upsert after it."""
     days = _days_to_rebuild()
     with transaction.atomic():  # days before the first sale: nothing sold then any more
         outside = ~Q(day__range=(days[0], days[-1])) if days else Q()
         DailySales.objects.filter(outside).delete()
         DailyProductSales.objects.filter(outside).delete()
-    for day in days:
+    for day in reversed(days):
         with transaction.atomic():
             _rebuild_days(day, day + timedelta(days=1))
 

@@ -16,7 +16,7 @@ from tests.helpers import place, postgres_only, sales_summary
 pytestmark = [pytest.mark.django_db(transaction=True), postgres_only]
 
 
-# 75 days: another month; 1 day: the same month as today but on the 1st (a month's transaction held today's rows)
+# 75 days ago: another month; 1 day ago: today's month but on the 1st (a month's transaction held today's rows)
 @pytest.mark.parametrize("days_ago", [75, 1])
 def test_placing_an_order_goes_ahead_while_a_rebuild_recomputes_an_earlier_day(checkout_setup, monkeypatch, days_ago):
     shipping = checkout_setup[0]
@@ -24,17 +24,17 @@ def test_placing_an_order_goes_ahead_while_a_rebuild_recomputes_an_earlier_day(c
     old = place(customer, [(lamp.pk, 1)], shipping).order
     Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
     place(customer, [(lamp.pk, 2)], shipping)  # today's summary rows exist: the next order updates them
-    # given a rebuild paused inside the transaction of its first day, that order's
+    # given a rebuild paused inside the transaction of that order's day, its rows rewritten and not committed
     paused, go_on = threading.Event(), threading.Event()
-    inserting = sales._insert_from
+    rebuilding, old_day = sales._rebuild_days, timezone.localdate(Order.objects.get(pk=old.pk).created_at)
 
-    def pausing_insert(*args, **kwargs):
-        if not paused.is_set():
+    def pausing_rebuild(first, after):
+        rebuilding(first, after)
+        if first == old_day:
             paused.set()
             go_on.wait(timeout=30)
-        return inserting(*args, **kwargs)
 
-    monkeypatch.setattr(sales, "_insert_from", pausing_insert)
+    monkeypatch.setattr(sales, "_rebuild_days", pausing_rebuild)
     rebuild = threading.Thread(target=lambda: (sales.sales_rebuild(), connections.close_all()))
     rebuild.start()
     try:
