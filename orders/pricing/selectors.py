@@ -13,8 +13,8 @@ from orders.pricing.totals import TaxRule
 def products_priced_for(customer_type_id: int | None, ids, *, locked: bool = False, holder: str = ""):
     """Products by id, each with ``level_price``: its price in the customer type's table, or None, and
     ``reserved``: the units live reservations other than ``holder``'s hold (one query). ``locked``: the products
-    themselves, locked FOR UPDATE in primary-key order (order_place)."""
-    products = Product.objects.select_for_update().order_by("pk") if locked else Product.objects.all()
+    themselves, locked in primary-key order (order_place) as catalog.services.products_locked locks them."""
+    products = Product.objects.select_for_update(no_key=True).order_by("pk") if locked else Product.objects.all()
     products = products.with_reserved(excluding=holder)
     if customer_type_id:
         products = products.annotate(level_price=_level_price(customer_type_id))

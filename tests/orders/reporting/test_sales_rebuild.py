@@ -5,11 +5,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from catalog.services import products_locked
 from orders.models import Order
 from orders.reporting import sales
+from orders.reporting.models import DailyProductSales
 from tests.factories import CustomerFactory, ProductFactory
 from tests.helpers import place, postgres_only, sales_summary
 
@@ -57,3 +59,32 @@ def test_placing_an_order_goes_ahead_while_a_rebuild_recomputes_an_earlier_day(c
     assert days == {timezone.localdate(Order.objects.get(pk=old.pk).created_at): 1, today: 2}
     assert {(row[0], row[2]) for row in sales_summary()[1]} == {
         (timezone.localdate(Order.objects.get(pk=old.pk).created_at), 1), (today, 5)}
+
+
+def test_a_summary_row_of_a_product_being_sold_does_not_wait_for_the_sale(checkout_setup):
+    # a rebuild's row for a product refers to it (a foreign key): a sale's lock on the product must not stop it,
+    # or the sale, waiting in turn for the rebuild's day, deadlocks with it
+    lamp = ProductFactory(sku="LMP", price=Decimal("10.00"), stock=100)
+    locked, release = threading.Event(), threading.Event()
+
+    def sell() -> None:
+        try:
+            with transaction.atomic():
+                products_locked([lamp.pk])
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    seller = threading.Thread(target=sell)
+    seller.start()
+    try:
+        assert locked.wait(timeout=10)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            DailyProductSales.objects.create(day=timezone.localdate(), product=lamp, quantity=1,
+                                             revenue=Decimal("10.00"))
+    finally:
+        release.set()
+        seller.join(timeout=10)
+    assert DailyProductSales.objects.filter(product=lamp).exists()
