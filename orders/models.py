@@ -343,12 +343,12 @@ from orders.fulfilment.models import Carrier, MerchantSettings, Shipment, Shipme
 from orders.payments.models import Payment, Refund, StoreCredit  # noqa: E402
 from orders.pricing.models import PriceReason, ShippingMethod, TaxRate  # noqa: E402
 from orders.quotes.models import Quote, QuoteEvent, QuoteVersion  # noqa: E402
-from orders.reporting.models import DailyProductSales, DailySales  # noqa: E402
+from orders.reporting.models import DailyProductSales, DailySales, MonthlyProductSales  # noqa: E402
 from orders.returns.models import CreditMemo, CreditMemoLine, Return, ReturnLine, ReturnReason  # noqa: E402
 
 __all__ = [
     "Carrier", "CreditMemo", "CreditMemoLine", "DailyProductSales", "DailySales", "MerchantSettings", "Order",
-    "OrderEvent", "OrderLine", "Payment", "PriceReason", "Quote", "QuoteEvent", "QuoteVersion",
+    "MonthlyProductSales", "OrderEvent", "OrderLine", "Payment", "PriceReason", "Quote", "QuoteEvent", "QuoteVersion",
     "Refund", "Return", "ReturnLine", "ReturnReason", "Shipment",
     "ShipmentLine", "ShippingMethod", "StoreCredit", "TaxRate",
 ]

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from orders.ordering.checkout import DraftLine, OrderDraft
 from orders.ordering.placing import PlacedOrder, order_place
-from orders.reporting.models import DailyProductSales, DailySales
+from orders.reporting.models import DailyProductSales, DailySales, MonthlyProductSales
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -200,10 +201,21 @@ class CheapArgon2PasswordHasher(Argon2PasswordHasher):
 
 
 def sales_summary():
-    """The dashboard's summary: (day, channel, staff, orders, revenue, credited) and (day, product, quantity, revenue)
-    rows."""
+    """The dashboard's summary: (day, channel, staff, orders, revenue, credited), (day, product, quantity, revenue)
+    and (month, product, quantity, revenue) rows."""
     return (sorted(DailySales.objects.values_list("day", "channel", "staff_id", "orders", "revenue", "credited")),
-            sorted(DailyProductSales.objects.values_list("day", "product_id", "quantity", "revenue")))
+            sorted(DailyProductSales.objects.values_list("day", "product_id", "quantity", "revenue")),
+            sorted(MonthlyProductSales.objects.values_list("month", "product_id", "quantity", "revenue")))
+
+
+def months_of(daily_product_rows) -> list[tuple]:
+    """(day, product, quantity, revenue) rows added up by month and product, as the monthly rows should be."""
+    months: dict = {}
+    for day, product, quantity, revenue in daily_product_rows:
+        key = (day.replace(day=1), product)
+        found = months.get(key, (0, Decimal("0")))
+        months[key] = (found[0] + quantity, found[1] + revenue)
+    return sorted((*key, *figures) for key, figures in months.items())
 
 
 def cart_price_url(cart_id: str, product_id: int) -> str:

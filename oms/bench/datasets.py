@@ -18,7 +18,7 @@ from orders.fulfilment.models import Shipment, ShipmentLine
 from orders.models import Order, OrderEvent, OrderLine
 from orders.payments.models import Payment, Refund, StoreCredit
 from orders.quotes.models import Quote, QuoteEvent, QuoteVersion
-from orders.reporting.models import DailyProductSales, DailySales
+from orders.reporting.models import DailyProductSales, DailySales, MonthlyProductSales
 from orders.returns.models import CreditMemo, CreditMemoLine, Return, ReturnLine
 
 from .scale_data import ScaleData
@@ -29,7 +29,8 @@ from .scale_data import ScaleData
 # customers and products: emptied with them.
 SEEDED_MODELS = [Customer, Address, Product, TypePrice, Order, OrderLine, OrderEvent, Payment, Shipment,
                  ShipmentLine, Return, ReturnLine, CreditMemo, CreditMemoLine, Refund, StoreCredit, DailySales,
-                 DailyProductSales, StockMovement, StockReceipt, Quote, QuoteVersion, QuoteEvent, StockReservation]
+                 DailyProductSales, MonthlyProductSales, StockMovement, StockReceipt, Quote, QuoteVersion, QuoteEvent,
+                 StockReservation]
 # What seed_scale writes, so that data of an older shape is seeded again: 1, customers, products, orders and
 # lines; 2, and what followed each order (its events, shipment and payment: oms.bench.scale_data.History).
 SHAPE = 2

@@ -5,6 +5,8 @@ import uuid
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
 from django.db.models import Q
 from django.test import Client
@@ -20,6 +22,7 @@ from orders.ordering.checkout import DraftLine, OrderDraft
 from orders.ordering.placing import order_place
 from orders.payments.services import payment_record
 from orders.pricing.models import ShippingMethod
+from orders.reporting import dashboard
 from orders.reporting.models import DailySales
 from orders.reporting.sales import sales_rebuild
 
@@ -60,8 +63,20 @@ def rows(client: Client, bench: PageBench, user) -> list[Row]:
     results = [_page(bench, "invoice PDF, 50-line order", reverse("orders:invoice_pdf", args=[order.number]), 300)]
     results += _batch(client, bench.repeats)
     results.append(_page(bench, "sales dashboard", reverse("orders:dashboard"), 25))
+    results.append(_last_seeded_month(bench))
     results.append(_page(bench, "order page with 2 shipments and 2 payments, 50 lines", order.get_absolute_url(), 25))
     return results
+
+
+def _last_seeded_month(bench: PageBench) -> Row:
+    """The dashboard as it is on the last day of sales (the scale data ends before this month, whose charts hold
+    only the bench's own orders): a whole month of every product's sales to rank."""
+    before = DailySales.objects.filter(orders__gt=0, day__lt=timezone.localdate().replace(day=1))
+    last = before.order_by("-day").values_list("day", flat=True).first()
+    if last is None:
+        return Row(SECTION, "sales dashboard, a month of sales", "skipped: no sales", unit="")
+    with mock.patch.object(dashboard, "timezone", SimpleNamespace(localdate=lambda: last)):
+        return _page(bench, f"sales dashboard on {last:%d %B %Y}, a month of sales", reverse("orders:dashboard"), 25)
 
 
 def _batch(client: Client, repeats: int) -> list[Row]:

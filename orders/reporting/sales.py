@@ -1,8 +1,9 @@
 """The daily sales summary the dashboard reads, kept by the services that place, change and cancel orders and
 issue credit memos.
 
-A month of it is a few hundred rows (days x channels x staff; days x products sold), so the dashboard
-costs the same at 1M orders as at 1,000. ``sales_rebuild`` recomputes it from the orders (after a bulk load).
+A month of it is a few hundred rows (days x channels x staff), and its products' rows are added up by month
+as well (the top products are an index's first rows), so the dashboard costs the same at 10M orders as at
+1,000. ``sales_rebuild`` recomputes it from the orders (after a bulk load).
 """
 
 from collections import defaultdict
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from orders import lifecycle
 from orders.models import CreditMemo, Order, OrderLine
-from orders.reporting.models import DailyProductSales, DailySales
+from orders.reporting.models import DailyProductSales, DailySales, MonthlyProductSales
 
 
 def sales_day(order: Order) -> date:
@@ -37,8 +38,7 @@ def sales_add(*, order: Order, lines: Iterable[OrderLine], sign: int = 1) -> Non
             products[line.product_id][1] += sign * line.line_total
     _bump((DailySales, [{"day": day, "channel": order.channel, "staff_id": order.placed_by_id or 0,
                          "orders": sign, "revenue": sign * order.total}]),
-          (DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
-                               for product_id, (quantity, revenue) in sorted(products.items())]))
+          *_product_batches(day, sorted(products.items())))
 
 
 def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], lines: Iterable[OrderLine]) -> None:
@@ -57,8 +57,18 @@ def sales_adjust(*, order: Order, before: tuple[Decimal, Iterable[OrderLine]], l
             changes[line.product_id][0] += sign * line.quantity
             changes[line.product_id][1] += sign * line.line_total
     _bump((DailySales, day_rows),
-          (DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
-                               for product_id, (quantity, revenue) in sorted(changes.items()) if quantity or revenue]))
+          *_product_batches(day, [(product_id, figures) for product_id, figures in sorted(changes.items())
+                                  if figures[0] or figures[1]]))
+
+
+def _product_batches(day: date, products: list[tuple[int, list]]) -> list[tuple[type, list[dict]]]:
+    """The rows of products sold on ``day`` (product id, [quantity, revenue]) in its day's and its month's
+    summaries."""
+    month = day.replace(day=1)
+    return [(DailyProductSales, [{"day": day, "product_id": product_id, "quantity": quantity, "revenue": revenue}
+                                 for product_id, (quantity, revenue) in products]),
+            (MonthlyProductSales, [{"month": month, "product_id": product_id, "quantity": quantity,
+                                    "revenue": revenue} for product_id, (quantity, revenue) in products])]
 
 
 def sales_credit(*, order: Order, amount: Decimal) -> None:
@@ -74,12 +84,16 @@ def _bump(*batches: tuple[type, list[dict]]) -> None:
     in order. It replaced an update, a savepoint, a get_or_create and a second update per row: 7 statements for a
     product's first sale of the day, and 20 of a 3-line order's 33.
 
-    On PostgreSQL two batches are one statement: the first is a WITH clause that the second waits for (its count
-    is read before the second inserts a row), so the order of the locks holds and placing saves a round trip."""
+    On PostgreSQL the batches are one statement: each but the last is a WITH clause that the next waits for (its
+    count is read before the next inserts a row), so the order of the locks holds and placing saves round trips."""
     batches = [(model, rows) for model, rows in batches if rows]
-    if connection.vendor == "postgresql" and len(batches) == 2:
-        (first, first_params), (then, then_params) = _upsert(*batches[0]), _upsert(*batches[1], after="earlier")
-        statements = [(f"WITH earlier AS ({first} RETURNING 1) {then}", first_params + then_params)]
+    if connection.vendor == "postgresql" and len(batches) > 1:
+        clauses, params = [], []
+        for index, batch in enumerate(batches):
+            sql, batch_params = _upsert(*batch, after=f"batch_{index - 1}" if index else "")
+            clauses.append(sql if index == len(batches) - 1 else f"batch_{index} AS ({sql} RETURNING 1)")
+            params += batch_params
+        statements = [(f"WITH {', '.join(clauses[:-1])} {clauses[-1]}", params)]
     else:
         statements = [_upsert(model, rows) for model, rows in batches]
     # Raw SQL: bulk_create(update_conflicts=True) can only overwrite a column, not add to it (test_dashboard.py).
@@ -89,7 +103,8 @@ def _bump(*batches: tuple[type, list[dict]]) -> None:
 
 
 # The summary's rows by their unique keys; the other columns are amounts to add.
-KEYS = {DailySales: ("day", "channel", "staff_id"), DailyProductSales: ("day", "product_id")}
+KEYS = {DailySales: ("day", "channel", "staff_id"), DailyProductSales: ("day", "product_id"),
+        MonthlyProductSales: ("month", "product_id")}
 
 
 def _upsert(model, rows: list[dict], *, after: str = "") -> tuple[str, list]:
@@ -121,15 +136,21 @@ def sales_rebuild() -> None:
     at a time kept an order placed at 10M orders waiting 5 s). Newest day first: the days the dashboard shows are
     right within seconds, and today's rows, which every order placed meanwhile waits for, are recomputed before
     the years behind them fill the disk's queue. An order placed meanwhile is counted once: by the day's
-    INSERT ... SELECT if committed before it, else by its own upsert after it."""
+    INSERT ... SELECT if committed before it, else by its own upsert after it. Once a month's days are done, its
+    monthly product rows are corrected to their sums (sales_month_correct), which locks only rows that differ."""
     days = _days_to_rebuild()
     with transaction.atomic():  # days before the first sale: nothing sold then any more
         outside = ~Q(day__range=(days[0], days[-1])) if days else Q()
         DailySales.objects.filter(outside).delete()
         DailyProductSales.objects.filter(outside).delete()
+        if days:
+            MonthlyProductSales.objects.exclude(month__range=(days[0].replace(day=1), days[-1])).delete()
     for day in reversed(days):
         with transaction.atomic():
             _rebuild_days(day, day + timedelta(days=1))
+        if day.day == 1 or day == days[0]:  # the month's days are done: its monthly rows follow them
+            with transaction.atomic():
+                sales_month_correct(day.replace(day=1))
 
 
 def _days_to_rebuild() -> list[date]:
@@ -175,6 +196,31 @@ def _rebuild_days(first: date, after: date) -> None:
     _insert_from(DailyProductSales, ("day", "product_id", "quantity", "revenue"), products)
 
 
+def sales_month_correct(month: date) -> None:
+    """Make the monthly product rows of ``month`` (its first day) the sums of its daily rows again, by adding to each
+    the difference, in one statement in the caller's transaction.
+
+    The difference is read in one snapshot, which holds an order placed meanwhile in both its daily and its
+    monthly rows or in neither, so it is the same whatever is placed meanwhile; it is added (not set), as placing
+    adds, so nothing placed meanwhile is lost. Only rows that differ are written and locked, in product order as
+    placing locks them: after a rebuild of days that were right, none."""
+    after = (month + timedelta(days=32)).replace(day=1)
+    quote = connection.ops.quote_name
+    daily, monthly = (quote(model._meta.db_table) for model in (DailyProductSales, MonthlyProductSales))
+    # Raw SQL: the ORM cannot sum over a union of two tables, nor add to a row on conflict.
+    sql = (f"INSERT INTO {monthly} (month, product_id, quantity, revenue) "  # noqa: S608
+           f"SELECT * FROM (SELECT %s, product_id, sum(quantity), sum(revenue) FROM ("
+           f"SELECT product_id, quantity, revenue FROM {daily} WHERE day >= %s AND day < %s "
+           f"UNION ALL SELECT product_id, -quantity, -revenue FROM {monthly} WHERE month = %s) AS rows "
+           "GROUP BY product_id HAVING sum(quantity) <> 0 OR sum(revenue) <> 0 ORDER BY product_id) AS differences "
+           "WHERE true "  # SQLite reads ON CONFLICT after a bare SELECT as a join's ON
+           f"ON CONFLICT (month, product_id) DO UPDATE SET quantity = {monthly}.quantity + excluded.quantity, "
+           f"revenue = {monthly}.revenue + excluded.revenue")
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(month), adapt(month), adapt(after), adapt(month)])
+
+
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -183,7 +229,7 @@ def _insert_from(model, columns: tuple[str, ...], rows, *, merge: str = "") -> N
     """Insert ``rows`` (a values_list queryset, its columns in the order of ``columns``); with ``merge``, a row
     whose keys are there already gets that column set from it instead."""
     sql, params = rows.query.sql_with_params()
-    quote = connection.ops.quote_name
+    quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(quote(column) for column in columns)
     if merge:
         keys = ", ".join(quote(model._meta.get_field(name).column) for name in KEYS[model])
@@ -192,4 +238,4 @@ def _insert_from(model, columns: tuple[str, ...], rows, *, merge: str = "") -> N
                f"ON CONFLICT ({keys}) DO UPDATE SET {quote(merge)} = excluded.{quote(merge)}")
     # Raw SQL: the ORM has no INSERT ... SELECT; bulk_create would bring every row through Python.
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {sql}", params)
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)

@@ -17,7 +17,7 @@ from orders.lifecycle import OrderRefused
 from orders.models import Order, OrderLine
 from orders.payments.models import Payment
 from orders.payments.services import payment_record
-from orders.reporting.models import DailyProductSales, DailySales
+from orders.reporting.models import DailyProductSales, DailySales, MonthlyProductSales
 from tests.factories import OrderFactory, ProductFactory, ShippingMethodFactory, customer_with_address
 from tests.helpers import add, checkout_form, logged_in, start_cart, submitted_data
 
@@ -178,11 +178,13 @@ def test_a_day_of_the_largest_orders_still_fits_the_dashboards_summary(staff_cli
     OrderFactory(lines=[(product, 1)], placed_by=staff)
     DailySales.objects.update(revenue=Decimal("999999999999.99"))
     DailyProductSales.objects.update(revenue=Decimal("999999999999.99"))
+    MonthlyProductSales.objects.update(revenue=Decimal("999999999999.99"))
 
     OrderFactory(lines=[(product, 1)], placed_by=staff)
 
     assert DailySales.objects.get().revenue > Decimal("999999999999.99")
     assert DailyProductSales.objects.get().revenue == Decimal("1000000000999.99")
+    assert MonthlyProductSales.objects.get().revenue == Decimal("1000000000999.99")
     assert staff_client.get(reverse("orders:dashboard")).status_code == 200
 
 

@@ -115,13 +115,17 @@ def test_an_edit_moves_the_dashboard_summary_by_what_changed_writing_each_change
     with CaptureQueriesContext(connection) as captured:
         order_edit_save(order=order, change=edit)
 
-    summary_writes = [query["sql"] for query in captured.captured_queries if "_daily" in query["sql"]]
-    # The order's day (its total moved), then MORE and NEW; KEEP did not change. One statement per table on
-    # SQLite; one in all on PostgreSQL, the day's row first (in its WITH clause).
-    assert len(summary_writes) == (1 if connection.vendor == "postgresql" else 2)
-    products = summary_writes[-1][summary_writes[-1].index("dailyproductsales"):]
-    assert "dailysales" in summary_writes[0] and products.count("), (") + 1 == 2
+    summary_writes = [query["sql"] for query in captured.captured_queries if "productsales" in query["sql"]
+                      or "_dailysales" in query["sql"]]
+    # The order's day (its total moved), then MORE and NEW in their day's and their month's rows; KEEP did not
+    # change. One statement per table on SQLite; one in all on PostgreSQL, the day's row first (in a WITH clause).
+    assert len(summary_writes) == (1 if connection.vendor == "postgresql" else 3)
+    written = " ".join(summary_writes)
+    products = written[written.index("dailyproductsales"):written.index("monthlyproductsales")]
+    months = written[written.index("monthlyproductsales"):]
+    assert "dailysales" in summary_writes[0] and products.count("), (") + 1 == 2 == months.count("), (") + 1
     kept = sales_summary()
     sales_rebuild()
     assert kept[0] == sales_summary()[0]
     assert [row for row in kept[1] if row[2]] == sales_summary()[1]  # MORE's row left at zero
+    assert [row for row in kept[2] if row[2]] == [row for row in sales_summary()[2] if row[2]]
