@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Min, Q, Sum, Value
+from django.db.models import Count, F, Max, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -194,6 +194,17 @@ def _rebuild_days(first: date, after: date) -> None:
     _insert_from(DailySales, ("day", "channel", "staff_id", "orders", "revenue", "credited"), credits,
                  merge="credited")
     _insert_from(DailyProductSales, ("day", "product_id", "quantity", "revenue"), products)
+
+
+def sales_months_correct() -> None:
+    """Correct every month's product rows to the sums of its days (sales_month_correct), newest first, each in a
+    transaction of its own: after an upgrade during which nodes on older code sold without the monthly rows."""
+    found = DailyProductSales.objects.aggregate(first=Min("day"), last=Max("day"))
+    month = found["last"] and found["last"].replace(day=1)
+    while month and month >= found["first"].replace(day=1):
+        with transaction.atomic():
+            sales_month_correct(month)
+        month = (month - timedelta(days=1)).replace(day=1)
 
 
 def sales_month_correct(month: date) -> None:

@@ -228,3 +228,19 @@ def test_backordered_orders_are_counted_beside_the_held_ones_and_link_to_the_lis
     assert f'href="{reverse("orders:list")}?backordered=1">2</a>' in page
     listed = staff_client.get(reverse("orders:list"), {"backordered": "1"}).context["page"]
     assert {order.number for order in listed} == {sales[0].number, sales[1].number}
+
+
+def test_sales_rebuild_months_only_corrects_every_month_to_its_days(sales):
+    """After an upgrade, orders that nodes on older code placed are in the daily rows only."""
+    from django.core.management import call_command
+
+    from orders.models import Order
+    from orders.reporting.models import MonthlyProductSales
+
+    Order.objects.filter(pk=sales[1].pk).update(created_at=timezone.now().replace(day=1) - timezone.timedelta(days=40))
+    sales_rebuild()
+    right = [row for row in sales_summary()[2] if row[2]]
+    assert len({row[0] for row in right}) == 2
+    MonthlyProductSales.objects.all().delete()
+    call_command("sales_rebuild", "--months-only")
+    assert sales_summary()[2] == right == months_of(sales_summary()[1])
