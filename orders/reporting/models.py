@@ -30,13 +30,21 @@ class DailySales(models.Model):
         return f"{self.day} {self.channel}: {self.orders}"
 
 
-class DailyProductSales(models.Model):
-    """Units and revenue per day and product sold (MonthlyProductSales adds them up by month)."""
+class ProductSales(models.Model):
+    """Units and revenue of a product sold in a period (the subclass's key with the product)."""
 
-    day = models.DateField()
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     quantity = models.IntegerField(default=0)
     revenue = models.DecimalField(max_digits=20, decimal_places=2, default=0)  # as DailySales.revenue
+
+    class Meta:
+        abstract = True
+
+
+class DailyProductSales(ProductSales):
+    """A day's sales of a product (MonthlyProductSales adds them up by month)."""
+
+    day = models.DateField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "product"], name="daily_product_sales_once")]
@@ -46,15 +54,12 @@ class DailyProductSales(models.Model):
         return f"{self.day} product {self.product_id}: {self.quantity}"
 
 
-class MonthlyProductSales(models.Model):
+class MonthlyProductSales(ProductSales):
     """DailyProductSales added up by month (``month``: its first day), kept in the same statements: the dashboard's
     top products of a month are the first rows of an index, where summing the month's days read up to a row per
     product and day (at 10M orders over three years, 750,000 rows by a month's end)."""
 
     month = models.DateField()
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
-    quantity = models.IntegerField(default=0)
-    revenue = models.DecimalField(max_digits=20, decimal_places=2, default=0)  # as DailySales.revenue
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "product"], name="monthly_product_sales_once")]
