@@ -40,9 +40,10 @@ def test_placing_cancelling_and_crediting_keep_the_summary_that_a_rebuild_gives(
     assert [row for row in kept[2] if row[2]] == rebuilt[2] == months_of(rebuilt[1])
 
 
-def test_the_months_product_rows_add_up_its_days_after_placing_editing_cancelling_and_a_rebuild(sales, staff):
-    """An order of last month moved there after placing: the rebuild takes it out of this month's rows and puts it
-    in last month's; placing, cancelling and an edit keep each month's rows the sum of its days'."""
+def test_the_months_product_rows_add_up_its_days_after_a_rebuild_placing_and_cancelling(sales, staff):
+    """An order moved to last month after placing: the rebuild takes it out of this month's rows and puts it in last
+    month's; then placing and cancelling keep each month's rows the sum of its days' (an edit:
+    test_edit_fulfilment.py)."""
     from orders.models import Order
 
     last_month = timezone.now().replace(day=1) - timezone.timedelta(days=3)
