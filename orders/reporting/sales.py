@@ -109,20 +109,26 @@ KEYS = {DailySales: ("day", "channel", "staff_id"), DailyProductSales: ("day", "
 
 def _upsert(model, rows: list[dict], *, after: str = "") -> tuple[str, list]:
     """The upsert of ``rows``; with ``after``, its rows are read once the WITH clause of that name has run."""
-    keys, names = KEYS[model], list(rows[0])
+    names = list(rows[0])
     fields = {name: model._meta.get_field(name) for name in names}
-    quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(quote(fields[name].column) for name in names)
-    additions = ", ".join(f"{column} = {table}.{column} + excluded.{column}"
-                          for column in (quote(fields[name].column) for name in names if name not in keys))
-    conflict = ", ".join(quote(fields[name].column) for name in keys)
     values = ", ".join([f"({', '.join(['%s'] * len(names))})"] * len(rows))
     params = [fields[name].get_db_prep_value(row[name], connection) for row in rows for name in names]
     source = (f"SELECT * FROM (VALUES {values}) AS wanted WHERE (SELECT count(*) FROM {after}) >= 0" if after
               else f"VALUES {values}")
-    # Names from the model's own meta; every value a parameter.
+    return _adding_insert(model, names, source), params
+
+
+def _adding_insert(model, names: list[str], source: str) -> str:
+    """INSERT INTO the summary ``model``'s columns ``names`` the rows of ``source``, each added to the row with its
+    keys where there is one (names from the model's own meta; every value a parameter of ``source``)."""
+    fields = {name: model._meta.get_field(name) for name in names}
+    quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(quote(fields[name].column) for name in names)
+    additions = ", ".join(f"{column} = {table}.{column} + excluded.{column}"
+                          for column in (quote(fields[name].column) for name in names if name not in KEYS[model]))
+    conflict = ", ".join(quote(fields[name].column) for name in KEYS[model])
     return (f"INSERT INTO {table} ({columns}) {source} "  # noqa: S608
-            f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}", params)
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}")
 
 
 def sales_rebuild() -> None:
@@ -219,14 +225,12 @@ def sales_month_correct(month: date) -> None:
     quote = connection.ops.quote_name
     daily, monthly = (quote(model._meta.db_table) for model in (DailyProductSales, MonthlyProductSales))
     # Raw SQL: the ORM cannot sum over a union of two tables, nor add to a row on conflict.
-    sql = (f"INSERT INTO {monthly} (month, product_id, quantity, revenue) "  # noqa: S608
-           f"SELECT * FROM (SELECT %s, product_id, sum(quantity), sum(revenue) FROM ("
-           f"SELECT product_id, quantity, revenue FROM {daily} WHERE day >= %s AND day < %s "
-           f"UNION ALL SELECT product_id, -quantity, -revenue FROM {monthly} WHERE month = %s) AS rows "
-           "GROUP BY product_id HAVING sum(quantity) <> 0 OR sum(revenue) <> 0 ORDER BY product_id) AS differences "
-           "WHERE true "  # SQLite reads ON CONFLICT after a bare SELECT as a join's ON
-           f"ON CONFLICT (month, product_id) DO UPDATE SET quantity = {monthly}.quantity + excluded.quantity, "
-           f"revenue = {monthly}.revenue + excluded.revenue")
+    differences = (f"SELECT * FROM (SELECT %s, product_id, sum(quantity), sum(revenue) FROM ("  # noqa: S608
+                   f"SELECT product_id, quantity, revenue FROM {daily} WHERE day >= %s AND day < %s "
+                   f"UNION ALL SELECT product_id, -quantity, -revenue FROM {monthly} WHERE month = %s) AS rows "
+                   "GROUP BY product_id HAVING sum(quantity) <> 0 OR sum(revenue) <> 0 ORDER BY product_id) AS found "
+                   "WHERE true")  # SQLite reads ON CONFLICT after a bare SELECT as a join's ON
+    sql = _adding_insert(MonthlyProductSales, ["month", "product_id", "quantity", "revenue"], differences)
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
         cursor.execute(sql, [adapt(month), adapt(month), adapt(after), adapt(month)])
@@ -240,7 +244,7 @@ def _insert_from(model, columns: tuple[str, ...], rows, *, merge: str = "") -> N
     """Insert ``rows`` (a values_list queryset, its columns in the order of ``columns``); with ``merge``, a row
     whose keys are there already gets that column set from it instead."""
     sql, params = rows.query.sql_with_params()
-    quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
+    quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
     if merge:
         keys = ", ".join(quote(model._meta.get_field(name).column) for name in KEYS[model])
@@ -249,4 +253,4 @@ def _insert_from(model, columns: tuple[str, ...], rows, *, merge: str = "") -> N
                f"ON CONFLICT ({keys}) DO UPDATE SET {quote(merge)} = excluded.{quote(merge)}")
     # Raw SQL: the ORM has no INSERT ... SELECT; bulk_create would bring every row through Python.
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {sql}", params)
