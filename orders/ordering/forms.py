@@ -58,14 +58,6 @@ class LineQuantityForm(forms.Form):
 
     quantity = quantity_field()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        attrs = self.fields["quantity"].widget.attrs
-        attrs["class"] = "form-control form-control-sm qty-input" + (" is-invalid" if self.is_bound and self.errors
-                                                                     else "")
-        if self.is_bound and self.errors:
-            attrs["aria-describedby"] = f"{self['quantity'].auto_id}_error"
-
 
 class IdentifySearchForm(forms.Form):
     last_name = SearchField(label="Last name", required=False,
