@@ -96,6 +96,26 @@ def test_update_and_remove_lines_in_place(app, shop):
     assert page.get_by_label("Units of WID-001").input_value() == "4"
 
 
+def test_a_refused_quantity_is_said_beside_its_line_and_keeps_what_was_typed(app, shop):
+    customer = customer_with_address(last_name="Lindqvist")
+    page = app
+    place_order_for(page, customer)
+    add_line(page, "WID-001", 1)
+    add_line(page, "LMP-004", 1)
+    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)
+
+    page.get_by_label("Units of WID-001").fill("0")
+    page.get_by_role("button", name="Update WID-001").click()
+
+    quantity = page.get_by_label("Units of WID-001")
+    expect(quantity).to_have_accessible_description(re.compile(r"\S"))  # its error, read out with the field
+    description = quantity.evaluate("el => document.getElementById(el.getAttribute('aria-describedby')).innerText")
+    expect(page.get_by_role("row").filter(has_text="WID-001")).to_contain_text(description)
+    expect(quantity).to_have_value("0")
+    expect(page.get_by_label("Units of LMP-004")).not_to_have_accessible_description(re.compile(r"\S"))
+    assert Product.objects.get(sku="WID-001").stock == 40  # nothing taken: the cart holds no stock
+
+
 def test_path_b_create_and_attach_a_new_customer(app, shop):
     page = app
     page.get_by_role("button", name="New").click()
