@@ -76,15 +76,19 @@ def test_path_b_identify_attach_add_lines_and_email(app, shop):
     assert (order.subtotal, order.tax, order.total) == (Decimal("69.00"), Decimal("5.00"), Decimal("82.95"))
 
 
-def test_update_and_remove_lines_in_place(app, shop):
-    customer = customer_with_address(last_name="Lindqvist")
-    page = app
-    place_order_for(page, customer)
+def cart_of_two_lines(page) -> None:
+    """A new order for a new customer with one WID-001 and one LMP-004, its lines settled."""
+    place_order_for(page, customer_with_address(last_name="Lindqvist"))
     add_line(page, "WID-001", 1)
     add_line(page, "LMP-004", 1)
+    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)
+
+
+def test_update_and_remove_lines_in_place(app, shop):
+    page = app
+    cart_of_two_lines(page)
     page.evaluate("window.stillThisPage = true")
 
-    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)  # the lines settled
     page.get_by_label("Units of WID-001").fill("4")
     page.get_by_role("button", name="Update WID-001").click()
     expect(page.get_by_role("row").filter(has_text="WID-001")).to_contain_text("$38.00")
@@ -97,12 +101,8 @@ def test_update_and_remove_lines_in_place(app, shop):
 
 
 def test_a_refused_quantity_is_said_beside_its_line_and_keeps_what_was_typed(app, shop):
-    customer = customer_with_address(last_name="Lindqvist")
     page = app
-    place_order_for(page, customer)
-    add_line(page, "WID-001", 1)
-    add_line(page, "LMP-004", 1)
-    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)
+    cart_of_two_lines(page)
 
     page.get_by_label("Units of WID-001").fill("0")
     page.get_by_role("button", name="Update WID-001").click()
