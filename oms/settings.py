@@ -105,8 +105,8 @@ ROOT_URLCONF = "oms.urls"
 WSGI_APPLICATION = "oms.wsgi.application"
 
 # Pages are Django templates. A form widget (an <input>, a <select>) is drawn by Django's own Jinja2 copy of its
-# template, found first: the same HTML, drawn several times faster, which a page of 50 lines with a quantity each
-# needs to stay in its budget. Widgets of the admin's and other apps' own are Django templates, found next.
+# template, found first: the same HTML, drawn about three times faster, which counts on a page of 50 lines with a
+# quantity each (oms/bench/README.md). Widgets of the admin's and other apps' own are Django templates, found next.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
