@@ -117,7 +117,8 @@ pid {run}/nginx.pid;
 error_log {run}/nginx-error.log warn;
 events {{ worker_connections 1024; }}
 http {{
-    log_format cluster '$request_id $status "$upstream_addr" "$upstream_status" $msec $request_time "$request"';
+    map $http_x_request_id $cluster_request_id {{ default $http_x_request_id; "" $request_id; }}
+    log_format cluster '$cluster_request_id $status "$upstream_addr" "$upstream_status" $msec $request_time "$request"';
     access_log {run}/nginx-access.log cluster;
     client_body_temp_path {run}/tmp-body;
     proxy_temp_path {run}/tmp-proxy;
@@ -130,10 +131,10 @@ http {{
         server {host}:{node2} max_fails=1 fail_timeout=3s;
     }}
     proxy_set_header Host $host;
-    proxy_set_header X-Request-ID $request_id;
+    proxy_set_header X-Request-ID $cluster_request_id;
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     proxy_hide_header X-Request-ID;
-    add_header X-Request-ID $request_id always;
+    add_header X-Request-ID $cluster_request_id always;
     server {{ listen {host}:{one_node}; location / {{ proxy_pass http://one_node; }} }}
     server {{ listen {host}:{two_nodes}; location / {{ proxy_pass http://two_nodes; }} }}
 }}

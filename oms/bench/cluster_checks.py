@@ -86,8 +86,8 @@ def explain_failures(tallies, chaos: Chaos, run, node_address: str) -> tuple[int
         if line and node_address in line.upstreams and line.started <= chaos.node_killed_at + 0.05:
             explained += 1
         else:
-            unexplained.append(f"{failure.step} {failure.status} {failure.request_id or 'no answer'} "
-                               f"{'-> ' + line.upstreams if line else ''}")
+            unexplained.append(f"{failure.step} {failure.status or 'no answer'} {failure.error} {failure.request_id} "
+                               f"{'-> ' + line.upstreams if line else '(not in nginx log)'}")
     return explained, unexplained
 
 

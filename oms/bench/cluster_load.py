@@ -1,8 +1,8 @@
 """The HTTP checkout load of `make bench` (oms/bench/http_load.py), as clerks keep working while an app node
 dies under them: a step that fails (502 from nginx, the request in flight on the killed node) abandons that
 cart, which holds no stock; a failed submit is sent again with the same checkout token until it answers, as a
-clerk would press Submit again, so the order is placed once either way. Every failure is kept with nginx's
-request id, to be matched with nginx's access log."""
+clerk would press Submit again, so the order is placed once either way. Every failure, answered or not, is
+kept with the request id the client sent, to be matched with nginx's access log."""
 
 import random
 import threading
@@ -24,7 +24,8 @@ class Failure:
     at: float  # epoch seconds
     step: str
     status: int | None  # None: no answer at all
-    request_id: str
+    request_id: str  # the client's X-Request-ID, which nginx logs
+    error: str = ""  # what the client saw when there was no answer
 
 
 @dataclass
@@ -44,12 +45,11 @@ class StepFailed(Exception):
 def _step(client: HttpClient, tally: ChaosTally, name: str, path: str, form=None, expect: int = 302):
     try:
         response = client.get(path) if form is None else client.post(path, form)
-    except urllib3.exceptions.HTTPError:
-        tally.failures.append(Failure(time.time(), name, None, ""))
+    except urllib3.exceptions.HTTPError as error:
+        tally.failures.append(Failure(time.time(), name, None, client.last_request_id, repr(error)))
         raise StepFailed from None
     if response.status_code >= 500:
-        request_id = response.headers.get("x-request-id", "")
-        tally.failures.append(Failure(time.time(), name, response.status_code, request_id))
+        tally.failures.append(Failure(time.time(), name, response.status_code, client.last_request_id))
         raise StepFailed
     if response.status_code != expect:
         raise LoadError(f"{name}: {path} answered {response.status_code}, expected {expect}")

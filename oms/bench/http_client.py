@@ -2,6 +2,7 @@
 (urllib3, the connection pool under requests; cookies with the standard library's http.cookies), and reading
 forms the way a browser submits them (selectolax)."""
 
+import uuid
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -65,14 +66,19 @@ def read_form(page: Response, marker: str) -> Form:
 class HttpClient:
     """A browser's part of the conversation, over plain-HTTP loopback: one kept-alive connection, the
     cookies the server sets (its Secure ones too, which a browser would not send over plain HTTP), and
-    forms without a CSRF token get the csrftoken cookie's. A transport failure raises urllib3's HTTPError."""
+    forms without a CSRF token get the csrftoken cookie's. A transport failure raises urllib3's HTTPError.
+    Each request carries an X-Request-ID of its own (``last_request_id``), so that nginx's access log can say
+    what became of a request that got no answer."""
 
     def __init__(self, port: int):
         self.http = urllib3.HTTPConnectionPool(HOST, port, maxsize=1, timeout=30, retries=False)
         self.cookies: dict[str, str] = {}
+        self.last_request_id = ""
 
     def request(self, method: str, path: str, body: str | None = None) -> Response:
-        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        self.last_request_id = uuid.uuid4().hex
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items()),
+                   "X-Request-ID": self.last_request_id}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         reply = self.http.request(method, path, body=body, headers=headers, redirect=False)
