@@ -49,8 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # its widget templates, for widgets of the admin's and others' that include them
     "anymail",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "csp",
     "django_countries",
     "template_partials",
@@ -104,15 +102,16 @@ MIDDLEWARE = [
 ROOT_URLCONF = "oms.urls"
 WSGI_APPLICATION = "oms.wsgi.application"
 
-# Pages are Django templates. A form widget (an <input>, a <select>) is drawn by Django's own Jinja2 copy of its
-# template, found first: the same HTML, drawn about three times faster, which counts on a page of 50 lines with a
-# quantity each (oms/bench/README.md). Widgets of the admin's and other apps' own are Django templates, found next.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Pages are Django templates. Forms are drawn by Django's form renderer in Jinja2: a field by the project's one
+# field template (jinja2/forms/field.html, Bootstrap 5's markup), its <input> or <select> inside by Django's own
+# Jinja2 copy of the widget's template. Both are found first; the admin's and other apps' widget templates are
+# Django templates, found next.
+FORM_RENDERER = "oms.core.renderers.FormRenderer"
 TEMPLATES = [
     {
-        "NAME": "form_widgets",
+        "NAME": "forms",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [Path(django.forms.__file__).parent / "jinja2"],
+        "DIRS": [BASE_DIR / "jinja2", Path(django.forms.__file__).parent / "jinja2"],
         "APP_DIRS": False,
     },
     {
@@ -234,9 +233,6 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: Django's mail API; any anymail ESP by name (ANYMAIL_ESP=mailgun, postmark, ...).
 # Every other ANYMAIL_* variable becomes an anymail setting: ANYMAIL_MAILGUN_API_KEY -> MAILGUN_API_KEY.

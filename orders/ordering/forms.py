@@ -54,9 +54,10 @@ class AddLineForm(forms.Form):
 
 class LineQuantityForm(forms.Form):
     """A line's quantity beside it in the line editor (orders/ordering/lines.html); the page
-    gives each line's form the auto_id "line-<product>-%s", so that every line's input is unique."""
+    gives each line's form the auto_id "line-<product>-%s", so that every line's input is unique, and the label
+    "Units of <SKU>", read out but not shown (the row says which line)."""
 
-    quantity = quantity_field()
+    quantity = quantity_field(template_name="forms/quantity_cell.html")
 
 
 class IdentifySearchForm(forms.Form):

@@ -16,6 +16,7 @@ LINE = "line_"  # a per-line quantity field is named line_<id>
 def quantity_field(*, label: str, most: int, initial: int, verb: str) -> IdField:
     """A line's quantity, 0 to ``most``: ASCII digits only; blank counts as 0."""
     return IdField(label=label, min_value=0, max_value=most, initial=initial, required=False,
+                   template_name="forms/quantity_cell.html",
                    widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 5}),
                    error_messages={"invalid": "Enter a whole number, such as 0 or 3.",
                                    "min_value": "Enter 0 or more.",

@@ -109,6 +109,9 @@ def render_lines(request, lines: Lines, *, status: int = 200, add_form=None, cho
                                                          paste_focus=paste_context["paste_focus"], **frame)
     forms = {line.product_id: LineQuantityForm(initial={"quantity": line.quantity},
                                                auto_id=f"line-{line.product_id}-%s") for line in review.lines}
+    forms |= line_forms or {}  # a refused line shows what was typed and why
+    for line in review.lines:
+        forms[line.product_id]["quantity"].label = f"Units of {line.sku}"
     totals = review.totals()
     context = {
         "review": review,
@@ -117,7 +120,7 @@ def render_lines(request, lines: Lines, *, status: int = 200, add_form=None, cho
         "urls": {action: lines.url(action) for action in ACTIONS},
         "add_form": _add_form(lines, add_form, focus=frame_context.pop("focus_add")),
         "choices": choices,
-        "line_forms": forms | (line_forms or {}),  # a refused line shows what was typed and why
+        "line_forms": forms,
         "can_change_price": request.user.has_perm("orders.change_price"),
         **paste_context,
         **frame_context,
