@@ -247,3 +247,19 @@ def test_submit_order_cannot_fire_twice(app, shop):
 
     assert page.evaluate("window.submissions") == 1
     assert Order.objects.count() == 0
+
+
+def test_a_shipping_method_withdrawn_during_checkout_is_said_beside_the_choices(app, shop):
+    from orders.pricing.models import ShippingMethod
+
+    page = app
+    cart_of_two_lines(page)
+    page.get_by_role("button", name="Checkout").click()
+    page.get_by_role("heading", name="Checkout").wait_for()
+    ShippingMethod.objects.filter(name="Ground").update(is_active=False)  # a manager withdraws it meanwhile
+    ShippingMethodFactory(name="Courier", price=Decimal("15.00"))
+    page.get_by_role("button", name="Submit order").click()
+
+    choices = page.get_by_role("group", name="Shipping method")
+    expect(choices.get_by_text("That shipping method is no longer offered; choose another.")).to_be_visible()
+    assert not Order.objects.exists()
