@@ -6,6 +6,8 @@ Callers lock the products first (select_for_update, in primary-key order: ``prod
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import F, OuterRef, Subquery, Sum
+
 from .models import Product, StockMovement, StockReceipt
 
 
@@ -39,12 +41,17 @@ def stock_move(moves: Iterable[Move], *, kind: str, products: Iterable[Product],
         product = by_pk[move.product_id]
         product.stock += move.quantity
         moved[product.sku] = moved.get(product.sku, 0) + move.quantity
-    changed = sorted({move.product_id for move in moves})
-    Product.objects.bulk_update([by_pk[pk] for pk in changed], ["stock"])
+    if not moves:
+        return moved
     actor = actor if getattr(actor, "pk", None) else None
-    StockMovement.objects.bulk_create([
+    ledger = StockMovement.objects.bulk_create([
         StockMovement(product_id=move.product_id, quantity=move.quantity, kind=kind, reason=reason[:200],
                       actor=actor, order_id=move.order_id, receipt=receipt) for move in moves])
+    # One UPDATE whatever the number of products: each stock moves by the sum of its ledger rows just written
+    # (bulk_update's CASE of one WHEN per product cost more to build than the rest of a 50-line move).
+    this_move = (StockMovement.objects.filter(pk__in=[row.pk for row in ledger], product=OuterRef("pk"))
+                 .values("product").annotate(total=Sum("quantity")).values("total"))
+    Product.objects.filter(pk__in={move.product_id for move in moves}).update(stock=F("stock") + Subquery(this_move))
     return moved
 
 

@@ -170,7 +170,10 @@ def _receipt_write(ret: Return, lines: list[ReturnLine], received: dict[int, int
             OrderLine.objects.filter(pk=line.order_line_id).update(
                 quantity_returned=F("quantity_returned") - (line.quantity - quantity))
         by_order[line.order_id].append((line, quantity))
-    ReturnLine.objects.bulk_update(lines, ["quantity_received"])
+    # Most returns arrive whole: one UPDATE for those lines, bulk_update only for the ones that came short.
+    ret.lines.update(quantity_received=F("quantity"))
+    ReturnLine.objects.bulk_update([line for line in lines if line.quantity_received != line.quantity],
+                                   ["quantity_received"])
     restock = [Move(line.order_line.product_id, line.quantity_received, line.order_id) for line in lines
                if line.quantity_received and line.order_line.product_id] \
         if ret.condition == Return.Condition.RESALEABLE else []
