@@ -184,8 +184,8 @@ def order_page_rows(bench: PageBench, terms: list[Term], cart_ids: dict[str, str
                       reverse("orders:cart", args=[cart.id]), 25))
         busy = [reorder_row(section, bench, customer.pk, count)]
     cases += [
-        (f"cart with {cart_ids['lines']} lines", reverse("orders:cart", args=[cart_ids["full"]]), 30),
-        (f"checkout review with {cart_ids['lines']} lines", reverse("orders:checkout", args=[cart_ids["full"]]), 30),
+        (f"cart with {cart_ids['lines']} lines", reverse("orders:cart", args=[cart_ids["full"]]), 25),
+        (f"checkout review with {cart_ids['lines']} lines", reverse("orders:checkout", args=[cart_ids["full"]]), 25),
     ]
     return [page_row(section, bench, case, url, limit) for case, url, limit in cases] + busy
 
