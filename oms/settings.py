@@ -109,10 +109,11 @@ WSGI_APPLICATION = "oms.wsgi.application"
 FORM_RENDERER = "oms.core.renderers.FormRenderer"
 TEMPLATES = [
     {
-        "NAME": "forms",
+        "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "jinja2", Path(django.forms.__file__).parent / "jinja2"],
         "APP_DIRS": False,
+        "OPTIONS": {"environment": "oms.core.jinja2.environment"},
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -32,8 +32,8 @@ def test_ids_in_form_values_stay_plain_numbers_when_numbers_are_grouped(settings
 
     settings.USE_THOUSAND_SEPARATOR = True
     customer = SimpleNamespace(pk=12345, email="a@example.org", last_name="Ames")
-    order = SimpleNamespace(number=67890, get_absolute_url="/orders/67890/", created_at=None, total=1,
-                            get_status_display="Placed")
+    order = SimpleNamespace(number=67890, get_absolute_url=lambda: "/orders/67890/", created_at=None, total=1,
+                            get_status_display=lambda: "Placed")
     place = render_to_string("orders/_place_order.html", {"customer": customer})
     history = render_to_string("orders/_customer_orders.html", {"customer": customer, "orders": [order],
                                                                 "can_reorder": True})

@@ -9,7 +9,7 @@ from django.urls import reverse
 from catalog.models import Product
 from customers.models import Customer
 from orders.models import Order
-from tests.factories import ProductFactory, customer_with_address
+from tests.factories import OrderFactory, ProductFactory, customer_with_address
 from tests.helpers import add, checkout_form
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +259,20 @@ def test_ids_too_large_for_the_database_are_not_found_not_errors(staff_client, n
     assert staff_client.get(f"/customers/{huge}/").status_code == 404
     assert staff_client.get(reverse("orders:list"), {"q": "9" * 18}).status_code == 200
     assert staff_client.get(reverse("customers:list"), {"q": "C" + "9" * 12}).status_code == 200
+
+
+def test_html_in_an_order_is_shown_as_text_in_its_rows(staff_client):
+    """The tables drawn in Jinja2 (an order's lines and timeline, a customer's order history) escape as pages do."""
+    from orders.events import note_added_event
+
+    customer = customer_with_address(first_name=HTML)
+    order = OrderFactory(customer=customer, lines=[(ProductFactory(sku="ESC", name=HTML), 1)])
+    note_added_event(order=order, actor=None, text=HTML, visible_to_customer=False)
+
+    order_page = staff_client.get(order.get_absolute_url())
+    record = staff_client.get(customer.get_absolute_url())
+
+    assert order_page.status_code == record.status_code == 200
+    assert b"<script>alert" not in order_page.content and b"<script>alert" not in record.content
+    assert order_page.content.count(b"&lt;script&gt;alert") >= 2  # the line's name and the note
+    assert f'<a href="{order.get_absolute_url()}">#{order.number}</a>'.encode() in record.content  # its history

@@ -1,0 +1,22 @@
+"""The Jinja2 environment of the templates in jinja2/: Jinja2's own, with what of Django's templates they use: the
+money filter, date (in the current time zone, as Django's |date shows it) and url (Django's reverse)."""
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import template_localtime
+from jinja2 import Environment
+
+from .money import format_money
+
+
+def _date(value, format_string: str) -> str:
+    return date_format(template_localtime(value), format_string) if value else ""
+
+
+def environment(**options) -> Environment:
+    options.pop("autoescape", None)  # on, whatever OPTIONS say: these templates draw parts of HTML pages
+    env = Environment(autoescape=True, **options)
+    env.filters["money"] = format_money
+    env.filters["date"] = _date
+    env.globals["url"] = lambda name, *args: reverse(name, args=args)
+    return env
