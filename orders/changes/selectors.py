@@ -17,8 +17,9 @@ class ReorderLine:
 def reorder_lines(order: Order) -> list[ReorderLine]:
     """The order's lines against today's catalogue (two queries): each product as it is now, and why a line
     can no longer be sold as ordered."""
-    lines = list(order.lines.filter(product__isnull=False).only("product_id", "quantity"))  # custom items aside
-    return _against_catalog([(line.product_id, line.quantity) for line in lines])
+    # values_list, not only(): the related manager reads each line's order_id, which only() would defer (a query a line)
+    lines = order.lines.filter(product__isnull=False).order_by("pk").values_list("product_id", "quantity")
+    return _against_catalog(list(lines))  # custom items aside
 
 
 def exchange_lines(ret: Return) -> list[ReorderLine]:

@@ -50,6 +50,17 @@ def test_reorder_opens_a_new_cart_with_todays_prices_and_says_what_was_left_out(
     assert "Price changed" not in text
 
 
+def test_reorder_takes_as_many_queries_for_twenty_lines_as_for_one(staff_client, checkout_setup):
+    def queries(lines: int) -> int:
+        products = [(ProductFactory(stock=50), 1) for _ in range(lines)]
+        order = OrderFactory(customer=customer_with_address(), lines=products, shipping=checkout_setup[0])
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.post(reverse("orders:reorder", args=[order.number])).status_code == 302
+        return len(captured)
+
+    assert queries(20) == queries(1)
+
+
 def test_each_reorder_is_a_cart_of_its_own(staff_client, order):
     first = cart_of(staff_client, staff_client.post(reverse("orders:reorder", args=[order.number])))
     second = cart_of(staff_client, staff_client.post(reverse("orders:reorder", args=[order.number])))
