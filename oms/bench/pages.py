@@ -13,7 +13,7 @@ from django.urls import reverse
 from catalog.models import Product
 from customers.models import Customer
 from customers.selectors import customer_search_page
-from orders.models import Order
+from orders.models import Order, OrderLine
 from orders.ordering.stores import Cart
 from orders.selectors import order_search_page
 
@@ -194,6 +194,7 @@ def reorder_row(section: str, bench: PageBench, customer_id: int, count: int) ->
     """Reorder of a customer's latest order: the POST that fills a new cart with its lines (answered by a
     redirect to that cart)."""
     number = Order.objects.filter(customer_id=customer_id).order_by("-number").values_list("number", flat=True)[0]
+    lines = OrderLine.objects.filter(order_id=number).count()  # the bench's own runs may have placed it
     url = reverse("orders:reorder", args=[number])
 
     def reorder():
@@ -201,9 +202,15 @@ def reorder_row(section: str, bench: PageBench, customer_id: int, count: int) ->
         if response.status_code != 302:
             raise RuntimeError(f"POST {url} answered {response.status_code}")
 
+    before = {cart.id for cart in Cart.all(bench.client.session)}
     timing = time_ms(reorder, repeats=bench.repeats)
-    return Row(section, f"Reorder, the latest of {count} orders of one customer", timing, target="<= 25 ms",
-               met=within(timing, 25))
+    session = bench.client.session  # the repeats' carts go: the next rows are timed with the session they name
+    for cart in Cart.all(session):
+        if cart.id not in before:
+            cart.discard()
+    session.save()
+    return Row(section, f"Reorder, the latest of {count} orders of one customer ({lines} lines)", timing,
+               target="<= 25 ms", met=within(timing, 25))
 
 
 def page_row(section: str, bench: PageBench, case: str, url: str, limit: float = 25, headers=None, *,
