@@ -27,8 +27,9 @@ def _return_everything(order: Order, user, *, lines=None, quantity: int = 1):
     return return_create(customer=order.customer, request=ReturnRequest(quantities=quantities), actor=user)
 
 
-def _received(ret, user):
-    return return_receive(ret=ret, received={line.pk: line.quantity for line in ret.lines.all()}, actor=user)
+def _received(ret, user, received: dict[int, int] | None = None):
+    received = received or {line.pk: line.quantity for line in ret.lines.all()}
+    return return_receive(ret=ret, received=received, actor=user)
 
 
 def returned_order(user) -> Order:
@@ -57,7 +58,9 @@ def rows(client: Client, bench: PageBench, user) -> list[Row]:
         _page(bench, "Return items form of a 50-line order", reverse("orders:return_new", args=[fresh.number]), 25),
     ]
     authorized = _return_everything(fresh, user)
-    results.append(_write(bench.repeats, "receiving a 50-line return (service)", lambda: _received(authorized, user)))
+    arrived = {line.pk: line.quantity for line in authorized.lines.all()}  # what the Receive return form posts
+    results.append(_write(bench.repeats, "receiving a 50-line return (service)",
+                          lambda: _received(authorized, user, arrived)))
     results.append(_write(bench.repeats, "a refund (service)", lambda: refund_record(
         order=order, amount=Decimal("1.00"), method=Payment.Method.CHECK, actor=user)))
     _received(authorized, user)

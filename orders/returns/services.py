@@ -139,13 +139,13 @@ def return_receive(*, ret: Return, received: dict[int, int], refund_shipping: bo
     Raises OrderRefused for a return already received, quantities beyond those authorized, nothing received.
     """
     with transaction.atomic():
-        _locked_orders(ret.lines.values_list("order_id", flat=True))
+        orders = {order.pk: order for order in _locked_orders(ret.lines.values_list("order_id", flat=True))}
         current = Return.objects.select_for_update().get(pk=ret.pk)
         if token and current.receipt_token == token:
             return ReturnReceipt(current, list(current.credit_memos.all()), recorded_now=False)
         if not lifecycle.can_receive(current):
             raise OrderRefused([lifecycle.why_not_receive(current)])
-        lines = list(current.lines.select_related("order_line__product", "order").order_by("pk"))
+        lines = list(current.lines.select_related("order_line__product").order_by("pk"))
         by_id = {line.pk: line for line in lines}
         problems = [f"Line {line_id} is not on return {current.label}." for line_id in received if line_id not in by_id]
         for line_id, quantity in received.items():
@@ -157,11 +157,11 @@ def return_receive(*, ret: Return, received: dict[int, int], refund_shipping: bo
             problems.append("Nothing received: enter the quantity that arrived for at least one line.")
         if problems:
             raise OrderRefused(problems)
-        return _receipt_write(current, lines, received, refund_shipping, actor, token)
+        return _receipt_write(current, orders, lines, received, refund_shipping, actor, token)
 
 
-def _receipt_write(ret: Return, lines: list[ReturnLine], received: dict[int, int], refund_shipping: bool, actor,
-                   token) -> ReturnReceipt:
+def _receipt_write(ret: Return, orders: dict[int, Order], lines: list[ReturnLine], received: dict[int, int],
+                   refund_shipping: bool, actor, token) -> ReturnReceipt:
     by_order: dict[int, list[tuple[ReturnLine, int]]] = defaultdict(list)
     for line in lines:
         quantity = received.get(line.pk, 0)
@@ -184,7 +184,7 @@ def _receipt_write(ret: Return, lines: list[ReturnLine], received: dict[int, int
     ret.save(update_fields=["status", "received_by", "received_at", "receipt_token"])
     receipt = ReturnReceipt(ret, restocked=restocked)
     for order_id in sorted(by_order):
-        order = by_order[order_id][0][0].order
+        order = orders[order_id]
         came = [(line.order_line, quantity) for line, quantity in by_order[order_id] if quantity]
         # this order's own units back in stock (a product on several orders of the return is restocked as one)
         back = {line.product.sku: quantity for line, quantity in came if line.product and line.product.sku in restocked}
@@ -192,8 +192,7 @@ def _receipt_write(ret: Return, lines: list[ReturnLine], received: dict[int, int
                                      lines={line.sku or line.name: quantity for line, quantity in came}, restocked=back)
         if came:
             shipping = refund_shipping and not _shipping_credited(order)
-            if memo := _credit_memo_write(Order.objects.get(pk=order.pk), lines=came, refund_shipping=shipping,
-                                          ret=ret, actor=actor):
+            if memo := _credit_memo_write(order, lines=came, refund_shipping=shipping, ret=ret, actor=actor):
                 receipt.credit_memos.append(memo)
     return receipt
 
