@@ -1,8 +1,8 @@
 """The Jinja2 environment of the templates in jinja2/: Jinja2's own, with what of Django's templates they use: the
 money filter, date (in the current time zone, as Django's |date shows it) and url (Django's reverse)."""
 
+from django.template.defaultfilters import date
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.timezone import template_localtime
 from jinja2 import Environment
 
@@ -10,7 +10,8 @@ from .money import format_money
 
 
 def _date(value, format_string: str) -> str:
-    return date_format(template_localtime(value), format_string) if value else ""
+    """Django's |date, given the value in the current time zone as Django's templates give it."""
+    return date(template_localtime(value), format_string)
 
 
 def environment(**options) -> Environment:

@@ -1,5 +1,7 @@
 from django import template
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from oms.core.money import format_money
@@ -34,9 +36,13 @@ def query_string(context, **changes) -> str:
 
 @register.simple_tag(takes_context=True)
 def jinja2_include(context, template_name: str, **values) -> str:
-    """A part of the page drawn by a Jinja2 template in jinja2/ with ``values`` (and the request): the tables with
+    """A part of the page drawn by a Jinja2 template in jinja2/ with ``values`` and ``csrf_input``: the tables with
     a row per line, which in Django's template language cost a 50-line page its 25 ms budget."""
-    drawn = render_to_string(template_name, values, context.get("request"), using="jinja2")
+    request = context.get("request")
+    # Not the request: Django's Jinja2 backend would then give the template a csrf_input that draws a new mask
+    # each time it is read (a row each); this one is drawn once, when first read.
+    shared = {"csrf_input": SimpleLazyObject(lambda: csrf_input(request))} if request else {}
+    drawn = render_to_string(template_name, shared | values, using="jinja2")
     # Jinja2 escaped what it drew (autoescape, oms.core.jinja2), as the form renderer's fields are
     return mark_safe(drawn)  # nosec B308, B703
 
